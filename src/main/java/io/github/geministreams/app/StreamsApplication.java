@@ -1,0 +1,140 @@
+package io.github.geministreams.app;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.topics.TopicProvisioner;
+import io.github.geministreams.topology.GeminiDispatcher;
+import io.github.geministreams.topology.PromptTopology;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gemini-streams instance: provisions topics, starts Kafka Streams on the
+ * prompt topology, and stops it gracefully.
+ *
+ * <p>Lifecycle: {@link #start(Duration)} returns once Kafka Streams is RUNNING (or fails with the
+ * reason). {@link #close()} stops dispatching new Gemini requests, waits up to
+ * {@code shutdown.grace} for the requests in flight to be answered and forwarded, then
+ * closes Kafka Streams, which commits. Whatever was not dispatched stays in the pending
+ * store for the next start. Safe to call {@code close()} from a shutdown hook.
+ */
+public final class StreamsApplication implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamsApplication.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+    /** An unexpected exception replaces its stream thread, unless it keeps happening. */
+    private static final int MAX_THREAD_REPLACEMENTS = 3;
+    private static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+
+    private final AppConfig config;
+    private final GeminiDispatcher dispatcher;
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Deque<Long> replacements = new ArrayDeque<>();
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+
+    public StreamsApplication(AppConfig config, GeminiClient client) {
+        this.config = config;
+        this.dispatcher = new GeminiDispatcher(config, client);
+        this.streams = new KafkaStreams(PromptTopology.build(config, dispatcher), config.streamsProperties());
+        streams.setStateListener(this::onStateChange);
+        streams.setUncaughtExceptionHandler(this::onUncaughtException);
+    }
+
+    /** Creates missing topics, starts, and waits for RUNNING up to {@code timeout}. */
+    public void start(Duration timeout) {
+        config.describe().forEach(line -> log.info("config {}", line));
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            new TopicProvisioner(admin, TOPIC_TIMEOUT).ensure(config.topics());
+        }
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout.toSeconds()
+                        + "s (state " + state + "); is the cluster reachable?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting", e);
+        }
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new IllegalStateException("Kafka Streams stopped while starting (state " + state + "); see the log above");
+        }
+        log.info("gemini-streams is RUNNING: application.id={}, prompts topic '{}'", config.applicationId(),
+                config.topics().name(io.github.geministreams.topics.TopicRole.PROMPTS));
+    }
+
+    /** Blocks until Kafka Streams has stopped, for whatever reason. */
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    public KafkaStreams.State state() {
+        return state;
+    }
+
+    /** Requests dispatched to Gemini and not yet forwarded. */
+    public int inFlight() {
+        return dispatcher.inFlight();
+    }
+
+    @Override
+    public void close() {
+        Duration grace = config.pipeline().shutdownGrace();
+        dispatcher.stopDispatching();
+        int inFlight = dispatcher.inFlight();
+        if (inFlight > 0 && state == KafkaStreams.State.RUNNING) {
+            log.info("Stopping: waiting up to {}s for {} Gemini requests in flight", grace.toSeconds(), inFlight);
+            try {
+                if (!dispatcher.awaitIdle(grace)) {
+                    log.warn("Stopping: {} requests still in flight after {}s; they stay pending and are sent again on the next start",
+                            dispatcher.inFlight(), grace.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        streams.close(Duration.ofSeconds(60));
+        dispatcher.close();
+        log.info("gemini-streams stopped");
+    }
+
+    private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
+        state = newState;
+        if (newState == KafkaStreams.State.REBALANCING) {
+            log.info("Rebalancing (was {})", oldState);
+        }
+        if (newState == KafkaStreams.State.RUNNING || newState == KafkaStreams.State.ERROR
+                || newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.PENDING_ERROR) {
+            running.countDown();
+        }
+        if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
+            stopped.countDown();
+        }
+    }
+
+    private StreamThreadExceptionResponse onUncaughtException(Throwable exception) {
+        long now = System.currentTimeMillis();
+        synchronized (replacements) {
+            while (!replacements.isEmpty() && now - replacements.peekFirst() > REPLACEMENT_WINDOW.toMillis()) {
+                replacements.pollFirst();
+            }
+            if (replacements.size() < MAX_THREAD_REPLACEMENTS) {
+                replacements.addLast(now);
+                log.error("Stream thread failed; replacing it (pending prompts are re-dispatched)", exception);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        log.error("Stream thread failed {} times in {} minutes; shutting this instance down", MAX_THREAD_REPLACEMENTS + 1,
+                REPLACEMENT_WINDOW.toMinutes(), exception);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.geministreams.cli;
+
+import io.github.geministreams.app.StreamsApplication;
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigException;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.app.GeminiClients;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code gemini-streams run}: the streams application against a Kafka cluster and the Gemini API. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the streams application against --bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) "
+                + "and the Gemini API (GEMINI_API_KEY, optionally GEMINI_BASE_URL). Stops gracefully on SIGTERM.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AppConfig config = options.load();
+        if (!config.gemini().hasApiKey()) {
+            throw new ConfigException("No Gemini API key: set GEMINI_API_KEY (or gemini.api.key in --config). "
+                    + "To try gemini-streams without one, use `gemini-streams local`.");
+        }
+        return runUntilStopped(config);
+    }
+
+    /** Starts the application, stops it gracefully on SIGTERM/Ctrl-C; the exit code says how it ended. */
+    static int runUntilStopped(AppConfig config) throws InterruptedException {
+        try (GeminiClient client = GeminiClients.create(config)) {
+            StreamsApplication app = new StreamsApplication(config, client);
+            Thread hook = new Thread(app::close, "gemini-streams-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            app.start(Duration.ofMinutes(2));
+            app.awaitTermination();
+            return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.github.geministreams.config;
+
+import io.github.geministreams.model.Task;
+import io.github.geministreams.topics.TopicPlan;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The whole configuration, typed and validated, read once at start-up. Immutable.
+ * Build it with {@link ConfigLayers}; every invalid value fails with a {@link ConfigException}
+ * naming the key, the value and what is expected.
+ *
+ * @param topics the topics declared in topics.yaml
+ * @param kafka Kafka properties passed through to every client we create (SASL, TLS, tuning)
+ */
+public record AppConfig(
+        String applicationId,
+        String bootstrapServers,
+        TopicPlan topics,
+        Optional<Path> stateDir,
+        GeminiSettings gemini,
+        PipelineSettings pipeline,
+        Map<String, String> kafka) {
+
+    /** The API's limit on texts in one batchEmbedContents request. */
+    public static final int MAX_EMBED_BATCH = 100;
+
+    public AppConfig {
+        kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
+    }
+
+    /** The defaults alone. */
+    public static AppConfig defaults() {
+        return ConfigLayers.defaults().build();
+    }
+
+    static AppConfig from(Map<Setting, String> values, Map<String, String> kafka) {
+        Reader reader = new Reader(values);
+        GeminiSettings gemini = new GeminiSettings(
+                reader.string(Setting.GEMINI_API_KEY),
+                reader.optionalString(Setting.GEMINI_BASE_URL),
+                reader.required(Setting.GENERATE_MODEL),
+                reader.required(Setting.EMBED_MODEL),
+                reader.intAtLeast(Setting.EMBED_DIMENSIONS, 0),
+                reader.optionalString(Setting.EMBED_TASK_TYPE),
+                reader.positiveDuration(Setting.REQUEST_TIMEOUT),
+                reader.intAtLeast(Setting.MAX_ATTEMPTS, 1),
+                reader.positiveDuration(Setting.RETRY_INITIAL_BACKOFF),
+                reader.positiveDuration(Setting.RETRY_MAX_BACKOFF),
+                reader.longAtLeast(Setting.REQUESTS_PER_MINUTE, 0),
+                reader.longAtLeast(Setting.TOKENS_PER_MINUTE, 0));
+        int embedBatch = reader.intAtLeast(Setting.EMBED_BATCH_SIZE, 1);
+        if (embedBatch > MAX_EMBED_BATCH) {
+            throw reader.invalid(Setting.EMBED_BATCH_SIZE, "at most " + MAX_EMBED_BATCH + " (the Gemini API's limit)");
+        }
+        PipelineSettings pipeline = new PipelineSettings(
+                reader.tasks(Setting.DEFAULT_TASKS),
+                reader.intAtLeast(Setting.PROMPT_MAX_BYTES, 1),
+                new BatchSettings(embedBatch, reader.positiveDuration(Setting.EMBED_BATCH_MAX_WAIT)),
+                new BatchSettings(reader.intAtLeast(Setting.GENERATE_BATCH_SIZE, 1),
+                        reader.positiveDuration(Setting.GENERATE_BATCH_MAX_WAIT)),
+                reader.intAtLeast(Setting.MAX_IN_FLIGHT, 1),
+                reader.positiveDuration(Setting.PUNCTUATE_INTERVAL),
+                reader.positiveDuration(Setting.SHUTDOWN_GRACE));
+        return new AppConfig(
+                reader.required(Setting.APPLICATION_ID),
+                reader.required(Setting.BOOTSTRAP_SERVERS),
+                TopicPlan.load(reader.optionalString(Setting.TOPICS_FILE).map(Path::of)),
+                reader.optionalString(Setting.STATE_DIR).map(Path::of),
+                gemini, pipeline, kafka);
+    }
+
+    /**
+     * Properties for the Kafka Streams application: our safe defaults (exactly_once_v2,
+     * our application id and bootstrap servers), then every pass-through Kafka property.
+     */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Gemini calls are slow; a record may wait in process() while backpressure drains.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "300000");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        stateDir.ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        props.putAll(clientProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        return props;
+    }
+
+    /** Properties for a plain Kafka client (admin, producer, consumer): bootstrap servers plus pass-through. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new LinkedHashMap<>(kafka);
+        props.put("bootstrap.servers", bootstrapServers);
+        return props;
+    }
+
+    /** A copy with other bootstrap servers (local mode and tests start their own broker). */
+    public AppConfig withBootstrapServers(String servers) {
+        return new AppConfig(applicationId, servers, topics, stateDir, gemini, pipeline, kafka);
+    }
+
+    /** A copy with another Kafka Streams state directory. */
+    public AppConfig withStateDir(Path dir) {
+        return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, kafka);
+    }
+
+    /** A copy with other Gemini connection settings. */
+    public AppConfig withGemini(GeminiSettings settings) {
+        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, kafka);
+    }
+
+    /** One line per setting for the start-up log; secrets and Kafka passwords masked. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add("application.id=" + applicationId);
+        lines.add("bootstrap.servers=" + bootstrapServers);
+        lines.add("topics=" + topics.origin());
+        lines.add("gemini=" + gemini);
+        lines.add("pipeline=" + pipeline);
+        StringJoiner kafkaLine = new StringJoiner(", ", "kafka={", "}");
+        kafka.forEach((key, value) -> kafkaLine.add(key + "=" + (Secrets.isSecretKey(key) ? Secrets.MASK : value)));
+        lines.add(kafkaLine.toString());
+        return lines;
+    }
+
+    /** Gemini connection, models, retries and quota. {@link #toString()} masks the API key. */
+    public record GeminiSettings(
+            String apiKey,
+            Optional<String> baseUrl,
+            String generateModel,
+            String embedModel,
+            int embedDimensions,
+            Optional<String> embedTaskType,
+            Duration requestTimeout,
+            int maxAttempts,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            long requestsPerMinute,
+            long tokensPerMinute) {
+
+        public boolean hasApiKey() {
+            return !apiKey.isBlank();
+        }
+
+        public GeminiSettings withConnection(String key, String url) {
+            return new GeminiSettings(key, Optional.ofNullable(url), generateModel, embedModel, embedDimensions,
+                    embedTaskType, requestTimeout, maxAttempts, initialBackoff, maxBackoff,
+                    requestsPerMinute, tokensPerMinute);
+        }
+
+        @Override
+        public String toString() {
+            return "{apiKey=" + (hasApiKey() ? Secrets.MASK : "(none)")
+                    + ", baseUrl=" + baseUrl.orElse("(SDK default)")
+                    + ", generateModel=" + generateModel + ", embedModel=" + embedModel
+                    + ", embedDimensions=" + embedDimensions + ", embedTaskType=" + embedTaskType.orElse("(none)")
+                    + ", requestTimeout=" + Durations.format(requestTimeout) + ", maxAttempts=" + maxAttempts
+                    + ", backoff=" + Durations.format(initialBackoff) + ".." + Durations.format(maxBackoff)
+                    + ", requestsPerMinute=" + limit(requestsPerMinute)
+                    + ", tokensPerMinute=" + limit(tokensPerMinute) + "}";
+        }
+
+        private static String limit(long value) {
+            return value == 0 ? "unlimited" : Long.toString(value);
+        }
+    }
+
+    /** How prompts are validated, batched and kept in flight. */
+    public record PipelineSettings(
+            Set<Task> defaultTasks,
+            int promptMaxBytes,
+            BatchSettings embedBatch,
+            BatchSettings generateBatch,
+            int maxInFlight,
+            Duration punctuateInterval,
+            Duration shutdownGrace) {
+
+        public PipelineSettings {
+            defaultTasks = Collections.unmodifiableSet(EnumSet.copyOf(defaultTasks));
+        }
+
+        public BatchSettings batch(Task task) {
+            return task == Task.EMBED ? embedBatch : generateBatch;
+        }
+    }
+
+    /** A batch is dispatched when it holds {@code size} items or its oldest has waited {@code maxWait}. */
+    public record BatchSettings(int size, Duration maxWait) {
+        @Override
+        public String toString() {
+            return "{size=" + size + ", maxWait=" + Durations.format(maxWait) + "}";
+        }
+    }
+
+    /** Typed reads of raw values with errors that name the key. */
+    private record Reader(Map<Setting, String> values) {
+        String string(Setting setting) {
+            return values.getOrDefault(setting, setting.defaultValue()).trim();
+        }
+
+        Optional<String> optionalString(Setting setting) {
+            String value = string(setting);
+            return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        String required(Setting setting) {
+            return optionalString(setting).orElseThrow(() -> invalid(setting, "a non-empty value"));
+        }
+
+        int intAtLeast(Setting setting, int minimum) {
+            long value = longAtLeast(setting, minimum);
+            if (value > Integer.MAX_VALUE) {
+                throw invalid(setting, "a number up to " + Integer.MAX_VALUE);
+            }
+            return (int) value;
+        }
+
+        long longAtLeast(Setting setting, long minimum) {
+            long value;
+            try {
+                value = Long.parseLong(string(setting));
+            } catch (NumberFormatException e) {
+                throw invalid(setting, "a whole number");
+            }
+            if (value < minimum) {
+                throw invalid(setting, "a number of at least " + minimum);
+            }
+            return value;
+        }
+
+        Duration positiveDuration(Setting setting) {
+            Duration duration;
+            try {
+                duration = Durations.parse(string(setting));
+            } catch (IllegalArgumentException e) {
+                throw invalid(setting, "a duration such as 250ms, 30s or 2m");
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                throw invalid(setting, "a duration above zero");
+            }
+            return duration;
+        }
+
+        Set<Task> tasks(Setting setting) {
+            Set<Task> tasks = EnumSet.noneOf(Task.class);
+            for (String name : string(setting).split(",")) {
+                Task task = Task.fromWireName(name.trim());
+                if (task == null) {
+                    throw invalid(setting, "a comma-separated list of generate, embed");
+                }
+                tasks.add(task);
+            }
+            return tasks;
+        }
+
+        ConfigException invalid(Setting setting, String expected) {
+            String shown = setting.secret() ? Secrets.MASK : "'" + string(setting) + "'";
+            return new ConfigException("Invalid " + setting.key() + " (" + setting.envVariable() + "): "
+                    + shown + "; expected " + expected);
+        }
+    }
+}

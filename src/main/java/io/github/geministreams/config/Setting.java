@@ -1,0 +1,90 @@
+package io.github.geministreams.config;
+
+/**
+ * Every setting of gemini-streams that is not a Kafka property: its key, default and meaning.
+ *
+ * <p>Keys are written as in a properties file. The environment variable for a key is
+ * {@code GEMINI_STREAMS_} followed by the key in upper case with dots and dashes as
+ * underscores ({@code embed.batch.size} → {@code GEMINI_STREAMS_EMBED_BATCH_SIZE}); a few
+ * keys also have a conventional variable of their own ({@link #envAlias()}).
+ * The README's configuration reference is this table.
+ */
+public enum Setting {
+    APPLICATION_ID("application.id", "gemini-streams",
+            "Kafka Streams application id: consumer group, transactional ids and internal topic prefix."),
+    BOOTSTRAP_SERVERS("bootstrap.servers", "localhost:9092",
+            "Kafka bootstrap servers.", "KAFKA_BOOTSTRAP_SERVERS"),
+    TOPICS_FILE("topics.file", "",
+            "topics.yaml to use; empty = ./topics.yaml if present, else the copy built into the jar."),
+    STATE_DIR("state.dir", "",
+            "Kafka Streams state directory; empty = Kafka Streams' default under java.io.tmpdir."),
+
+    GEMINI_API_KEY("gemini.api.key", "",
+            "Gemini API key. Never logged.", "GEMINI_API_KEY"),
+    GEMINI_BASE_URL("gemini.base.url", "",
+            "Gemini API base URL; empty = the SDK's default (which honours GOOGLE_GEMINI_BASE_URL).",
+            "GEMINI_BASE_URL"),
+    GENERATE_MODEL("gemini.generate.model", "gemini-2.5-flash", "Model for the generate task."),
+    EMBED_MODEL("gemini.embed.model", "gemini-embedding-001", "Model for the embed task."),
+    EMBED_DIMENSIONS("gemini.embed.dimensions", "768", "Output dimensionality of embeddings; 0 = model default."),
+    EMBED_TASK_TYPE("gemini.embed.task.type", "RETRIEVAL_DOCUMENT", "Embedding task type; empty = none."),
+    REQUEST_TIMEOUT("gemini.request.timeout", "60s", "Timeout of one Gemini HTTP request."),
+    MAX_ATTEMPTS("gemini.max.attempts", "6", "Attempts per Gemini call before the item is dead-lettered."),
+    RETRY_INITIAL_BACKOFF("gemini.retry.initial.backoff", "500ms", "First retry delay; doubles each attempt."),
+    RETRY_MAX_BACKOFF("gemini.retry.max.backoff", "30s", "Longest retry delay (a server's retryDelay may exceed it)."),
+    REQUESTS_PER_MINUTE("gemini.rate.requests.per.minute", "0", "Requests-per-minute quota; 0 = unlimited."),
+    TOKENS_PER_MINUTE("gemini.rate.tokens.per.minute", "0", "Tokens-per-minute quota; 0 = unlimited."),
+
+    DEFAULT_TASKS("tasks.default", "generate", "Tasks for prompts that name none: generate, embed, or both."),
+    PROMPT_MAX_BYTES("prompt.max.bytes", "65536", "Largest accepted prompt value in bytes; larger goes to dead-letter."),
+    EMBED_BATCH_SIZE("embed.batch.size", "100", "Texts per batchEmbedContents request (at most 100)."),
+    EMBED_BATCH_MAX_WAIT("embed.batch.max.wait", "100ms", "Longest an embed item waits for its batch to fill."),
+    GENERATE_BATCH_SIZE("generate.batch.size", "8", "Generate prompts dispatched together."),
+    GENERATE_BATCH_MAX_WAIT("generate.batch.max.wait", "10ms", "Longest a generate prompt waits for its batch."),
+    MAX_IN_FLIGHT("max.in.flight", "64", "Concurrent Gemini requests per instance (an embed batch is one)."),
+    PUNCTUATE_INTERVAL("punctuate.interval", "10ms", "Tick of the wall-clock punctuator that flushes and drains."),
+    SHUTDOWN_GRACE("shutdown.grace", "30s", "How long a stop waits for in-flight calls to finish.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+    private final String envAlias;
+
+    Setting(String key, String defaultValue, String description) {
+        this(key, defaultValue, description, null);
+    }
+
+    Setting(String key, String defaultValue, String description, String envAlias) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.envAlias = envAlias;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** A conventional environment variable that also sets this key, or null. */
+    public String envAlias() {
+        return envAlias;
+    }
+
+    /** {@code GEMINI_STREAMS_EMBED_BATCH_SIZE} for {@code embed.batch.size}. */
+    public String envVariable() {
+        return "GEMINI_STREAMS_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** True for values that must never be printed. */
+    public boolean secret() {
+        return this == GEMINI_API_KEY;
+    }
+}

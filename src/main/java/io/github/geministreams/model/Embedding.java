@@ -1,0 +1,11 @@
+package io.github.geministreams.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A value of the embeddings topic. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Embedding(
+        String id, String model, int dimensions, float[] values, int attempts, long latencyMs,
+        SourceCoordinates source, String job, JsonNode attributes) {
+}

@@ -1,0 +1,27 @@
+package io.github.geministreams.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A validated prompt. Only {@code prompt} and {@code tasks} are always present.
+ *
+ * @param id         the JSON {@code id}, else the record key, else {@code topic-partition-offset}
+ * @param model      a model to use instead of the configured one, or null
+ * @param system     a system instruction for generation, or null
+ * @param job        the job this prompt belongs to, or null
+ * @param jobSize    the number of prompts in the job, or null
+ * @param attributes caller data echoed on every output, or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PromptRequest(
+        String id, String prompt, Set<Task> tasks, String model, String system,
+        String job, Long jobSize, JsonNode attributes) {
+
+    public PromptRequest {
+        tasks = Collections.unmodifiableSet(EnumSet.copyOf(tasks));
+    }
+}

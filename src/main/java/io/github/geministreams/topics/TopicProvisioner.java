@@ -1,0 +1,124 @@
+package io.github.geministreams.topics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the cluster match a {@link TopicPlan} as far as it safely can: creates missing
+ * topics, accepts topics with at least the declared partitions, and refuses (with a
+ * {@link TopicProvisioningException} that says what to do) when a topic has fewer
+ * partitions than declared or a missing topic cannot be created. It never deletes or
+ * repartitions an existing topic: that would reorder keys under running consumers.
+ */
+public final class TopicProvisioner {
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+    private final Duration timeout;
+
+    public TopicProvisioner(Admin admin, Duration timeout) {
+        this.admin = admin;
+        this.timeout = timeout;
+    }
+
+    /** Creates what is missing; returns one line per topic saying what was found or done. */
+    public List<String> ensure(TopicPlan plan) {
+        Set<String> existing = call(() -> admin.listTopics().names(), "list topics");
+        List<TopicSpec> missing = plan.all().stream().filter(spec -> !existing.contains(spec.name())).toList();
+        List<TopicSpec> present = plan.all().stream().filter(spec -> existing.contains(spec.name())).toList();
+        List<String> report = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        create(missing, report, problems);
+        check(present, report, problems);
+        if (!problems.isEmpty()) {
+            throw new TopicProvisioningException("Topics do not match " + plan.origin() + ":\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        report.forEach(log::info);
+        return report;
+    }
+
+    private void create(List<TopicSpec> missing, List<String> report, List<String> problems) {
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<NewTopic> newTopics = missing.stream()
+                .map(spec -> new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()))
+                .toList();
+        Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+        for (TopicSpec spec : missing) {
+            try {
+                results.get(spec.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                report.add("created " + spec.name() + " (" + spec.partitions() + " partitions, replication "
+                        + spec.replicationFactor() + ")");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    report.add("exists " + spec.name() + " (created concurrently by another instance)");
+                } else {
+                    problems.add(spec.name() + " is missing and cannot be created: " + e.getCause().getMessage()
+                            + " (create it by hand or fix topics.yaml)");
+                }
+            } catch (TimeoutException e) {
+                problems.add(spec.name() + " is missing and its creation timed out after " + timeout.toSeconds() + "s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicProvisioningException("Interrupted while creating " + spec.name());
+            }
+        }
+    }
+
+    private void check(List<TopicSpec> present, List<String> report, List<String> problems) {
+        if (present.isEmpty()) {
+            return;
+        }
+        Set<String> names = present.stream().map(TopicSpec::name).collect(Collectors.toSet());
+        Map<String, TopicDescription> descriptions = call(() -> admin.describeTopics(names).allTopicNames(), "describe topics");
+        for (TopicSpec spec : present) {
+            TopicDescription description = descriptions.get(spec.name());
+            int partitions = description.partitions().size();
+            int replication = description.partitions().get(0).replicas().size();
+            if (partitions < spec.partitions()) {
+                problems.add(spec.name() + " has " + partitions + " partitions but " + spec.partitions()
+                        + " are declared; add partitions with kafka-topics --alter --partitions "
+                        + spec.partitions() + " or lower the declaration");
+            } else if (partitions > spec.partitions() || replication != spec.replicationFactor()) {
+                report.add("exists " + spec.name() + " (" + partitions + " partitions, replication " + replication
+                        + "; declared " + spec.partitions() + "/" + spec.replicationFactor() + ", accepted)");
+            } else {
+                report.add("exists " + spec.name() + " (" + partitions + " partitions, replication " + replication + ")");
+            }
+        }
+    }
+
+    private <T> T call(AdminCall<T> call, String what) {
+        try {
+            return call.future().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TopicProvisioningException("Cannot " + what + ": " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new TopicProvisioningException("Cannot " + what + ": no answer from the cluster within "
+                    + timeout.toSeconds() + "s (is bootstrap.servers right and the broker up?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicProvisioningException("Interrupted while trying to " + what);
+        }
+    }
+
+    @FunctionalInterface
+    private interface AdminCall<T> {
+        org.apache.kafka.common.KafkaFuture<T> future();
+    }
+}

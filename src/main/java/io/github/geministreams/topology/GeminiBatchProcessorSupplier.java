@@ -1,0 +1,43 @@
+package io.github.geministreams.topology;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.model.PendingPrompt;
+import io.github.geministreams.serde.JsonSerde;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Creates a {@link GeminiBatchProcessor} per task and declares its pending store: a
+ * persistent (RocksDB), changelogged key-value store keyed by source coordinates.
+ */
+final class GeminiBatchProcessorSupplier implements ProcessorSupplier<String, PendingPrompt, byte[], byte[]> {
+    static final String STORE_NAME = "gemini-pending";
+
+    private final AppConfig config;
+    private final GeminiDispatcher dispatcher;
+    private final GeminiBatchProcessor.OutputNames outputs;
+
+    GeminiBatchProcessorSupplier(AppConfig config, GeminiDispatcher dispatcher, GeminiBatchProcessor.OutputNames outputs) {
+        this.config = config;
+        this.dispatcher = dispatcher;
+        this.outputs = outputs;
+    }
+
+    @Override
+    public Processor<String, PendingPrompt, byte[], byte[]> get() {
+        return new GeminiBatchProcessor(config, dispatcher, STORE_NAME, outputs);
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        StoreBuilder<KeyValueStore<String, PendingPrompt>> store = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(STORE_NAME), Serdes.String(), new JsonSerde<>(PendingPrompt.class))
+                .withLoggingEnabled(java.util.Map.of());
+        return Set.of(store);
+    }
+}

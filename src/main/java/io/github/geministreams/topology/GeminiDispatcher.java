@@ -1,0 +1,86 @@
+package io.github.geministreams.topology;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.gemini.GeminiRateLimiter;
+import io.github.geministreams.gemini.ResilientGeminiClient;
+import io.github.geministreams.gemini.RetrySettings;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every batching processor of one application instance shares: the Gemini client
+ * with its retries and rate limits, and the {@code max.in.flight} permits. A permit is held
+ * from dispatch until the processor has drained the call's completion on its stream thread,
+ * so "idle" means every answer has been forwarded.
+ *
+ * <p>Graceful shutdown: {@link #stopDispatching()}, then {@link #awaitIdle(Duration)} while
+ * the stream threads keep punctuating, then close Kafka Streams. Thread-safe.
+ */
+public final class GeminiDispatcher implements AutoCloseable {
+    private final ResilientGeminiClient calls;
+    private final ScheduledExecutorService scheduler;
+    private final int maxInFlight;
+    private final Semaphore permits;
+    private volatile boolean dispatching = true;
+
+    public GeminiDispatcher(AppConfig config, GeminiClient client) {
+        AppConfig.GeminiSettings gemini = config.gemini();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "gemini-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.maxInFlight = config.pipeline().maxInFlight();
+        this.permits = new Semaphore(maxInFlight);
+        GeminiRateLimiter limiter = new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler);
+        RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2);
+        this.calls = new ResilientGeminiClient(client, retry, limiter, scheduler);
+    }
+
+    ResilientGeminiClient calls() {
+        return calls;
+    }
+
+    /** Takes one request permit if one is free and dispatching has not been stopped. */
+    boolean tryAcquire() {
+        return dispatching && permits.tryAcquire();
+    }
+
+    /** Gives back the permit of a request whose completion has been drained. */
+    void release() {
+        permits.release();
+    }
+
+    boolean isDispatching() {
+        return dispatching;
+    }
+
+    /** From now on no new request starts; requests in flight finish and are forwarded. */
+    public void stopDispatching() {
+        dispatching = false;
+    }
+
+    /** Requests dispatched whose completion has not been drained yet. */
+    public int inFlight() {
+        return maxInFlight - permits.availablePermits();
+    }
+
+    /** Waits until every dispatched request has been drained, or the timeout passes; true when idle. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        if (permits.tryAcquire(maxInFlight, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            permits.release(maxInFlight);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+        scheduler.shutdownNow();
+    }
+}

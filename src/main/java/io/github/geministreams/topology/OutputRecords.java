@@ -1,0 +1,62 @@
+package io.github.geministreams.topology;
+
+import io.github.geministreams.gemini.Attempted;
+import io.github.geministreams.gemini.GeminiCallFailedException;
+import io.github.geministreams.gemini.GeminiException;
+import io.github.geministreams.gemini.GenerateResult;
+import io.github.geministreams.gemini.TokenUsage;
+import io.github.geministreams.model.Embedding;
+import io.github.geministreams.model.GeneratedResponse;
+import io.github.geministreams.model.PendingPrompt;
+import io.github.geministreams.model.PromptRequest;
+import io.github.geministreams.model.TokenCounts;
+import io.github.geministreams.serde.Json;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Builds the records the batching processor forwards: responses, embeddings, dead letters. Stateless. */
+final class OutputRecords {
+    private OutputRecords() {
+    }
+
+    static Record<byte[], byte[]> response(PendingPrompt pending, String model, Attempted<GenerateResult> answer,
+                                           long latencyMs, long nowMillis) {
+        PromptRequest request = pending.request();
+        GenerateResult result = answer.value();
+        TokenUsage usage = result.usage();
+        GeneratedResponse value = new GeneratedResponse(
+                request.id(), request.prompt(), result.text(), model, result.finishReason(),
+                result.blocked(), result.blockReason(), result.blockMessage(),
+                new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
+                answer.attempts(), latencyMs, pending.source(), request.job(), request.attributes());
+        return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
+    }
+
+    static Record<byte[], byte[]> embedding(PendingPrompt pending, String model, float[] values, int attempts,
+                                            long latencyMs, long nowMillis) {
+        PromptRequest request = pending.request();
+        Embedding value = new Embedding(request.id(), model, values.length, values, attempts, latencyMs,
+                pending.source(), request.job(), request.attributes());
+        return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
+    }
+
+    /** The original record, unchanged, with the reason a Gemini call for it failed. */
+    static Record<byte[], byte[]> deadLetter(PendingPrompt pending, DeadLetterHeaders.Stage stage, Throwable failure,
+                                             long nowMillis) {
+        int attempts = 1;
+        Throwable cause = failure;
+        if (failure instanceof GeminiCallFailedException failed) {
+            attempts = failed.attempts();
+            cause = failed.failure();
+        }
+        int status = cause instanceof GeminiException gemini ? gemini.httpStatus() : 0;
+        boolean retryable = cause instanceof GeminiException gemini && gemini.retryable();
+        var headers = DeadLetterHeaders.build(pending.source(), stage, cause.getClass().getName(),
+                cause.getMessage(), attempts, status, retryable);
+        return new Record<>(pending.originalKey(), pending.originalValue(), nowMillis, headers);
+    }
+
+    private static byte[] idBytes(PromptRequest request) {
+        return request.id().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.geministreams.topology;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.model.PromptRequest;
+import io.github.geministreams.model.SourceCoordinates;
+import io.github.geministreams.model.Task;
+import io.github.geministreams.serde.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Turns a prompts record into a {@link PromptRequest}, or says exactly why it cannot.
+ * A value is a plain-text prompt, or, when its first non-blank character is {@code {}, a
+ * JSON prompt object; a value that starts with {@code {} but is not a valid prompt object is
+ * rejected, never sent to Gemini as text. Stateless and thread-safe.
+ */
+public final class PromptParser {
+    private static final Set<String> STRING_FIELDS = Set.of("id", "prompt", "model", "system", "job");
+
+    private final int maxBytes;
+    private final Set<Task> defaultTasks;
+
+    public PromptParser(int maxBytes, Set<Task> defaultTasks) {
+        this.maxBytes = maxBytes;
+        this.defaultTasks = EnumSet.copyOf(defaultTasks);
+    }
+
+    /** The request, or an {@link InvalidPromptException} whose message is the reason. */
+    public PromptRequest parse(byte[] key, byte[] value, SourceCoordinates source) {
+        if (value == null) {
+            throw new InvalidPromptException("null value: a prompt record needs a value");
+        }
+        if (value.length > maxBytes) {
+            throw new InvalidPromptException("value of " + value.length + " bytes exceeds prompt.max.bytes=" + maxBytes);
+        }
+        String text = decodeUtf8(value, "value");
+        if (text.isBlank()) {
+            throw new InvalidPromptException("empty or blank prompt");
+        }
+        String fallbackId = idFromKey(key, source);
+        if (text.stripLeading().startsWith("{")) {
+            return parseObject(text, fallbackId);
+        }
+        return new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null);
+    }
+
+    private PromptRequest parseObject(String text, String fallbackId) {
+        JsonNode node;
+        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+            node = Json.MAPPER.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw new InvalidPromptException("invalid JSON prompt object: trailing content after the object");
+            }
+        } catch (JsonProcessingException e) {
+            throw new InvalidPromptException("invalid JSON prompt object: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new InvalidPromptException("invalid JSON prompt object: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidPromptException("invalid JSON prompt object: not an object");
+        }
+        for (String field : STRING_FIELDS) {
+            JsonNode fieldNode = node.get(field);
+            if (fieldNode != null && !fieldNode.isNull() && !fieldNode.isTextual()) {
+                throw new InvalidPromptException("field '" + field + "' must be a string, was " + fieldNode.getNodeType());
+            }
+        }
+        String prompt = textOrNull(node, "prompt");
+        if (prompt == null) {
+            throw new InvalidPromptException("JSON prompt object has no 'prompt' field");
+        }
+        if (prompt.isBlank()) {
+            throw new InvalidPromptException("empty or blank prompt");
+        }
+        JsonNode attributes = node.get("attributes");
+        if (attributes != null && !attributes.isNull() && !attributes.isObject()) {
+            throw new InvalidPromptException("field 'attributes' must be an object, was " + attributes.getNodeType());
+        }
+        String id = textOrNull(node, "id");
+        return new PromptRequest(
+                id == null || id.isBlank() ? fallbackId : id,
+                prompt,
+                tasks(node.get("tasks")),
+                textOrNull(node, "model"),
+                textOrNull(node, "system"),
+                textOrNull(node, "job"),
+                jobSize(node.get("jobSize")),
+                attributes == null || attributes.isNull() ? null : attributes);
+    }
+
+    private Set<Task> tasks(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return defaultTasks;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new InvalidPromptException("field 'tasks' must be a non-empty array of \"generate\"/\"embed\"");
+        }
+        Set<Task> tasks = EnumSet.noneOf(Task.class);
+        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+            JsonNode element = it.next();
+            Task task = element.isTextual() ? Task.fromWireName(element.asText()) : null;
+            if (task == null) {
+                throw new InvalidPromptException("unknown task " + element + "; expected \"generate\" or \"embed\"");
+            }
+            tasks.add(task);
+        }
+        return tasks;
+    }
+
+    private static Long jobSize(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.canConvertToExactIntegral() || node.asLong() < 1) {
+            throw new InvalidPromptException("field 'jobSize' must be a positive whole number, was " + node);
+        }
+        return node.asLong();
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static String idFromKey(byte[] key, SourceCoordinates source) {
+        if (key != null && key.length > 0) {
+            try {
+                String id = decodeUtf8(key, "key");
+                if (!id.isBlank()) {
+                    return id;
+                }
+            } catch (InvalidPromptException notText) {
+                // A binary key is a valid key; it just cannot serve as an id.
+            }
+        }
+        return source.asKey();
+    }
+
+    private static String decodeUtf8(byte[] bytes, String what) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidPromptException(what + " is not valid UTF-8");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.geministreams.topology;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.topics.TopicPlan;
+import io.github.geministreams.topics.TopicRole;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The one topology factory, used by {@code run}, {@code local}, the benchmark and every test:
+ * <pre>
+ * prompts ─▶ parse-prompts ─▶ gemini-batcher ─▶ responses
+ *                 │                 ├─────────▶ embeddings
+ *                 └─────────────────┴─────────▶ dead-letter
+ * </pre>
+ * Every node and the store are named explicitly, so internal names survive code changes.
+ */
+public final class PromptTopology {
+    static final String SOURCE = "prompts-source";
+    static final String PARSER = "parse-prompts";
+    static final String BATCHER = "gemini-batcher";
+    static final String RESPONSES_SINK = "responses-sink";
+    static final String EMBEDDINGS_SINK = "embeddings-sink";
+    static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    private PromptTopology() {
+    }
+
+    /** The topology with a dispatcher of its own around {@code client}. */
+    public static Topology build(AppConfig config, GeminiClient client) {
+        return build(config, new GeminiDispatcher(config, client));
+    }
+
+    /** The topology around a dispatcher the caller keeps, to drain it on a graceful stop. */
+    public static Topology build(AppConfig config, GeminiDispatcher dispatcher) {
+        TopicPlan topics = config.topics();
+        PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks());
+        var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK);
+        ByteArraySerializer bytes = new ByteArraySerializer();
+
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.PROMPTS));
+        topology.addProcessor(PARSER, () -> new PromptParseProcessor(parser, BATCHER, DEAD_LETTER_SINK), SOURCE);
+        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, dispatcher, outputs), PARSER);
+        topology.addSink(RESPONSES_SINK, topics.name(TopicRole.RESPONSES), bytes, bytes, BATCHER);
+        topology.addSink(EMBEDDINGS_SINK, topics.name(TopicRole.EMBEDDINGS), bytes, bytes, BATCHER);
+        topology.addSink(DEAD_LETTER_SINK, topics.name(TopicRole.DEAD_LETTER), bytes, bytes, PARSER, BATCHER);
+        return topology;
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.geministreams.topology;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+
+/**
+ * Logs at most one line per interval and counts what it held back, so that a flood of bad
+ * records says so once in a while instead of once per record. Used on one thread only.
+ */
+final class RateLimitedLog {
+    private final Logger log;
+    private final long intervalNanos;
+    private long nextAllowedNanos;
+    private long suppressed;
+
+    RateLimitedLog(Logger log, Duration interval) {
+        this.log = log;
+        this.intervalNanos = interval.toNanos();
+        this.nextAllowedNanos = System.nanoTime();
+    }
+
+    void warn(String format, Object... arguments) {
+        long now = System.nanoTime();
+        if (now - nextAllowedNanos < 0) {
+            suppressed++;
+            return;
+        }
+        nextAllowedNanos = now + intervalNanos;
+        if (suppressed > 0) {
+            log.warn(format + " (and {} more like it since the last such line)", append(arguments, suppressed));
+            suppressed = 0;
+        } else {
+            log.warn(format, arguments);
+        }
+    }
+
+    private static Object[] append(Object[] arguments, Object last) {
+        Object[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+        all[arguments.length] = last;
+        return all;
+    }
+}

@@ -1,0 +1,176 @@
+package io.github.geministreams.app;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PromptMix;
+import io.github.geministreams.testing.TestTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end on a real KRaft broker, with the real google-genai SDK talking HTTP to the
+ * simulator, which injects 429s (with retry delays) and 500s. Every prompt must be
+ * accounted for exactly once per task, read with read_committed, also across a SIGKILL.
+ */
+class PipelineIntegrationTest {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    private static final int PROMPTS = 2_000;
+    private static final int BAD_EVERY = 50;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private GeminiSimulator faultySimulator() {
+        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder()
+                .latency(Duration.ofMillis(20))
+                .jitter(Duration.ofMillis(20))
+                .injected429Rate(0.05)
+                .injected500Rate(0.03)
+                .seed(42)
+                .build());
+        toClose.add(simulator);
+        return simulator;
+    }
+
+    /** Settings for a test run: fast retries, enough attempts that injected faults rarely exhaust them. */
+    private static Map<String, String> settings(String applicationId, TestTopics topics, Path stateDir) {
+        return Map.of(
+                "application.id", applicationId,
+                "topics.file", topics.file.toString(),
+                "state.dir", stateDir.toString(),
+                "gemini.max.attempts", "10",
+                "gemini.retry.initial.backoff", "20ms",
+                "gemini.retry.max.backoff", "200ms",
+                "embed.batch.max.wait", "50ms",
+                "session.timeout.ms", "6000",
+                "heartbeat.interval.ms", "1000");
+    }
+
+    private static void produce(PromptMix mix) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (ProducerRecord<byte[], byte[]> record : mix.records()) {
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    private static void awaitEveryOutcome(OutcomeLedger ledger, PromptMix mix, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            ledger.poll(Duration.ofMillis(200));
+            List<String> missing = ledger.missing(mix.expectedSlots());
+            assertTrue(missing.isEmpty(), () -> missing.size() + " outcomes missing, e.g. "
+                    + missing.subList(0, Math.min(5, missing.size())));
+        });
+        // Anything written twice would be committed by now; read a little longer to see it.
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
+            ledger.poll(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void shouldAccountForEveryPromptExactlyOnceWhileGeminiFails() throws Exception {
+        GeminiSimulator simulator = faultySimulator();
+        TestTopics topics = TestTopics.write(dir, "faults", 6);
+        AppConfig config = ConfigLayers.defaults()
+                .withAll(settings("faults-app", topics, dir.resolve("state")))
+                .build()
+                .withBootstrapServers(KAFKA.bootstrapServers());
+        config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+        GeminiClient client = GeminiClients.create(config);
+        toClose.add(client);
+        StreamsApplication app = new StreamsApplication(config, client);
+        toClose.add(app);
+        app.start(Duration.ofSeconds(60));
+
+        PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
+        produce(mix);
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter)) {
+            awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
+            assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
+            assertEquals(0, ledger.duplicates(), "duplicated outputs");
+            assertEquals(mix.expectedOutcomes(), ledger.records());
+        }
+        var stats = simulator.counters().snapshot();
+        assertTrue(stats.injected429s() > 0, "the simulator injected 429s: " + stats);
+        assertTrue(stats.injected500s() > 0, "the simulator injected 500s: " + stats);
+        System.out.printf("faults run: %d prompts, %d outcomes, simulator %s%n", PROMPTS, mix.expectedOutcomes(), stats);
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenTheApplicationIsKilledMidRun() throws Exception {
+        GeminiSimulator simulator = faultySimulator();
+        TestTopics topics = TestTopics.write(dir, "crash", 6);
+        Path stateDir = dir.resolve("crash-state");
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
+        settings("crash-app", topics, stateDir).forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+
+        AppProcess first = AppProcess.start(dir.resolve("crash-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
+        toClose.add(first);
+        first.awaitLog("is RUNNING", Duration.ofSeconds(90));
+        PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
+        produce(mix);
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter)) {
+            int killAt = mix.expectedOutcomes() / 3;
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                ledger.poll(Duration.ofMillis(100));
+                return ledger.records() >= killAt;
+            });
+            first.kill();
+            int beforeKill = ledger.records();
+            assertTrue(beforeKill < mix.expectedOutcomes(), "the kill came before the end: " + beforeKill);
+
+            AppProcess second = AppProcess.start(dir.resolve("crash-2.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
+            toClose.add(second);
+            second.awaitLog("is RUNNING", Duration.ofSeconds(90));
+            awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
+
+            assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
+            assertEquals(0, ledger.duplicates(), "duplicated outputs after the crash");
+            assertEquals(mix.expectedOutcomes(), ledger.records());
+            System.out.printf("crash run: %d prompts, %d outcomes (%d committed before SIGKILL), 0 duplicates, "
+                    + "simulator %s%n", PROMPTS, mix.expectedOutcomes(), beforeKill, simulator.counters().snapshot());
+        }
+    }
+}

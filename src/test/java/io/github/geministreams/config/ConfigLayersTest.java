@@ -1,0 +1,113 @@
+package io.github.geministreams.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.model.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLayersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldUseDocumentedDefaults() {
+        AppConfig config = AppConfig.defaults();
+        assertEquals("gemini-streams", config.applicationId());
+        assertEquals("localhost:9092", config.bootstrapServers());
+        assertEquals(100, config.pipeline().embedBatch().size());
+        assertEquals(Set.of(Task.GENERATE), config.pipeline().defaultTasks());
+        assertEquals(0, config.gemini().requestsPerMinute());
+        assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
+    }
+
+    @Test
+    void shouldLetEachLayerOverrideTheOneBelow() throws IOException {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "embed.batch.size=50\nmax.in.flight=8\ngenerate.batch.size=4\n");
+        Map<String, String> env = Map.of("GEMINI_STREAMS_MAX_IN_FLIGHT", "16", "GEMINI_STREAMS_GENERATE_BATCH_SIZE", "2");
+        Map<String, String> flags = Map.of("generate.batch.size", "1");
+
+        AppConfig config = ConfigLayers.load(file, env, flags).build();
+
+        assertEquals(50, config.pipeline().embedBatch().size());
+        assertEquals(16, config.pipeline().maxInFlight());
+        assertEquals(1, config.pipeline().generateBatch().size());
+    }
+
+    @Test
+    void shouldPassKafkaVariablesAndFilePropertiesThroughToKafka() throws IOException {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_SSL\nkafka.sasl.mechanism=PLAIN\n");
+        Map<String, String> env = Map.of("KAFKA_MAX_POLL_RECORDS", "500", "KAFKA_HEAP_OPTS", "-Xmx1g",
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9093");
+
+        AppConfig config = ConfigLayers.load(file, env, Map.of()).build();
+
+        assertEquals("SASL_SSL", config.kafka().get("security.protocol"));
+        assertEquals("PLAIN", config.kafka().get("sasl.mechanism"));
+        assertEquals("500", config.kafka().get("max.poll.records"));
+        assertFalse(config.kafka().containsKey("heap.opts"), "launcher variables are not Kafka properties");
+        assertEquals("broker:9093", config.bootstrapServers());
+        assertEquals("SASL_SSL", config.streamsProperties().get("security.protocol"));
+        assertEquals("broker:9093", config.streamsProperties().get("bootstrap.servers"));
+    }
+
+    @Test
+    void shouldReadGeminiKeyAndBaseUrlFromTheirConventionalVariables() {
+        AppConfig config = ConfigLayers.load(null,
+                Map.of("GEMINI_API_KEY", "k-123", "GEMINI_BASE_URL", "http://127.0.0.1:1234"), Map.of()).build();
+        assertEquals("k-123", config.gemini().apiKey());
+        assertEquals("http://127.0.0.1:1234", config.gemini().baseUrl().orElseThrow());
+    }
+
+    @Test
+    void shouldNeverShowTheApiKeyOrKafkaPasswordsInTheDescription() {
+        AppConfig config = ConfigLayers.load(null, Map.of("GEMINI_API_KEY", "super-secret-key"),
+                Map.of("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";"))
+                .build();
+        String description = String.join("\n", config.describe());
+        assertFalse(description.contains("super-secret-key"), description);
+        assertFalse(description.contains("hunter2"), description);
+        assertTrue(description.contains("sasl.jaas.config=" + Secrets.MASK), description);
+    }
+
+    @Test
+    void shouldRejectAnEmbedBatchAboveTheApiLimitNamingTheKey() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ConfigLayers.load(null, Map.of(), Map.of("embed.batch.size", "101")).build());
+        assertTrue(error.getMessage().contains("embed.batch.size"), error.getMessage());
+        assertTrue(error.getMessage().contains("at most 100"), error.getMessage());
+    }
+
+    @Test
+    void shouldRejectBadValuesWithTheKeyAndTheExpectation() {
+        ConfigException duration = assertThrows(ConfigException.class,
+                () -> ConfigLayers.load(null, Map.of(), Map.of("embed.batch.max.wait", "soon")).build());
+        assertTrue(duration.getMessage().contains("embed.batch.max.wait"), duration.getMessage());
+        ConfigException tasks = assertThrows(ConfigException.class,
+                () -> ConfigLayers.load(null, Map.of(), Map.of("tasks.default", "summarize")).build());
+        assertTrue(tasks.getMessage().contains("generate, embed"), tasks.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> ConfigLayers.load(null, Map.of("GEMINI_STREAMS_BATCH", "3"), Map.of()).build());
+        assertTrue(unknown.getMessage().contains("GEMINI_STREAMS_BATCH"), unknown.getMessage());
+    }
+
+    @Test
+    void shouldParseDurationsInOurFormsAndIso() {
+        assertEquals(Duration.ofMillis(250), Durations.parse("250ms"));
+        assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse("PT1.5S"));
+        assertEquals(Duration.ofMillis(40), Durations.parse("40"));
+    }
+}

@@ -1,0 +1,380 @@
+package io.github.geministreams.topology;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.EmbedRequest;
+import io.github.geministreams.gemini.FakeGeminiClient;
+import io.github.geministreams.gemini.GeminiException;
+import io.github.geministreams.serde.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The topology's wiring, batching, routing and recovery, with an in-memory Gemini fake.
+ * Gemini answers arrive on the fake's own threads, as in production; the tests advance the
+ * driver's wall clock by the punctuator's tick until the drained outputs appear.
+ */
+class GeminiBatchProcessorTopologyTest {
+    private static final Duration TICK = Duration.ofMillis(10);
+
+    @TempDir
+    Path stateDir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private TopologyTestDriver driver;
+    private FakeGeminiClient gemini;
+    private TestInputTopic<byte[], byte[]> prompts;
+    private TestOutputTopic<byte[], byte[]> responses;
+    private TestOutputTopic<byte[], byte[]> embeddings;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        if (driver != null) {
+            driver.close();
+        }
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+    }
+
+    private AppConfig config(Path state, Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "embed.batch.size", "4",
+                "embed.batch.max.wait", "1s",
+                "generate.batch.size", "1",
+                "gemini.max.attempts", "3",
+                "gemini.retry.initial.backoff", "1ms",
+                "gemini.retry.max.backoff", "2ms",
+                "gemini.embed.dimensions", "8",
+                "punctuate.interval", "10ms",
+                "state.dir", state.toString()));
+        settings.putAll(overrides);
+        return ConfigLayers.defaults().withAll(settings).build();
+    }
+
+    private void start(Map<String, String> overrides) {
+        start(stateDir, overrides, new FakeGeminiClient());
+    }
+
+    private void start(Path state, Map<String, String> overrides, FakeGeminiClient client) {
+        AppConfig config = config(state, overrides);
+        gemini = client;
+        toClose.add(client);
+        GeminiDispatcher dispatcher = new GeminiDispatcher(config, client);
+        toClose.add(dispatcher);
+        var props = config.streamsProperties();
+        props.put("bootstrap.servers", "unused:9092");
+        driver = new TopologyTestDriver(PromptTopology.build(config, dispatcher), props);
+        ByteArraySerializer serializer = new ByteArraySerializer();
+        ByteArrayDeserializer deserializer = new ByteArrayDeserializer();
+        prompts = driver.createInputTopic("prompts", serializer, serializer);
+        responses = driver.createOutputTopic("responses", deserializer, deserializer);
+        embeddings = driver.createOutputTopic("embeddings", deserializer, deserializer);
+        deadLetters = driver.createOutputTopic("dead-letter", deserializer, deserializer);
+    }
+
+    private void send(String key, String value) {
+        prompts.pipeInput(key == null ? null : key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8));
+    }
+
+    private static String embedPrompt(String id, String text) {
+        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"embed\"]}";
+    }
+
+    /** Advances the wall clock tick by tick until {@code expected} records wait in {@code topic}. */
+    private List<TestRecord<byte[], byte[]>> drain(TestOutputTopic<byte[], byte[]> topic, int expected) {
+        List<TestRecord<byte[], byte[]>> records = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            driver.advanceWallClockTime(TICK);
+            records.addAll(topic.readRecordsToList());
+            return records.size() >= expected;
+        });
+        return records;
+    }
+
+    private static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
+        return Json.MAPPER.readTree(record.value());
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), UTF_8);
+    }
+
+    @Test
+    void shouldDispatchAFullEmbedBatchAtOnceAsOneRequest() throws IOException {
+        start(Map.of("embed.batch.max.wait", "1h"));
+        for (int i = 0; i < 4; i++) {
+            send(null, embedPrompt("e" + i, "text " + i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
+        assertEquals(List.of("text 0", "text 1", "text 2", "text 3"), gemini.embedRequests().get(0).texts());
+        assertEquals(4, drain(embeddings, 4).size());
+    }
+
+    @Test
+    void shouldNotDispatchAPartialBatchBeforeItsDeadline() {
+        start(Map.of());
+        send(null, embedPrompt("e1", "one"));
+        send(null, embedPrompt("e2", "two"));
+        driver.advanceWallClockTime(Duration.ofMillis(990));
+        assertEquals(0, gemini.embedCalls());
+        assertTrue(embeddings.isEmpty());
+    }
+
+    @Test
+    void shouldFlushPartialBatchWhenDeadlinePasses() {
+        start(Map.of());
+        send(null, embedPrompt("e1", "one"));
+        send(null, embedPrompt("e2", "two"));
+        driver.advanceWallClockTime(Duration.ofMillis(1000));
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
+        assertEquals(2, gemini.embedRequests().get(0).texts().size());
+        assertEquals(2, drain(embeddings, 2).size());
+    }
+
+    @Test
+    void shouldMatchEachEmbeddingToItsTextInBatchOrder() throws Exception {
+        start(Map.of("embed.batch.max.wait", "1h"));
+        List<String> texts = List.of("alpha", "bravo", "charlie", "delta");
+        for (int i = 0; i < texts.size(); i++) {
+            send(null, embedPrompt("id-" + texts.get(i), texts.get(i)));
+        }
+        List<TestRecord<byte[], byte[]>> records = drain(embeddings, 4);
+        try (FakeGeminiClient reference = new FakeGeminiClient()) {
+            for (TestRecord<byte[], byte[]> record : records) {
+                JsonNode value = json(record);
+                String text = value.get("id").asText().substring("id-".length());
+                float[] expected = reference.embed(new EmbedRequest("gemini-embedding-001", List.of(text), 8, null))
+                        .get().vectors().get(0);
+                float[] actual = Json.MAPPER.treeToValue(value.get("values"), float[].class);
+                assertArrayEquals(expected, actual, "embedding of " + text);
+                assertEquals(new String(record.key(), UTF_8), value.get("id").asText());
+                assertEquals(8, value.get("dimensions").asInt());
+            }
+        }
+    }
+
+    @Test
+    void shouldWriteBothOutputsForAPromptWithBothTasks() throws IOException {
+        start(Map.of("embed.batch.size", "1"));
+        send("k", "{\"id\":\"both\",\"prompt\":\"Hello there\",\"tasks\":[\"generate\",\"embed\"]}");
+        JsonNode response = json(drain(responses, 1).get(0));
+        JsonNode embedding = json(drain(embeddings, 1).get(0));
+        assertEquals("both", response.get("id").asText());
+        assertEquals("answer: Hello there", response.get("text").asText());
+        assertEquals("STOP", response.get("finishReason").asText());
+        assertEquals(1, response.get("attempts").asInt());
+        assertEquals("prompts", response.get("source").get("topic").asText());
+        assertEquals("both", embedding.get("id").asText());
+        assertTrue(deadLetters.isEmpty());
+        assertPendingStoreEmpty();
+    }
+
+    @Test
+    void shouldAnswerPlainTextPromptsWithTheDefaultTask() throws IOException {
+        start(Map.of());
+        send("question-1", "What is a topic?");
+        JsonNode response = json(drain(responses, 1).get(0));
+        assertEquals("question-1", response.get("id").asText());
+        assertEquals("What is a topic?", response.get("prompt").asText());
+        assertEquals("gemini-2.5-flash", response.get("model").asText());
+    }
+
+    @Test
+    void shouldRouteEveryBadInputToDeadLetterWithItsOriginalBytesAndExactHeaders() {
+        start(Map.of("prompt.max.bytes", "64"));
+        byte[] invalidUtf8 = {'h', (byte) 0xC3, (byte) 0x28};
+        Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+        bad.put("null value", null);
+        bad.put("empty or blank prompt", "   ".getBytes(UTF_8));
+        bad.put("value is not valid UTF-8", invalidUtf8);
+        bad.put("invalid JSON prompt object", "{\"prompt\": oops".getBytes(UTF_8));
+        bad.put("has no 'prompt' field", "{\"id\":\"x\"}".getBytes(UTF_8));
+        bad.put("field 'prompt' must be a string", "{\"prompt\":7}".getBytes(UTF_8));
+        bad.put("unknown task", "{\"prompt\":\"a\",\"tasks\":[\"dance\"]}".getBytes(UTF_8));
+        bad.put("exceeds prompt.max.bytes=64", "y".repeat(65).getBytes(UTF_8));
+        int offset = 0;
+        for (Map.Entry<String, byte[]> entry : bad.entrySet()) {
+            prompts.pipeInput(("key-" + offset).getBytes(UTF_8), entry.getValue());
+            offset++;
+        }
+        List<TestRecord<byte[], byte[]>> records = deadLetters.readRecordsToList();
+        assertEquals(bad.size(), records.size());
+        offset = 0;
+        for (Map.Entry<String, byte[]> entry : bad.entrySet()) {
+            TestRecord<byte[], byte[]> record = records.get(offset);
+            Headers headers = record.headers();
+            assertArrayEquals(("key-" + offset).getBytes(UTF_8), record.key());
+            assertArrayEquals(entry.getValue(), record.value());
+            assertEquals(InvalidPromptException.class.getName(), header(headers, DeadLetterHeaders.EXCEPTION));
+            assertTrue(header(headers, DeadLetterHeaders.MESSAGE).contains(entry.getKey()),
+                    () -> header(headers, DeadLetterHeaders.MESSAGE) + " should say " + entry.getKey());
+            assertEquals("prompts", header(headers, DeadLetterHeaders.TOPIC));
+            assertEquals("0", header(headers, DeadLetterHeaders.PARTITION));
+            assertEquals(Integer.toString(offset), header(headers, DeadLetterHeaders.OFFSET));
+            assertEquals("parse", header(headers, DeadLetterHeaders.STAGE));
+            assertEquals("0", header(headers, DeadLetterHeaders.ATTEMPTS));
+            assertEquals("false", header(headers, DeadLetterHeaders.RETRYABLE));
+            assertNull(header(headers, DeadLetterHeaders.HTTP_STATUS));
+            offset++;
+        }
+        assertEquals(0, gemini.generateCalls() + gemini.embedCalls());
+        assertTrue(responses.isEmpty());
+        // The application keeps going: a good prompt after the bad ones is answered.
+        send(null, "still alive?");
+        assertEquals(1, drain(responses, 1).size());
+    }
+
+    @Test
+    void shouldRetryARetryableFailureAndThenAnswer() throws IOException {
+        start(Map.of());
+        gemini.failNext(2, GeminiException.of(503, "UNAVAILABLE", "The model is overloaded."));
+        send(null, "retry me");
+        JsonNode response = json(drain(responses, 1).get(0));
+        assertEquals(3, response.get("attempts").asInt());
+        assertEquals(3, gemini.generateCalls());
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldDeadLetterWithTheAttemptCountWhenRetriesAreExhausted() {
+        start(Map.of());
+        gemini.failNext(10, GeminiException.of(500, "INTERNAL", "Internal error"));
+        send("k1", "doomed");
+        TestRecord<byte[], byte[]> record = drain(deadLetters, 1).get(0);
+        assertArrayEquals("doomed".getBytes(UTF_8), record.value());
+        assertEquals("generate", header(record.headers(), DeadLetterHeaders.STAGE));
+        assertEquals("3", header(record.headers(), DeadLetterHeaders.ATTEMPTS));
+        assertEquals("500", header(record.headers(), DeadLetterHeaders.HTTP_STATUS));
+        assertEquals("true", header(record.headers(), DeadLetterHeaders.RETRYABLE));
+        assertEquals(GeminiException.class.getName(), header(record.headers(), DeadLetterHeaders.EXCEPTION));
+        assertEquals(3, gemini.generateCalls());
+        assertTrue(responses.isEmpty());
+        assertPendingStoreEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterANonRetryableFailureAtOnce() {
+        start(Map.of());
+        gemini.failNext(1, GeminiException.of(403, "PERMISSION_DENIED", "Permission denied"));
+        send(null, "forbidden");
+        TestRecord<byte[], byte[]> record = drain(deadLetters, 1).get(0);
+        assertEquals("1", header(record.headers(), DeadLetterHeaders.ATTEMPTS));
+        assertEquals("403", header(record.headers(), DeadLetterHeaders.HTTP_STATUS));
+        assertEquals("false", header(record.headers(), DeadLetterHeaders.RETRYABLE));
+        assertEquals(1, gemini.generateCalls());
+    }
+
+    @Test
+    void shouldIsolateThePoisonItemOfARejectedEmbedBatch() throws IOException {
+        start(Map.of("embed.batch.max.wait", "1h"));
+        gemini.failWhenTextContains("POISON", GeminiException.of(400, "INVALID_ARGUMENT", "Invalid text"));
+        send(null, embedPrompt("a", "fine a"));
+        send(null, embedPrompt("b", "POISON b"));
+        send(null, embedPrompt("c", "fine c"));
+        send(null, embedPrompt("d", "fine d"));
+        List<TestRecord<byte[], byte[]>> dead = drain(deadLetters, 1);
+        List<TestRecord<byte[], byte[]>> good = drain(embeddings, 3);
+        assertEquals(1, dead.size());
+        assertEquals(embedPrompt("b", "POISON b"), new String(dead.get(0).value(), UTF_8));
+        assertEquals("embed", header(dead.get(0).headers(), DeadLetterHeaders.STAGE));
+        assertEquals("400", header(dead.get(0).headers(), DeadLetterHeaders.HTTP_STATUS));
+        List<String> ids = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> record : good) {
+            ids.add(json(record).get("id").asText());
+        }
+        assertEquals(List.of("a", "c", "d"), ids.stream().sorted().toList());
+        driver.advanceWallClockTime(TICK);
+        assertTrue(embeddings.isEmpty() && deadLetters.isEmpty(), "nothing written twice");
+        assertPendingStoreEmpty();
+    }
+
+    @Test
+    void shouldAnswerASafetyBlockedPromptWithTheReasonNotAFailure() throws IOException {
+        start(Map.of());
+        gemini.blockWhenPromptContains("forbidden-topic");
+        send("s1", "tell me about forbidden-topic");
+        JsonNode response = json(drain(responses, 1).get(0));
+        assertTrue(response.get("blocked").asBoolean());
+        assertEquals("SAFETY", response.get("blockReason").asText());
+        assertFalse(response.has("text"));
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldRedispatchPromptsLeftInTheStoreWhenReopenedOnTheSameStateDirectory() throws Exception {
+        // The first run batches prompts but is stopped before their batch is due.
+        Map<String, String> slow = Map.of("embed.batch.max.wait", "1h", "processing.guarantee", "at_least_once");
+        start(stateDir.resolve("run-1"), slow, new FakeGeminiClient());
+        send(null, embedPrompt("p1", "first"));
+        send(null, embedPrompt("p2", "second"));
+        send(null, "a generate prompt that is answered before the stop");
+        drain(responses, 1);
+        assertEquals(0, gemini.embedCalls());
+        // Kafka Streams committed (and flushed the store) after each record; keep a copy of
+        // the state as a crash would leave it: the test driver deletes its own on close.
+        Path copy = stateDir.resolve("run-2");
+        copyTree(stateDir.resolve("run-1"), copy);
+        driver.close();
+        driver = null;
+
+        start(copy, Map.of("embed.batch.max.wait", "50ms", "processing.guarantee", "at_least_once"), new FakeGeminiClient());
+        List<TestRecord<byte[], byte[]>> records = drain(embeddings, 2);
+        List<String> ids = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> record : records) {
+            ids.add(json(record).get("id").asText());
+        }
+        assertEquals(List.of("p1", "p2"), ids.stream().sorted().toList());
+        assertEquals(0, gemini.generateCalls(), "the answered prompt is not pending any more");
+        assertPendingStoreEmpty();
+    }
+
+    private void assertPendingStoreEmpty() {
+        var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
+        try (var all = store.all()) {
+            assertFalse(all.hasNext(), "pending store should be empty");
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else if (!path.getFileName().toString().equals("LOCK")) {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+}
