@@ -21,6 +21,7 @@ public final class GeminiStreamsCommand implements Runnable {
     /** The command line with our error handling: known configuration problems print one clear line. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new GeminiStreamsCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof ConfigException || exception instanceof TopicProvisioningException) {
                 cmd.getErr().println("gemini-streams: " + exception.getMessage());

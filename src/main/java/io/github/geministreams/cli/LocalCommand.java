@@ -8,13 +8,18 @@ import io.github.geministreams.local.EmbeddedKafkaBroker;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.topics.TopicRole;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,11 +90,28 @@ final class LocalCommand implements Callable<Integer> {
             printer.start();
         }
         if (!noSamples) {
-            long produced = PromptFiles.produce(config, prompts == null ? null : prompts, SAMPLES);
-            out.println("Produced " + produced + " prompts to '" + config.topics().name(TopicRole.PROMPTS) + "'");
+            String topic = config.topics().name(TopicRole.PROMPTS);
+            try (PromptProducer producer = new PromptProducer(config.clientProperties(), topic,
+                    new PromptLine(PromptLine.Format.AUTO, List.of()));
+                 BufferedReader reader = openPrompts()) {
+                long produced = producer.send(reader, line -> { });
+                out.println("Produced " + produced + " prompts to '" + topic + "'"
+                        + (prompts == null ? " (the samples shipped in the jar)" : " from " + prompts));
+            }
         }
         app.awaitTermination();
         return 0;
+    }
+
+    private BufferedReader openPrompts() throws IOException {
+        if (prompts != null) {
+            return Files.newBufferedReader(prompts, StandardCharsets.UTF_8);
+        }
+        InputStream samples = LocalCommand.class.getResourceAsStream(SAMPLES);
+        if (samples == null) {
+            throw new IllegalStateException("The sample prompts are missing from the jar at " + SAMPLES);
+        }
+        return new BufferedReader(new InputStreamReader(samples, StandardCharsets.UTF_8));
     }
 
     private EmbeddedKafkaBroker startBroker() {

@@ -57,8 +57,8 @@ class PipelineIntegrationTest {
         GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder()
                 .latency(Duration.ofMillis(20))
                 .jitter(Duration.ofMillis(20))
-                .injected429Rate(0.05)
-                .injected500Rate(0.03)
+                .rateLimitErrorRate(0.05)
+                .internalErrorRate(0.03)
                 .seed(42)
                 .build());
         toClose.add(simulator);
@@ -132,7 +132,7 @@ class PipelineIntegrationTest {
         }
         var stats = simulator.counters().snapshot();
         assertTrue(stats.injected429s() > 0, "the simulator injected 429s: " + stats);
-        assertTrue(stats.injected500s() > 0, "the simulator injected 500s: " + stats);
+        assertTrue(stats.errors500() > 0, "the simulator injected 500s: " + stats);
         System.out.printf("faults run: %d prompts, %d outcomes, simulator %s%n", PROMPTS, mix.expectedOutcomes(), stats);
     }
 
