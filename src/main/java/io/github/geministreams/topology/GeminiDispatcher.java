@@ -80,7 +80,6 @@ public final class GeminiDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        calls.close();
         scheduler.shutdownNow();
     }
 }

@@ -51,11 +51,20 @@ public final class PromptParser {
         return new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null);
     }
 
+    /** True when anything but whitespace follows the object, even text that is not a JSON token. */
+    private static boolean hasTrailingContent(JsonParser parser) throws java.io.IOException {
+        try {
+            return parser.nextToken() != null;
+        } catch (JsonProcessingException notAToken) {
+            return true;
+        }
+    }
+
     private PromptRequest parseObject(String text, String fallbackId) {
         JsonNode node;
         try (JsonParser parser = Json.MAPPER.createParser(text)) {
             node = Json.MAPPER.readTree(parser);
-            if (parser.nextToken() != null) {
+            if (hasTrailingContent(parser)) {
                 throw new InvalidPromptException("invalid JSON prompt object: trailing content after the object");
             }
         } catch (JsonProcessingException e) {

@@ -16,14 +16,12 @@ import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.serde.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -330,51 +328,10 @@ class GeminiBatchProcessorTopologyTest {
         assertTrue(deadLetters.isEmpty());
     }
 
-    @Test
-    void shouldRedispatchPromptsLeftInTheStoreWhenReopenedOnTheSameStateDirectory() throws Exception {
-        // The first run batches prompts but is stopped before their batch is due.
-        Map<String, String> slow = Map.of("embed.batch.max.wait", "1h", "processing.guarantee", "at_least_once");
-        start(stateDir.resolve("run-1"), slow, new FakeGeminiClient());
-        send(null, embedPrompt("p1", "first"));
-        send(null, embedPrompt("p2", "second"));
-        send(null, "a generate prompt that is answered before the stop");
-        drain(responses, 1);
-        assertEquals(0, gemini.embedCalls());
-        // Kafka Streams committed (and flushed the store) after each record; keep a copy of
-        // the state as a crash would leave it: the test driver deletes its own on close.
-        Path copy = stateDir.resolve("run-2");
-        copyTree(stateDir.resolve("run-1"), copy);
-        driver.close();
-        driver = null;
-
-        start(copy, Map.of("embed.batch.max.wait", "50ms", "processing.guarantee", "at_least_once"), new FakeGeminiClient());
-        List<TestRecord<byte[], byte[]>> records = drain(embeddings, 2);
-        List<String> ids = new ArrayList<>();
-        for (TestRecord<byte[], byte[]> record : records) {
-            ids.add(json(record).get("id").asText());
-        }
-        assertEquals(List.of("p1", "p2"), ids.stream().sorted().toList());
-        assertEquals(0, gemini.generateCalls(), "the answered prompt is not pending any more");
-        assertPendingStoreEmpty();
-    }
-
     private void assertPendingStoreEmpty() {
         var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
         try (var all = store.all()) {
             assertFalse(all.hasNext(), "pending store should be empty");
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else if (!path.getFileName().toString().equals("LOCK")) {
-                    Files.copy(path, target);
-                }
-            }
         }
     }
 }

@@ -1,0 +1,107 @@
+package io.github.geministreams.gemini;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gemini calls with rate limits and retries around a plain {@link GeminiClient}.
+ *
+ * <p>Each attempt first waits (without blocking) for the {@link GeminiRateLimiter}, then calls
+ * the delegate. Retryable failures ({@link GeminiException#retryable()}: 408, 429, 5xx,
+ * transport errors, timeouts) are retried by Failsafe after an exponential backoff with
+ * jitter that is never shorter than the server's {@code retryDelay}; anything else fails at
+ * once. A call that fails for good completes with a {@link GeminiCallFailedException} that
+ * holds the last failure and the number of attempts made.
+ *
+ * <p><b>Threading.</b> Methods return at once; futures complete on the delegate's callback
+ * threads or on the scheduler. Thread-safe. It owns nothing: the delegate and the scheduler
+ * belong to the caller, who closes them.
+ */
+public final class ResilientGeminiClient {
+    private static final Logger log = LoggerFactory.getLogger(ResilientGeminiClient.class);
+
+    private final GeminiClient delegate;
+    private final RetrySettings retry;
+    private final GeminiRateLimiter limiter;
+    private final ScheduledExecutorService scheduler;
+
+    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, GeminiRateLimiter limiter,
+                                 ScheduledExecutorService scheduler) {
+        this.delegate = delegate;
+        this.retry = retry;
+        this.limiter = limiter;
+        this.scheduler = scheduler;
+    }
+
+    public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request) {
+        long tokens = GeminiRateLimiter.estimateTokens(request.prompt())
+                + GeminiRateLimiter.estimateTokens(request.systemInstruction());
+        return withRetries(tokens, () -> delegate.generate(request));
+    }
+
+    public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request) {
+        long tokens = request.texts().stream().mapToLong(GeminiRateLimiter::estimateTokens).sum();
+        return withRetries(tokens, () -> delegate.embed(request));
+    }
+
+    private <T> CompletableFuture<Attempted<T>> withRetries(long tokens, Supplier<CompletableFuture<T>> call) {
+        AtomicInteger attempts = new AtomicInteger();
+        FailsafeExecutor<T> executor = Failsafe.with(this.<T>retryPolicy()).with(scheduler);
+        CompletableFuture<T> result = executor.getStageAsync(() -> attempt(tokens, call, attempts));
+        return result.handle((value, failure) -> {
+            if (failure != null) {
+                throw new GeminiCallFailedException(GeminiException.fromSdk(failure), attempts.get());
+            }
+            return new Attempted<>(value, attempts.get());
+        });
+    }
+
+    private <T> CompletionStage<T> attempt(long tokens, Supplier<CompletableFuture<T>> call, AtomicInteger attempts) {
+        return limiter.acquire(1, tokens).thenCompose(permitted -> {
+            attempts.incrementAndGet();
+            return call.get().handle((value, failure) -> {
+                if (failure != null) {
+                    throw GeminiException.fromSdk(failure);
+                }
+                return value;
+            });
+        });
+    }
+
+    private <T> RetryPolicy<T> retryPolicy() {
+        return RetryPolicy.<T>builder()
+                .handleIf((result, failure) -> failure != null && GeminiException.fromSdk(failure).retryable())
+                .withMaxAttempts(retry.maxAttempts())
+                .withDelayFn(context -> delayAfter(context.getAttemptCount(), context.getLastException()))
+                .onRetry(event -> log.debug("Retrying a Gemini call (attempt {}): {}", event.getAttemptCount() + 1,
+                        event.getLastException() == null ? "" : event.getLastException().getMessage()))
+                .build();
+    }
+
+    /**
+     * Exponential backoff with jitter, never shorter than the server's retry delay.
+     *
+     * @param attemptsMade attempts so far (1 before the first retry)
+     */
+    Duration delayAfter(int attemptsMade, Throwable lastFailure) {
+        long initial = retry.initialBackoff().toNanos();
+        long ceiling = retry.maxBackoff().toNanos();
+        int doublings = Math.min(Math.max(attemptsMade - 1, 0), 30);
+        long backoff = Math.min(ceiling, (long) (initial * Math.pow(2, doublings)));
+        double spread = retry.jitterFactor() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        long jittered = Math.max(0, (long) (backoff * (1 + spread)));
+        long serverDelay = lastFailure == null ? 0
+                : GeminiException.fromSdk(lastFailure).retryDelay().map(Duration::toNanos).orElse(0L);
+        return Duration.ofNanos(Math.max(jittered, serverDelay));
+    }
+}

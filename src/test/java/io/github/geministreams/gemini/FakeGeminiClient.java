@@ -1,0 +1,126 @@
+package io.github.geministreams.gemini;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * An in-memory Gemini for unit tests. Answers on a thread of its own, as the real client
+ * does: generate answers {@code "answer: " + prompt}; embed answers a vector per text that
+ * depends only on the text and the dimensions. Failures and safety blocks are scripted.
+ * Thread-safe.
+ */
+public final class FakeGeminiClient implements GeminiClient {
+    private static final int DEFAULT_DIMENSIONS = 768;
+
+    private final ExecutorService answers = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fake-gemini");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicInteger generateCalls = new AtomicInteger();
+    private final AtomicInteger embedCalls = new AtomicInteger();
+    private final List<EmbedRequest> embedRequests = new ArrayList<>();
+    private int failuresLeft;
+    private GeminiException scriptedFailure;
+    private String failingText;
+    private GeminiException failingTextFailure;
+    private String blockedText;
+
+    /** The next {@code count} calls, of either kind, fail with {@code failure}. */
+    public synchronized void failNext(int count, GeminiException failure) {
+        this.failuresLeft = count;
+        this.scriptedFailure = failure;
+    }
+
+    /** Any call with a text containing {@code text} fails (an embed batch as a whole). */
+    public synchronized void failWhenTextContains(String text, GeminiException failure) {
+        this.failingText = text;
+        this.failingTextFailure = failure;
+    }
+
+    /** Generate calls whose prompt contains {@code text} are blocked for safety. */
+    public synchronized void blockWhenPromptContains(String text) {
+        this.blockedText = text;
+    }
+
+    @Override
+    public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
+        generateCalls.incrementAndGet();
+        GeminiException failure = failureFor(List.of(request.prompt()));
+        boolean blocked = isBlocked(request.prompt());
+        return answer(failure, () -> blocked
+                ? new GenerateResult(null, null, "SAFETY", "The prompt was blocked for safety.",
+                        new TokenUsage(5, 0, 0, 5), request.model())
+                : new GenerateResult("answer: " + request.prompt(), "STOP", null, null,
+                        new TokenUsage(5, 7, 0, 12), request.model()));
+    }
+
+    @Override
+    public CompletableFuture<EmbedResult> embed(EmbedRequest request) {
+        embedCalls.incrementAndGet();
+        synchronized (this) {
+            embedRequests.add(request);
+        }
+        GeminiException failure = failureFor(request.texts());
+        int dimensions = request.dimensions() > 0 ? request.dimensions() : DEFAULT_DIMENSIONS;
+        return answer(failure, () -> new EmbedResult(request.texts().stream()
+                .map(text -> vector(text, dimensions)).toList()));
+    }
+
+    public int generateCalls() {
+        return generateCalls.get();
+    }
+
+    public int embedCalls() {
+        return embedCalls.get();
+    }
+
+    public synchronized List<EmbedRequest> embedRequests() {
+        return List.copyOf(embedRequests);
+    }
+
+    private synchronized GeminiException failureFor(List<String> texts) {
+        if (failuresLeft > 0) {
+            failuresLeft--;
+            return scriptedFailure;
+        }
+        if (failingText != null && texts.stream().anyMatch(text -> text.contains(failingText))) {
+            return failingTextFailure;
+        }
+        return null;
+    }
+
+    private synchronized boolean isBlocked(String prompt) {
+        return blockedText != null && prompt.contains(blockedText);
+    }
+
+    private <T> CompletableFuture<T> answer(GeminiException failure, Supplier<T> result) {
+        return CompletableFuture.supplyAsync(() -> {
+            if (failure != null) {
+                throw failure;
+            }
+            return result.get();
+        }, answers);
+    }
+
+    private static float[] vector(String text, int dimensions) {
+        Random random = new Random(java.util.Arrays.hashCode(text.getBytes(StandardCharsets.UTF_8)));
+        float[] vector = new float[dimensions];
+        for (int i = 0; i < dimensions; i++) {
+            vector[i] = random.nextFloat() * 2 - 1;
+        }
+        return vector;
+    }
+
+    @Override
+    public void close() {
+        answers.shutdownNow();
+    }
+}

@@ -1,0 +1,94 @@
+package io.github.geministreams.gemini;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ResilientGeminiClientTest {
+    private static final GenerateRequest PROMPT = new GenerateRequest("model", "hello", null);
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final FakeGeminiClient gemini = new FakeGeminiClient();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+        gemini.close();
+    }
+
+    private ResilientGeminiClient client(int maxAttempts) {
+        RetrySettings retry = new RetrySettings(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5), 0.2);
+        return new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler), scheduler);
+    }
+
+    @Test
+    void shouldRetryRetryableFailuresAndCountTheAttempts() throws Exception {
+        gemini.failNext(2, GeminiException.of(500, "INTERNAL", "boom"));
+        Attempted<GenerateResult> answer = client(5).generate(PROMPT).get(10, TimeUnit.SECONDS);
+        assertEquals("answer: hello", answer.value().text());
+        assertEquals(3, answer.attempts());
+        assertEquals(3, gemini.generateCalls());
+    }
+
+    @Test
+    void shouldGiveUpAfterMaxAttemptsWithTheLastFailure() {
+        GeminiException unavailable = GeminiException.of(503, "UNAVAILABLE", "overloaded");
+        gemini.failNext(10, unavailable);
+        GeminiCallFailedException failed = failure(client(4).embed(new EmbedRequest("m", java.util.List.of("a"), 8, null)));
+        assertEquals(4, failed.attempts());
+        assertSame(unavailable, failed.failure());
+        assertEquals(4, gemini.embedCalls());
+    }
+
+    @Test
+    void shouldNotRetryANonRetryableFailure() {
+        gemini.failNext(1, GeminiException.of(400, "INVALID_ARGUMENT", "bad"));
+        GeminiCallFailedException failed = failure(client(5).generate(PROMPT));
+        assertEquals(1, failed.attempts());
+        assertEquals(400, ((GeminiException) failed.failure()).httpStatus());
+        assertEquals(1, gemini.generateCalls());
+    }
+
+    @Test
+    void shouldWaitAtLeastTheServersRetryDelay() throws Exception {
+        gemini.failNext(1, GeminiException.of(429, "RESOURCE_EXHAUSTED",
+                "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"0.3s\"}"));
+        long started = System.nanoTime();
+        Attempted<GenerateResult> answer = client(3).generate(PROMPT).get(10, TimeUnit.SECONDS);
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertEquals(2, answer.attempts());
+        assertTrue(elapsedMillis >= 300, "retried after " + elapsedMillis + " ms, before the server's 300 ms");
+    }
+
+    @Test
+    void shouldBackOffExponentiallyUpToTheCeilingWithJitter() {
+        RetrySettings retry = new RetrySettings(10, Duration.ofMillis(100), Duration.ofMillis(1000), 0.2);
+        ResilientGeminiClient client = new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler),
+                scheduler);
+        GeminiException failure = GeminiException.of(500, "INTERNAL", "boom");
+        assertBetween(80, 120, client.delayAfter(1, failure));
+        assertBetween(160, 240, client.delayAfter(2, failure));
+        assertBetween(320, 480, client.delayAfter(3, failure));
+        assertBetween(800, 1200, client.delayAfter(8, failure));
+    }
+
+    private static void assertBetween(long lowMillis, long highMillis, Duration delay) {
+        assertTrue(delay.toMillis() >= lowMillis && delay.toMillis() <= highMillis,
+                delay.toMillis() + " ms is outside " + lowMillis + ".." + highMillis);
+    }
+
+    private static GeminiCallFailedException failure(java.util.concurrent.CompletableFuture<?> call) {
+        ExecutionException thrown = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+        return assertInstanceOf(GeminiCallFailedException.class, thrown.getCause());
+    }
+}
