@@ -1,0 +1,202 @@
+package io.github.geministreams.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.geministreams.serde.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local HTTP server that speaks the Gemini REST protocol as the google-genai SDK uses it
+ * ({@code POST /v1beta/models/{model}:generateContent} and {@code :batchEmbedContents}),
+ * with configurable latency, quotas enforced with 429s, injected errors and safety blocks.
+ * Tests and benchmarks point the real SDK at {@link #baseUrl()}.
+ *
+ * <p>Admin endpoints: {@code GET /simulator/stats} (the counters as JSON) and
+ * {@code POST /simulator/reset}.
+ *
+ * <p><b>Threading.</b> Each request runs on a thread of its own (a cached pool of daemon
+ * threads), so latency never queues requests behind each other and {@code maxConcurrent}
+ * measures the client's concurrency. The configuration can be swapped at any time.
+ */
+public final class GeminiSimulator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GeminiSimulator.class);
+    private static final Pattern MODEL_PATH = Pattern.compile("^/v1beta/models/([^/:]+):([A-Za-z]+)$");
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final SimulatorCounters counters = new SimulatorCounters();
+    private final ModelEndpoints endpoints = new ModelEndpoints(counters);
+    private volatile SimulatorConfig config;
+    private volatile Admission admission;
+
+    private GeminiSimulator(SimulatorConfig config) throws IOException {
+        this.config = config;
+        this.admission = new Admission(config);
+        AtomicInteger count = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "gemini-simulator-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+    }
+
+    /** Starts a simulator; it listens until {@link #close()}. */
+    public static GeminiSimulator start(SimulatorConfig config) {
+        try {
+            GeminiSimulator simulator = new GeminiSimulator(config);
+            simulator.server.start();
+            log.info("Gemini simulator listening at {}", simulator.baseUrl());
+            return simulator;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the Gemini simulator on " + config.host() + ":"
+                    + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The URL to give the SDK as {@code HttpOptions.baseUrl}, e.g. {@code http://localhost:8089}. */
+    public String baseUrl() {
+        return "http://" + config.host() + ":" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    /** Swaps latency, faults and quotas; host, port and key stay as started. Quota windows restart. */
+    public void updateConfig(SimulatorConfig updated) {
+        SimulatorConfig kept = updated.toBuilder().host(config.host()).port(config.port()).build();
+        this.admission = new Admission(kept);
+        this.config = kept;
+    }
+
+    public SimulatorCounters counters() {
+        return counters;
+    }
+
+    /** Zeroes the counters and restarts the quota windows. */
+    public void reset() {
+        counters.reset();
+        admission.reset();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/simulator/")) {
+                handleAdmin(exchange, path);
+                return;
+            }
+            counters.requestStarted(path);
+            try {
+                byte[] answer = serve(exchange, path);
+                send(exchange, 200, answer);
+            } catch (GeminiRequestException rejected) {
+                counters.rejected(rejected.error().code(), rejected.kind());
+                send(exchange, rejected.error().code(), rejected.error().body());
+            } finally {
+                counters.requestFinished();
+            }
+        }
+    }
+
+    private byte[] serve(HttpExchange exchange, String path) throws IOException {
+        SimulatorConfig current = config;
+        Admission gate = admission;
+        sleep(gate.latency());
+        Matcher matcher = MODEL_PATH.matcher(path);
+        if (!"POST".equals(exchange.getRequestMethod()) || !matcher.matches()) {
+            throw new GeminiRequestException(ApiError.notFound("Unknown path " + exchange.getRequestMethod() + " " + path));
+        }
+        if (!current.apiKey().equals(apiKey(exchange))) {
+            throw new GeminiRequestException(ApiError.invalidApiKey());
+        }
+        JsonNode body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = Json.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new GeminiRequestException(ApiError.invalidArgument("Invalid JSON payload received. " + e.getMessage()));
+        }
+        if (body == null || !body.isObject()) {
+            throw new GeminiRequestException(ApiError.invalidArgument("Invalid JSON payload received: not an object"));
+        }
+        ModelCall call = endpoints.parse(matcher.group(2), matcher.group(1), body, current);
+        gate.admit(call, matcher.group(2));
+        return Json.toBytes(call.answer().get());
+    }
+
+    private void handleAdmin(HttpExchange exchange, String path) throws IOException {
+        if (path.equals("/simulator/stats") && "GET".equals(exchange.getRequestMethod())) {
+            send(exchange, 200, Json.toBytes(counters.snapshot()));
+        } else if (path.equals("/simulator/reset") && "POST".equals(exchange.getRequestMethod())) {
+            reset();
+            send(exchange, 200, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            send(exchange, 404, ApiError.notFound("Unknown admin path " + path).body());
+        }
+    }
+
+    /** The key from the {@code x-goog-api-key} header, or the {@code key} query parameter. */
+    private static String apiKey(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("x-goog-api-key");
+        if (header != null) {
+            return header;
+        }
+        URI uri = exchange.getRequestURI();
+        String query = uri.getQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("key=")) {
+                    return pair.substring("key=".length());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static void sleep(Duration latency) {
+        if (latency.isZero() || latency.isNegative()) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(latency.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}
