@@ -14,12 +14,14 @@ import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PromptMix;
 import io.github.geministreams.testing.TestTopics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,13 +81,22 @@ class PipelineIntegrationTest {
                 "heartbeat.interval.ms", "1000");
     }
 
+    private static ProducerRecord<byte[], byte[]> prompt(String topic, String id, String text, String task) {
+        String value = "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"" + task + "\"]}";
+        return new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void produce(PromptMix mix) {
+        produce(mix.records());
+    }
+
+    private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (ProducerRecord<byte[], byte[]> record : mix.records()) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);
             }
             producer.flush();
@@ -172,5 +183,65 @@ class PipelineIntegrationTest {
             System.out.printf("crash run: %d prompts, %d outcomes (%d committed before SIGKILL), 0 duplicates, "
                     + "simulator %s%n", PROMPTS, mix.expectedOutcomes(), beforeKill, simulator.counters().snapshot());
         }
+    }
+
+    @Test
+    void shouldRedispatchPromptsLeftPendingWhenTheApplicationRestarts() throws Exception {
+        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().build());
+        toClose.add(simulator);
+        TestTopics topics = TestTopics.write(dir, "restart", 1);
+
+        // First run: the embed batch waits for an hour, so its prompts stay pending when it stops.
+        AppConfig first = restartConfig(topics, simulator, "1h", "state-1");
+        GeminiClient firstClient = GeminiClients.create(first);
+        StreamsApplication firstApp = new StreamsApplication(first, firstClient);
+        firstApp.start(Duration.ofSeconds(60));
+        OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter);
+        toClose.add(ledger);
+        List<ProducerRecord<byte[], byte[]>> prompts = new ArrayList<>();
+        for (String id : List.of("e-1", "e-2", "e-3")) {
+            prompts.add(prompt(topics.prompts, id, "text of " + id, "embed"));
+        }
+        prompts.add(prompt(topics.prompts, "g-1", "a question answered before the stop", "generate"));
+        produce(prompts);
+        // The generate prompt comes last on the only partition: once it is answered, the embed
+        // prompts have been processed and sit in the pending store.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            ledger.poll(Duration.ofMillis(100));
+            return ledger.records() == 1;
+        });
+        firstApp.close();
+        firstClient.close();
+        assertEquals(0, simulator.counters().snapshot().batchEmbedRequests());
+
+        // Second run, on a fresh state directory: the pending store comes back from its changelog.
+        AppConfig second = restartConfig(topics, simulator, "50ms", "state-2");
+        try (GeminiClient client = GeminiClients.create(second);
+             StreamsApplication app = new StreamsApplication(second, client)) {
+            app.start(Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                ledger.poll(Duration.ofMillis(100));
+                return ledger.records() >= 4;
+            });
+            ledger.poll(Duration.ofSeconds(2));
+        }
+        assertEquals(List.of(), ledger.missing(Map.of("e-1", Set.of("embed"), "e-2", Set.of("embed"),
+                "e-3", Set.of("embed"), "g-1", Set.of("generate"))));
+        assertEquals(4, ledger.records());
+        assertEquals(0, ledger.duplicates());
+        var stats = simulator.counters().snapshot();
+        assertEquals(1, stats.generateRequests(), "the answered prompt was not sent again");
+        assertEquals(1, stats.batchEmbedRequests());
+        assertEquals(3, stats.itemsEmbedded());
+    }
+
+    private AppConfig restartConfig(TestTopics topics, GeminiSimulator simulator, String embedWait, String stateDir) {
+        AppConfig config = ConfigLayers.defaults()
+                .withAll(settings("restart-app", topics, dir.resolve(stateDir)))
+                .withAll(Map.of("embed.batch.max.wait", embedWait))
+                .build()
+                .withBootstrapServers(KAFKA.bootstrapServers());
+        return config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
     }
 }
