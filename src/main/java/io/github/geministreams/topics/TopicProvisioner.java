@@ -2,6 +2,7 @@ package io.github.geministreams.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,8 @@ public final class TopicProvisioner {
         List<TopicSpec> present = plan.all().stream().filter(spec -> existing.contains(spec.name())).toList();
         List<String> report = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        create(missing, report, problems);
+        List<TopicSpec> created = create(missing, report, problems);
+        awaitServed(created);
         check(present, report, problems);
         if (!problems.isEmpty()) {
             throw new TopicProvisioningException("Topics do not match " + plan.origin() + ":\n  - "
@@ -51,9 +55,11 @@ public final class TopicProvisioner {
         return report;
     }
 
-    private void create(List<TopicSpec> missing, List<String> report, List<String> problems) {
+    /** Returns the topics this call created. */
+    private List<TopicSpec> create(List<TopicSpec> missing, List<String> report, List<String> problems) {
+        List<TopicSpec> created = new ArrayList<>();
         if (missing.isEmpty()) {
-            return;
+            return created;
         }
         List<NewTopic> newTopics = missing.stream()
                 .map(spec -> new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()))
@@ -62,6 +68,7 @@ public final class TopicProvisioner {
         for (TopicSpec spec : missing) {
             try {
                 results.get(spec.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                created.add(spec);
                 report.add("created " + spec.name() + " (" + spec.partitions() + " partitions, replication "
                         + spec.replicationFactor() + ")");
             } catch (ExecutionException e) {
@@ -78,6 +85,30 @@ public final class TopicProvisioner {
                 throw new TopicProvisioningException("Interrupted while creating " + spec.name());
             }
         }
+        return created;
+    }
+
+    /**
+     * Waits until the broker serves every partition of the new topics. A producer that writes to
+     * a partition its leader has not opened yet gets NOT_LEADER_OR_FOLLOWER on its first request
+     * while a later request may already succeed; the idempotent producer then retries the first
+     * with a sequence the broker no longer accepts, until delivery.timeout.ms drops it
+     * (KAFKA-15591). Metadata shows a leader before the leader serves the partition, so this
+     * asks each leader for its end offset, which it answers only once the partition is open;
+     * the admin client retries NOT_LEADER_OR_FOLLOWER on its own. A produce right after
+     * start-up (the samples of {@code local}, a benchmark's backlog) is then safe.
+     */
+    private void awaitServed(List<TopicSpec> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (TopicSpec spec : created) {
+            for (int partition = 0; partition < spec.partitions(); partition++) {
+                partitions.put(new TopicPartition(spec.name(), partition), OffsetSpec.latest());
+            }
+        }
+        call(() -> admin.listOffsets(partitions).all(), "open the partitions of the new topics");
     }
 
     private void check(List<TopicSpec> present, List<String> report, List<String> problems) {

@@ -12,18 +12,23 @@ import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.TestTopics;
-import java.io.IOException;
+import io.github.geministreams.topics.TopicPlan;
+import io.github.geministreams.topics.TopicProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,6 +64,9 @@ class PipelineThroughputMeasurement {
 
     private void measure(String name, int prompts, String task, Map<String, String> overrides) throws Exception {
         TestTopics topics = TestTopics.write(dir, name, 6);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(TopicPlan.fromFile(topics.file));
+        }
         produceBacklog(topics.prompts, prompts, task);
         Map<String, String> settings = new HashMap<>(Map.of(
                 "application.id", name + "-measurement",
@@ -100,18 +108,22 @@ class PipelineThroughputMeasurement {
         }
     }
 
-    private static void produceBacklog(String topic, int prompts, String task) throws IOException {
+    private static void produceBacklog(String topic, int prompts, String task) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < prompts; i++) {
                 String id = task + "-" + i;
                 String value = "{\"id\":\"" + id + "\",\"prompt\":\"Text number " + i + " about Kafka\",\"tasks\":[\"" + task + "\"]}";
-                producer.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8)));
+                sends.add(producer.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8))));
             }
             producer.flush();
+        }
+        for (Future<RecordMetadata> send : sends) {
+            send.get(); // a lost prompt would otherwise only show as a measurement that never ends
         }
     }
 }
