@@ -134,17 +134,20 @@ class PipelineIntegrationTest {
 
         PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
         produce(mix);
+        int deadLettered;
         try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                 topics.deadLetter)) {
             awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
             assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
             assertEquals(0, ledger.duplicates(), "duplicated outputs");
             assertEquals(mix.expectedOutcomes(), ledger.records());
+            deadLettered = ledger.deadLetterReasons().size();
         }
         var stats = simulator.counters().snapshot();
         assertTrue(stats.injected429s() > 0, "the simulator injected 429s: " + stats);
         assertTrue(stats.errors500() > 0, "the simulator injected 500s: " + stats);
-        System.out.printf("faults run: %d prompts, %d outcomes, simulator %s%n", PROMPTS, mix.expectedOutcomes(), stats);
+        System.out.printf("faults run: %d prompts, %d outcomes (%d dead-lettered), 0 duplicates, simulator %s%n",
+                PROMPTS, mix.expectedOutcomes(), deadLettered, stats);
     }
 
     @Test
@@ -180,8 +183,9 @@ class PipelineIntegrationTest {
             assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
             assertEquals(0, ledger.duplicates(), "duplicated outputs after the crash");
             assertEquals(mix.expectedOutcomes(), ledger.records());
-            System.out.printf("crash run: %d prompts, %d outcomes (%d committed before SIGKILL), 0 duplicates, "
-                    + "simulator %s%n", PROMPTS, mix.expectedOutcomes(), beforeKill, simulator.counters().snapshot());
+            System.out.printf("crash run: %d prompts, %d outcomes (%d committed before SIGKILL, %d dead-lettered), "
+                    + "0 duplicates, simulator %s%n", PROMPTS, mix.expectedOutcomes(), beforeKill,
+                    ledger.deadLetterReasons().size(), simulator.counters().snapshot());
         }
     }
 
