@@ -1,5 +1,11 @@
 package io.github.geministreams.app;
 
+import io.github.geministreams.metrics.MetricsServer;
+import io.github.geministreams.metrics.PipelineMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.OptionalInt;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.topics.TopicProvisioner;
@@ -34,8 +40,11 @@ public final class StreamsApplication implements AutoCloseable {
     private static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final AppConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final GeminiDispatcher dispatcher;
     private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private MetricsServer metricsServer;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
@@ -43,8 +52,10 @@ public final class StreamsApplication implements AutoCloseable {
 
     public StreamsApplication(AppConfig config, GeminiClient client) {
         this.config = config;
-        this.dispatcher = new GeminiDispatcher(config, client);
+        this.dispatcher = new GeminiDispatcher(config, client, new PipelineMetrics(registry));
         this.streams = new KafkaStreams(PromptTopology.build(config, dispatcher), config.streamsProperties());
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(this::onUncaughtException);
     }
@@ -54,6 +65,9 @@ public final class StreamsApplication implements AutoCloseable {
         config.describe().forEach(line -> log.info("config {}", line));
         try (Admin admin = Admin.create(config.clientProperties())) {
             new TopicProvisioner(admin, TOPIC_TIMEOUT).ensure(config.topics());
+        }
+        if (config.metricsPort() >= 0) {
+            metricsServer = MetricsServer.start(config.metricsPort(), registry, () -> state.name());
         }
         streams.start();
         try {
@@ -81,6 +95,16 @@ public final class StreamsApplication implements AutoCloseable {
         return state;
     }
 
+    /** The port of /metrics and /health, when they are served. */
+    public OptionalInt metricsPort() {
+        return metricsServer == null ? OptionalInt.empty() : OptionalInt.of(metricsServer.port());
+    }
+
+    /** Our meters and Kafka Streams', as scraped from /metrics. */
+    public PrometheusMeterRegistry meters() {
+        return registry;
+    }
+
     /** Requests dispatched to Gemini and not yet forwarded. */
     public int inFlight() {
         return dispatcher.inFlight();
@@ -104,6 +128,10 @@ public final class StreamsApplication implements AutoCloseable {
         }
         streams.close(Duration.ofSeconds(60));
         dispatcher.close();
+        streamsMetrics.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         log.info("gemini-streams stopped");
     }
 

@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
                 + "application in one process; produce the sample prompts and print results as they arrive.")
 final class LocalCommand implements Callable<Integer> {
     private static final String SAMPLES = "/io/github/geministreams/samples/prompts.jsonl";
+    private static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
     @Mixin
     ConfigOptions options;
@@ -84,7 +85,8 @@ final class LocalCommand implements Callable<Integer> {
         GeminiClient client = keep(GeminiClients.create(config));
         StreamsApplication app = keep(new StreamsApplication(config, client));
         app.start(Duration.ofMinutes(2));
-        printBanner(out, broker, config, gemini);
+        printBanner(out, broker, config, gemini, app);
+        keep(LiveStatus.startIfTerminal(app.meters(), System.err, STATUS_INTERVAL));
         if (!quiet) {
             OutputPrinter printer = keep(new OutputPrinter(config.clientProperties(), config.topics(), out));
             printer.start();
@@ -129,7 +131,8 @@ final class LocalCommand implements Callable<Integer> {
         return broker;
     }
 
-    private static void printBanner(PrintStream out, EmbeddedKafkaBroker broker, AppConfig config, String gemini) {
+    private static void printBanner(PrintStream out, EmbeddedKafkaBroker broker, AppConfig config, String gemini,
+                                    StreamsApplication app) {
         String bootstrap = broker.bootstrapServers();
         String prompts = config.topics().name(TopicRole.PROMPTS);
         String responses = config.topics().name(TopicRole.RESPONSES);
@@ -141,6 +144,8 @@ final class LocalCommand implements Callable<Integer> {
         out.println("                    java -jar target/gemini-streams.jar produce --bootstrap-servers " + bootstrap + " FILE");
         out.println("  Consume:          kcat -C -b " + bootstrap + " -t " + responses + " -X isolation.level=read_committed");
         out.println("                    java -jar target/gemini-streams.jar consume --bootstrap-servers " + bootstrap);
+        app.metricsPort().ifPresent(metricsPort -> out.println("  Metrics:          curl http://localhost:" + metricsPort
+                + "/metrics   (health: /health)"));
         out.println("  Stop:             Ctrl-C");
         out.println();
     }

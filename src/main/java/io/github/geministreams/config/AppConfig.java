@@ -33,6 +33,7 @@ public record AppConfig(
         Optional<Path> stateDir,
         GeminiSettings gemini,
         PipelineSettings pipeline,
+        int metricsPort,
         Map<String, String> kafka) {
 
     /** The API's limit on texts in one batchEmbedContents request. */
@@ -80,7 +81,7 @@ public record AppConfig(
                 reader.required(Setting.BOOTSTRAP_SERVERS),
                 TopicPlan.load(reader.optionalString(Setting.TOPICS_FILE).map(Path::of)),
                 reader.optionalString(Setting.STATE_DIR).map(Path::of),
-                gemini, pipeline, kafka);
+                gemini, pipeline, reader.intAtLeast(Setting.METRICS_PORT, -1), kafka);
     }
 
     /**
@@ -109,17 +110,17 @@ public record AppConfig(
 
     /** A copy with other bootstrap servers (local mode and tests start their own broker). */
     public AppConfig withBootstrapServers(String servers) {
-        return new AppConfig(applicationId, servers, topics, stateDir, gemini, pipeline, kafka);
+        return new AppConfig(applicationId, servers, topics, stateDir, gemini, pipeline, metricsPort, kafka);
     }
 
     /** A copy with another Kafka Streams state directory. */
     public AppConfig withStateDir(Path dir) {
-        return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, kafka);
+        return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, metricsPort, kafka);
     }
 
     /** A copy with other Gemini connection settings. */
     public AppConfig withGemini(GeminiSettings settings) {
-        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, kafka);
+        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, metricsPort, kafka);
     }
 
     /** One line per setting for the start-up log; secrets and Kafka passwords masked. */
@@ -130,6 +131,7 @@ public record AppConfig(
         lines.add("topics=" + topics.origin());
         lines.add("gemini=" + gemini);
         lines.add("pipeline=" + pipeline);
+        lines.add("metrics.port=" + (metricsPort < 0 ? "off" : metricsPort));
         StringJoiner kafkaLine = new StringJoiner(", ", "kafka={", "}");
         kafka.forEach((key, value) -> kafkaLine.add(key + "=" + (Secrets.isSecretKey(key) ? Secrets.MASK : value)));
         lines.add(kafkaLine.toString());

@@ -43,7 +43,9 @@ public enum Setting {
     GENERATE_BATCH_MAX_WAIT("generate.batch.max.wait", "10ms", "Longest a generate prompt waits for its batch."),
     MAX_IN_FLIGHT("max.in.flight", "64", "Concurrent Gemini requests per instance (an embed batch is one)."),
     PUNCTUATE_INTERVAL("punctuate.interval", "10ms", "Tick of the wall-clock punctuator that flushes and drains."),
-    SHUTDOWN_GRACE("shutdown.grace", "30s", "How long a stop waits for in-flight calls to finish.");
+    SHUTDOWN_GRACE("shutdown.grace", "30s", "How long a stop waits for in-flight calls to finish."),
+
+    METRICS_PORT("metrics.port", "9400", "Port of the Prometheus /metrics and the /health endpoints; 0 = a free port, -1 = off.");
 
     private final String key;
     private final String defaultValue;

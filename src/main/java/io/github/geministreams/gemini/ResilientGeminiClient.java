@@ -1,5 +1,6 @@
 package io.github.geministreams.gemini;
 
+import io.github.geministreams.metrics.PipelineMetrics;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
@@ -34,30 +35,33 @@ public final class ResilientGeminiClient {
     private final RetrySettings retry;
     private final GeminiRateLimiter limiter;
     private final ScheduledExecutorService scheduler;
+    private final PipelineMetrics metrics;
 
     public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, GeminiRateLimiter limiter,
-                                 ScheduledExecutorService scheduler) {
+                                 ScheduledExecutorService scheduler, PipelineMetrics metrics) {
         this.delegate = delegate;
         this.retry = retry;
         this.limiter = limiter;
         this.scheduler = scheduler;
+        this.metrics = metrics;
     }
 
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request) {
         long tokens = GeminiRateLimiter.estimateTokens(request.prompt())
                 + GeminiRateLimiter.estimateTokens(request.systemInstruction());
-        return withRetries(tokens, () -> delegate.generate(request));
+        return withRetries("generate", tokens, () -> delegate.generate(request));
     }
 
     public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request) {
         long tokens = request.texts().stream().mapToLong(GeminiRateLimiter::estimateTokens).sum();
-        return withRetries(tokens, () -> delegate.embed(request));
+        return withRetries("embed", tokens, () -> delegate.embed(request));
     }
 
-    private <T> CompletableFuture<Attempted<T>> withRetries(long tokens, Supplier<CompletableFuture<T>> call) {
+    private <T> CompletableFuture<Attempted<T>> withRetries(String operation, long tokens,
+                                                            Supplier<CompletableFuture<T>> call) {
         AtomicInteger attempts = new AtomicInteger();
-        FailsafeExecutor<T> executor = Failsafe.with(this.<T>retryPolicy()).with(scheduler);
-        CompletableFuture<T> result = executor.getStageAsync(() -> attempt(tokens, call, attempts));
+        FailsafeExecutor<T> executor = Failsafe.with(this.<T>retryPolicy(operation)).with(scheduler);
+        CompletableFuture<T> result = executor.getStageAsync(() -> attempt(operation, tokens, call, attempts));
         return result.handle((value, failure) -> {
             if (failure != null) {
                 throw new GeminiCallFailedException(GeminiException.fromSdk(failure), attempts.get());
@@ -66,25 +70,37 @@ public final class ResilientGeminiClient {
         });
     }
 
-    private <T> CompletionStage<T> attempt(long tokens, Supplier<CompletableFuture<T>> call, AtomicInteger attempts) {
+    private <T> CompletionStage<T> attempt(String operation, long tokens, Supplier<CompletableFuture<T>> call,
+                                           AtomicInteger attempts) {
+        long waitStarted = System.nanoTime();
         return limiter.acquire(1, tokens).thenCompose(permitted -> {
+            long sent = System.nanoTime();
+            metrics.rateLimiterWaited(sent - waitStarted);
             attempts.incrementAndGet();
             return call.get().handle((value, failure) -> {
+                long latency = System.nanoTime() - sent;
                 if (failure != null) {
-                    throw GeminiException.fromSdk(failure);
+                    GeminiException error = GeminiException.fromSdk(failure);
+                    metrics.geminiRequest(operation, latency,
+                            error.httpStatus() > 0 ? String.valueOf(error.httpStatus()) : "transport");
+                    throw error;
                 }
+                metrics.geminiRequest(operation, latency, "ok");
                 return value;
             });
         });
     }
 
-    private <T> RetryPolicy<T> retryPolicy() {
+    private <T> RetryPolicy<T> retryPolicy(String operation) {
         return RetryPolicy.<T>builder()
                 .handleIf((result, failure) -> failure != null && GeminiException.fromSdk(failure).retryable())
                 .withMaxAttempts(retry.maxAttempts())
                 .withDelayFn(context -> delayAfter(context.getAttemptCount(), context.getLastException()))
-                .onRetry(event -> log.debug("Retrying a Gemini call (attempt {}): {}", event.getAttemptCount() + 1,
-                        event.getLastException() == null ? "" : event.getLastException().getMessage()))
+                .onRetry(event -> {
+                    metrics.retried(operation);
+                    log.debug("Retrying a Gemini call (attempt {}): {}", event.getAttemptCount() + 1,
+                            event.getLastException() == null ? "" : event.getLastException().getMessage());
+                })
                 .build();
     }
 

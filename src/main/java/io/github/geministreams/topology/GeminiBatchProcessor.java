@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.Attempted;
 import io.github.geministreams.gemini.EmbedRequest;
@@ -67,6 +68,14 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
 
     /** Sink names of the three outputs. */
     record OutputNames(String responses, String embeddings, String deadLetter) {
+        String sink(TopicRole role) {
+            return switch (role) {
+                case RESPONSES -> responses;
+                case EMBEDDINGS -> embeddings;
+                case DEAD_LETTER -> deadLetter;
+                case PROMPTS -> throw new IllegalArgumentException("prompts is not an output");
+            };
+        }
     }
 
     GeminiBatchProcessor(AppConfig config, GeminiDispatcher dispatcher, String storeName, OutputNames outputs) {
@@ -164,6 +173,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
 
     private void dispatch(Batch batch) {
         inFlight++;
+        dispatcher.metrics().batchDispatched(batch.key().task().wireName(), batch.items().size());
         long started = System.nanoTime();
         CompletableFuture<? extends Attempted<?>> call = batch.key().task() == Task.EMBED
                 ? dispatcher.calls().embed(embedRequest(batch))
@@ -236,7 +246,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
             @SuppressWarnings("unchecked")
             Attempted<GenerateResult> answer = (Attempted<GenerateResult>) completion.answer();
             finish(batch.items().get(0), Task.GENERATE, prompt -> OutputRecords.response(prompt, batch.key().model(),
-                    answer, completion.latencyMs(), context.currentSystemTimeMs()), outputs.responses());
+                    answer, completion.latencyMs(), context.currentSystemTimeMs()), TopicRole.RESPONSES);
         }
     }
 
@@ -254,7 +264,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
             float[] values = vectors.get(i);
             finish(batch.items().get(i), Task.EMBED, prompt -> OutputRecords.embedding(prompt, batch.key().model(),
                     values, answer.attempts(), completion.latencyMs(), context.currentSystemTimeMs()),
-                    outputs.embeddings());
+                    TopicRole.EMBEDDINGS);
         }
     }
 
@@ -263,18 +273,20 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         finish(item, task, prompt -> {
             deadLetterLog.warn("Dead-lettered {} of prompt {} ({}): {}", task.wireName(), prompt.request().id(),
                     prompt.source().asKey(), failure.getMessage());
+            dispatcher.metrics().deadLettered(stage.wireName());
             return OutputRecords.deadLetter(prompt, stage, failure, context.currentSystemTimeMs());
-        }, outputs.deadLetter());
+        }, TopicRole.DEAD_LETTER);
     }
 
     /** Forwards one task's output and removes that task from the pending entry, in one step. */
     private void finish(BatchItem item, Task task, java.util.function.Function<PendingPrompt, Record<byte[], byte[]>> output,
-                        String sink) {
+                        TopicRole role) {
         PendingPrompt prompt = pending.get(item.storeKey());
         if (prompt == null || !prompt.remaining().contains(task)) {
             return;
         }
-        context.forward(output.apply(prompt), sink);
+        context.forward(output.apply(prompt), outputs.sink(role));
+        dispatcher.metrics().outputWritten(role.yamlKey());
         PendingPrompt rest = prompt.without(task);
         if (rest.remaining().isEmpty()) {
             pending.delete(item.storeKey());

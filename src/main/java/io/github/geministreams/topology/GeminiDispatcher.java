@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GeminiRateLimiter;
 import io.github.geministreams.gemini.ResilientGeminiClient;
@@ -22,13 +23,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GeminiDispatcher implements AutoCloseable {
     private final ResilientGeminiClient calls;
+    private final PipelineMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final int maxInFlight;
     private final Semaphore permits;
     private volatile boolean dispatching = true;
 
+    /** A dispatcher whose meters are kept in memory only. */
     public GeminiDispatcher(AppConfig config, GeminiClient client) {
+        this(config, client, PipelineMetrics.inMemory());
+    }
+
+    public GeminiDispatcher(AppConfig config, GeminiClient client, PipelineMetrics metrics) {
         AppConfig.GeminiSettings gemini = config.gemini();
+        this.metrics = metrics;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "gemini-scheduler");
             thread.setDaemon(true);
@@ -38,11 +46,17 @@ public final class GeminiDispatcher implements AutoCloseable {
         this.permits = new Semaphore(maxInFlight);
         GeminiRateLimiter limiter = new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler);
         RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2);
-        this.calls = new ResilientGeminiClient(client, retry, limiter, scheduler);
+        this.calls = new ResilientGeminiClient(client, retry, limiter, scheduler, metrics);
+        metrics.trackInFlight(this::inFlight);
+        metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute());
     }
 
     ResilientGeminiClient calls() {
         return calls;
+    }
+
+    PipelineMetrics metrics() {
+        return metrics;
     }
 
     /** Takes one request permit if one is free and dispatching has not been stopped. */

@@ -1,5 +1,7 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.topics.TopicRole;
+import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
@@ -25,13 +27,15 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
     private final PromptParser parser;
     private final String batcherName;
     private final String deadLetterSinkName;
+    private final PipelineMetrics metrics;
     private final RateLimitedLog rejections = new RateLimitedLog(log, java.time.Duration.ofSeconds(10));
     private ProcessorContext<Object, Object> context;
 
-    PromptParseProcessor(PromptParser parser, String batcherName, String deadLetterSinkName) {
+    PromptParseProcessor(PromptParser parser, String batcherName, String deadLetterSinkName, PipelineMetrics metrics) {
         this.parser = parser;
         this.batcherName = batcherName;
         this.deadLetterSinkName = deadLetterSinkName;
+        this.metrics = metrics;
     }
 
     @Override
@@ -42,6 +46,7 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
     @Override
     public void process(Record<byte[], byte[]> record) {
         SourceCoordinates source = sourceOf(record);
+        metrics.promptReceived();
         try {
             PromptRequest request = parser.parse(record.key(), record.value(), source);
             PendingPrompt pending = new PendingPrompt(request, source, record.key(), record.value(), request.tasks());
@@ -52,6 +57,8 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
                     invalid.getClass().getName(), invalid.getMessage(), 0, 0, false);
             context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
                     deadLetterSinkName);
+            metrics.deadLettered(DeadLetterHeaders.Stage.PARSE.wireName());
+            metrics.outputWritten(TopicRole.DEAD_LETTER.yamlKey());
         }
     }
 

@@ -42,7 +42,8 @@ public final class PromptTopology {
 
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.PROMPTS));
-        topology.addProcessor(PARSER, () -> new PromptParseProcessor(parser, BATCHER, DEAD_LETTER_SINK), SOURCE);
+        topology.addProcessor(PARSER, () -> new PromptParseProcessor(parser, BATCHER, DEAD_LETTER_SINK,
+                dispatcher.metrics()), SOURCE);
         topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, dispatcher, outputs), PARSER);
         topology.addSink(RESPONSES_SINK, topics.name(TopicRole.RESPONSES), bytes, bytes, BATCHER);
         topology.addSink(EMBEDDINGS_SINK, topics.name(TopicRole.EMBEDDINGS), bytes, bytes, BATCHER);

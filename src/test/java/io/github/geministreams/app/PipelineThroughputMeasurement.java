@@ -71,7 +71,8 @@ class PipelineThroughputMeasurement {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "application.id", name + "-measurement",
                 "topics.file", topics.file.toString(),
-                "state.dir", dir.resolve("state").toString()));
+                "state.dir", dir.resolve("state").toString(),
+                "metrics.port", "0"));
         settings.putAll(overrides);
         AppConfig config = ConfigLayers.defaults().withAll(settings).build().withBootstrapServers(KAFKA.bootstrapServers());
         try (GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(LATENCY).build());

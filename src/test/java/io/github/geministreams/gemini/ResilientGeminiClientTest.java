@@ -1,5 +1,6 @@
 package io.github.geministreams.gemini;
 
+import io.github.geministreams.metrics.PipelineMetrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -28,7 +29,8 @@ class ResilientGeminiClientTest {
 
     private ResilientGeminiClient client(int maxAttempts) {
         RetrySettings retry = new RetrySettings(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5), 0.2);
-        return new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler), scheduler);
+        return new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler), scheduler,
+                PipelineMetrics.inMemory());
     }
 
     @Test
@@ -74,7 +76,7 @@ class ResilientGeminiClientTest {
     void shouldBackOffExponentiallyUpToTheCeilingWithJitter() {
         RetrySettings retry = new RetrySettings(10, Duration.ofMillis(100), Duration.ofMillis(1000), 0.2);
         ResilientGeminiClient client = new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler),
-                scheduler);
+                scheduler, PipelineMetrics.inMemory());
         GeminiException failure = GeminiException.of(500, "INTERNAL", "boom");
         assertBetween(80, 120, client.delayAfter(1, failure));
         assertBetween(160, 240, client.delayAfter(2, failure));

@@ -1,0 +1,136 @@
+package io.github.geministreams.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * gemini-streams' own meters, named {@code gemini.streams.*} (Prometheus:
+ * {@code gemini_streams_*}). One instance per application instance, shared by every stream
+ * thread and Gemini callback; Micrometer meters are thread-safe.
+ *
+ * <p>Counts are taken when a record is forwarded. A transaction that aborts (a crash, a
+ * fenced producer) is counted again when the work is redone, so after a crash the counters
+ * may exceed what the output topics hold; the topics are the truth, the meters are for
+ * watching rates.
+ */
+public final class PipelineMetrics {
+    private static final String PREFIX = "gemini.streams.";
+
+    private final MeterRegistry registry;
+    private final Counter promptsIn;
+    private final Timer rateLimiterWait;
+
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.promptsIn = Counter.builder(PREFIX + "prompts.in")
+                .description("Prompt records read from the prompts topic")
+                .register(registry);
+        this.rateLimiterWait = Timer.builder(PREFIX + "rate.limiter.wait")
+                .description("Time a Gemini request waited for the requests/tokens-per-minute buckets")
+                .register(registry);
+    }
+
+    /** Meters kept in memory only, for tests and tools that export nothing. */
+    public static PipelineMetrics inMemory() {
+        return new PipelineMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void promptReceived() {
+        promptsIn.increment();
+    }
+
+    /** One record written to an output topic ({@code responses}, {@code embeddings} or {@code dead-letter}). */
+    public void outputWritten(String topic) {
+        Counter.builder(PREFIX + "outputs")
+                .description("Records written to the output topics")
+                .tag("topic", topic)
+                .register(registry)
+                .increment();
+    }
+
+    /** One prompt task dead-lettered at {@code stage} ({@code parse}, {@code generate}, {@code embed}). */
+    public void deadLettered(String stage) {
+        Counter.builder(PREFIX + "dead.lettered")
+                .description("Prompt tasks dead-lettered, by the stage that failed")
+                .tag("stage", stage)
+                .register(registry)
+                .increment();
+    }
+
+    /** One Gemini request dispatched carrying {@code size} items. */
+    public void batchDispatched(String task, int size) {
+        DistributionSummary.builder(PREFIX + "batch.size")
+                .description("Items per Gemini request")
+                .tag("task", task)
+                .publishPercentileHistogram(false)
+                .serviceLevelObjectives(1, 2, 5, 10, 25, 50, 75, 90, 100)
+                .register(registry)
+                .record(size);
+    }
+
+    /**
+     * One HTTP attempt at Gemini, from send to answer.
+     *
+     * @param outcome {@code ok}, or the HTTP status of the failure, or {@code transport}
+     */
+    public void geminiRequest(String operation, long nanos, String outcome) {
+        Timer.builder(PREFIX + "gemini.request")
+                .description("Latency of one Gemini HTTP attempt")
+                .tag("operation", operation)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+        if ("429".equals(outcome)) {
+            Counter.builder(PREFIX + "gemini.rate.limited")
+                    .description("429 RESOURCE_EXHAUSTED answers from Gemini")
+                    .tag("operation", operation)
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    /** A failed attempt that will be retried after a backoff. */
+    public void retried(String operation) {
+        Counter.builder(PREFIX + "gemini.retries")
+                .description("Gemini attempts retried after a retryable failure")
+                .tag("operation", operation)
+                .register(registry)
+                .increment();
+    }
+
+    public void rateLimiterWaited(long nanos) {
+        rateLimiterWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Requests dispatched and not yet forwarded, read when scraped. */
+    public void trackInFlight(Supplier<Number> inFlight) {
+        Gauge.builder(PREFIX + "in.flight", inFlight)
+                .description("Gemini requests dispatched and not yet forwarded")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** The requests- and tokens-per-minute limits this instance applies (0 = unlimited). */
+    public void trackRateLimits(long requestsPerMinute, long tokensPerMinute) {
+        Gauge.builder(PREFIX + "rate.limit", () -> requestsPerMinute)
+                .description("Rate limit this instance applies; 0 = unlimited")
+                .tag("unit", "requests.per.minute")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(PREFIX + "rate.limit", () -> tokensPerMinute)
+                .description("Rate limit this instance applies; 0 = unlimited")
+                .tag("unit", "tokens.per.minute")
+                .strongReference(true)
+                .register(registry);
+    }
+}

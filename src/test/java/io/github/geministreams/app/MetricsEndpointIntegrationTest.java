@@ -1,0 +1,157 @@
+package io.github.geministreams.app;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PromptMix;
+import io.github.geministreams.testing.TestTopics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scrapes {@code /metrics} and {@code /health} of a running instance on the embedded broker,
+ * with the simulator injecting 429s, and checks the figures against what really happened:
+ * the prompts produced, the outputs read back and the simulator's own counters.
+ */
+class MetricsEndpointIntegrationTest {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    private static final int PROMPTS = 300;
+    private static final int BAD_EVERY = 10;
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void shouldServeOurMetersAndKafkaStreamsMetersWithTheRunsRealFigures() throws Exception {
+        TestTopics topics = TestTopics.write(dir, "metrics", 3);
+        try (GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder()
+                     .latency(Duration.ofMillis(10))
+                     .rateLimitErrorRate(0.1)
+                     .seed(7)
+                     .build())) {
+            AppConfig config = ConfigLayers.defaults()
+                    .withAll(Map.of("application.id", "metrics-app", "topics.file", topics.file.toString(),
+                            "state.dir", dir.resolve("state").toString(), "metrics.port", "0",
+                            "gemini.max.attempts", "10", "gemini.retry.initial.backoff", "10ms",
+                            "gemini.retry.max.backoff", "50ms", "embed.batch.max.wait", "50ms"))
+                    .build()
+                    .withBootstrapServers(KAFKA.bootstrapServers());
+            config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+            try (GeminiClient client = GeminiClients.create(config);
+                 StreamsApplication app = new StreamsApplication(config, client)) {
+                app.start(Duration.ofSeconds(60));
+                // Created once the application has created the topics it reads.
+                OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                        topics.deadLetter);
+                toClose.add(ledger);
+                int port = app.metricsPort().orElseThrow();
+                HttpResponse<String> health = get(port, "/health");
+                assertEquals(200, health.statusCode());
+                assertEquals("{\"status\":\"UP\",\"state\":\"RUNNING\"}", health.body());
+
+                PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
+                produce(mix.records());
+                await().atMost(Duration.ofMinutes(2)).until(() -> {
+                    ledger.poll(Duration.ofMillis(100));
+                    return ledger.missing(mix.expectedSlots()).isEmpty();
+                });
+                // Answers are counted as they are forwarded, a moment before their commit is readable.
+                String metrics = get(port, "/metrics").body();
+                var stats = simulator.counters().snapshot();
+                long bad = mix.expectedSlots().values().stream().filter(slots -> slots.equals(Set.of("parse"))).count();
+
+                assertEquals(PROMPTS, value(metrics, "gemini_streams_prompts_in_total", ""));
+                assertEquals(bad, value(metrics, "gemini_streams_dead_lettered_total", "stage=\"parse\""));
+                assertEquals(mix.expectedOutcomes(), value(metrics, "gemini_streams_outputs_total", "topic=\"responses\"")
+                        + value(metrics, "gemini_streams_outputs_total", "topic=\"embeddings\"")
+                        + value(metrics, "gemini_streams_outputs_total", "topic=\"dead-letter\""));
+                assertEquals(ledger.records(), mix.expectedOutcomes());
+                assertTrue(stats.injected429s() > 0, "the simulator injected 429s: " + stats);
+                assertEquals(stats.injected429s(), value(metrics, "gemini_streams_gemini_rate_limited_total", "operation=\"generate\"")
+                        + value(metrics, "gemini_streams_gemini_rate_limited_total", "operation=\"embed\""));
+                assertEquals(stats.injected429s(), value(metrics, "gemini_streams_gemini_retries_total", "operation=\"generate\"")
+                        + value(metrics, "gemini_streams_gemini_retries_total", "operation=\"embed\""),
+                        "every 429 was retried");
+                assertEquals(stats.generateRequests(), value(metrics, "gemini_streams_gemini_request_seconds_count",
+                        "operation=\"generate\",outcome=\"ok\"")
+                        + value(metrics, "gemini_streams_gemini_request_seconds_count", "operation=\"generate\",outcome=\"429\""));
+                assertEquals(stats.batchEmbedRequests(), value(metrics, "gemini_streams_gemini_request_seconds_count",
+                        "operation=\"embed\",outcome=\"ok\"")
+                        + value(metrics, "gemini_streams_gemini_request_seconds_count", "operation=\"embed\",outcome=\"429\""));
+                assertEquals(stats.itemsEmbedded() + stats.promptsGenerated(),
+                        value(metrics, "gemini_streams_batch_size_sum", "task=\"embed\"")
+                                + value(metrics, "gemini_streams_batch_size_sum", "task=\"generate\""),
+                        "items dispatched, first attempts only, match what the simulator answered");
+                assertEquals(0, value(metrics, "gemini_streams_in_flight", ""));
+                assertTrue(value(metrics, "gemini_streams_rate_limiter_wait_seconds_count", "") > 0);
+                assertTrue(metrics.contains("kafka_stream_thread_process_total"),
+                        "Kafka Streams' own metrics are bound too");
+            }
+        }
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The value of one series in Prometheus text format; 0 when absent. {@code labels} are
+     * the exact label pairs between the braces, or "" for a series without labels.
+     */
+    private static double value(String scrape, String name, String labels) {
+        String series = labels.isEmpty() ? Pattern.quote(name) : Pattern.quote(name + "{" + labels) + "[^}]*\\}";
+        Matcher matcher = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(scrape);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record).get();
+            }
+        }
+    }
+}
