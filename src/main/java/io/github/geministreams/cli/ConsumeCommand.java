@@ -40,6 +40,9 @@ final class ConsumeCommand implements Callable<Integer> {
             description = "Topics to read (default: responses, embeddings and dead-letter from topics.yaml).")
     List<String> topics = new ArrayList<>();
 
+    @Option(names = "--jobs", description = "Read the jobs topic: progress and completion records of jobs.")
+    boolean jobs;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
@@ -56,10 +59,14 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AppConfig config = options.load();
-        List<String> names = topics.isEmpty()
-                ? List.of(config.topics().name(TopicRole.RESPONSES), config.topics().name(TopicRole.EMBEDDINGS),
-                        config.topics().name(TopicRole.DEAD_LETTER))
-                : topics;
+        List<String> names = new ArrayList<>(topics);
+        if (jobs) {
+            names.add(config.topics().name(TopicRole.JOBS));
+        }
+        if (names.isEmpty()) {
+            names = List.of(config.topics().name(TopicRole.RESPONSES), config.topics().name(TopicRole.EMBEDDINGS),
+                    config.topics().name(TopicRole.DEAD_LETTER));
+        }
         long written = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config));
              Writer writer = open();

@@ -7,11 +7,12 @@ import java.util.Set;
 /**
  * A prompt whose outputs are not all written yet: the value of the pending store.
  * It keeps the original key and value bytes so that a failure can be dead-lettered as the
- * record that came in, and the tasks that still owe an output.
+ * record that came in, the tasks that still owe an output, and whether a task already went
+ * to dead-letter ({@code failed}, which decides how the prompt counts in its job).
  */
 public record PendingPrompt(
         PromptRequest request, SourceCoordinates source, byte[] originalKey, byte[] originalValue,
-        Set<Task> remaining) {
+        Set<Task> remaining, boolean failed) {
 
     public PendingPrompt {
         remaining = remaining.isEmpty()
@@ -19,10 +20,15 @@ public record PendingPrompt(
                 : Collections.unmodifiableSet(EnumSet.copyOf(remaining));
     }
 
+    /** A prompt that has just been read: every task remains, none failed. */
+    public static PendingPrompt received(PromptRequest request, SourceCoordinates source, byte[] key, byte[] value) {
+        return new PendingPrompt(request, source, key, value, request.tasks(), false);
+    }
+
     /** This entry without {@code done}: what is stored after that task's output is forwarded. */
-    public PendingPrompt without(Task done) {
+    public PendingPrompt without(Task done, boolean deadLettered) {
         Set<Task> left = remaining.isEmpty() ? EnumSet.noneOf(Task.class) : EnumSet.copyOf(remaining);
         left.remove(done);
-        return new PendingPrompt(request, source, originalKey, originalValue, left);
+        return new PendingPrompt(request, source, originalKey, originalValue, left, failed || deadLettered);
     }
 }

@@ -5,7 +5,11 @@ public enum TopicRole {
     PROMPTS("prompts"),
     RESPONSES("responses"),
     EMBEDDINGS("embeddings"),
-    DEAD_LETTER("dead-letter");
+    DEAD_LETTER("dead-letter"),
+    /** Progress and completion records of jobs, keyed by job id. */
+    JOBS("jobs"),
+    /** Internal: one record per finished prompt of a job, keyed by job id, read back by the job tracker. */
+    JOB_EVENTS("job-events");
 
     private final String yamlKey;
 

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.jobs.JobEvent;
 import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.Attempted;
@@ -66,14 +67,15 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private KeyValueStore<String, PendingPrompt> pending;
     private int inFlight;
 
-    /** Sink names of the three outputs. */
-    record OutputNames(String responses, String embeddings, String deadLetter) {
+    /** Sink names of the outputs. */
+    record OutputNames(String responses, String embeddings, String deadLetter, String jobEvents) {
         String sink(TopicRole role) {
             return switch (role) {
                 case RESPONSES -> responses;
                 case EMBEDDINGS -> embeddings;
                 case DEAD_LETTER -> deadLetter;
-                case PROMPTS -> throw new IllegalArgumentException("prompts is not an output");
+                case JOB_EVENTS -> jobEvents;
+                case PROMPTS, JOBS -> throw new IllegalArgumentException(role + " is not an output of this processor");
             };
         }
     }
@@ -287,9 +289,13 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         }
         context.forward(output.apply(prompt), outputs.sink(role));
         dispatcher.metrics().outputWritten(role.yamlKey());
-        PendingPrompt rest = prompt.without(task);
+        PendingPrompt rest = prompt.without(task, role == TopicRole.DEAD_LETTER);
         if (rest.remaining().isEmpty()) {
             pending.delete(item.storeKey());
+            if (rest.request().job() != null) {
+                context.forward(new JobEvent(rest.request().job(), rest.request().jobSize(), rest.failed(),
+                        rest.source().timestamp(), context.currentSystemTimeMs()).toRecord(), outputs.sink(TopicRole.JOB_EVENTS));
+            }
         } else {
             pending.put(item.storeKey(), rest);
         }

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.jobs.JobEvent;
 import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.model.PendingPrompt;
@@ -27,14 +28,17 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
     private final PromptParser parser;
     private final String batcherName;
     private final String deadLetterSinkName;
+    private final String jobEventsSinkName;
     private final PipelineMetrics metrics;
     private final RateLimitedLog rejections = new RateLimitedLog(log, java.time.Duration.ofSeconds(10));
     private ProcessorContext<Object, Object> context;
 
-    PromptParseProcessor(PromptParser parser, String batcherName, String deadLetterSinkName, PipelineMetrics metrics) {
+    PromptParseProcessor(PromptParser parser, String batcherName, String deadLetterSinkName, String jobEventsSinkName,
+                         PipelineMetrics metrics) {
         this.parser = parser;
         this.batcherName = batcherName;
         this.deadLetterSinkName = deadLetterSinkName;
+        this.jobEventsSinkName = jobEventsSinkName;
         this.metrics = metrics;
     }
 
@@ -49,7 +53,7 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
         metrics.promptReceived();
         try {
             PromptRequest request = parser.parse(record.key(), record.value(), source);
-            PendingPrompt pending = new PendingPrompt(request, source, record.key(), record.value(), request.tasks());
+            PendingPrompt pending = PendingPrompt.received(request, source, record.key(), record.value());
             context.forward(new Record<Object, Object>(source.asKey(), pending, record.timestamp()), batcherName);
         } catch (InvalidPromptException invalid) {
             rejections.warn("Dead-lettered invalid prompt at {}: {}", source.asKey(), invalid.getMessage());
@@ -59,6 +63,9 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
                     deadLetterSinkName);
             metrics.deadLettered(DeadLetterHeaders.Stage.PARSE.wireName());
             metrics.outputWritten(TopicRole.DEAD_LETTER.yamlKey());
+            parser.jobMention(record.value()).ifPresent(mention -> context.forward(new JobEvent(mention.job(),
+                    mention.jobSize(), true, record.timestamp(), context.currentSystemTimeMs()).toRecord(),
+                    jobEventsSinkName));
         }
     }
 

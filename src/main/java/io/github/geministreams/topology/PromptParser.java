@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import java.util.Optional;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +50,33 @@ public final class PromptParser {
             return parseObject(text, fallbackId);
         }
         return new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null);
+    }
+
+    /**
+     * The job a rejected value names, if it is a JSON object whose {@code job} (and maybe
+     * {@code jobSize}) can still be read, so that the job counts the prompt as failed rather
+     * than wait for it forever. Empty for anything else; never throws.
+     */
+    public Optional<JobMention> jobMention(byte[] value) {
+        if (value == null || value.length > maxBytes) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(value);
+            JsonNode job = node == null ? null : node.get("job");
+            if (job == null || !job.isTextual() || job.asText().isBlank()) {
+                return Optional.empty();
+            }
+            JsonNode size = node.get("jobSize");
+            Long jobSize = size != null && size.canConvertToExactIntegral() && size.asLong() > 0 ? size.asLong() : null;
+            return Optional.of(new JobMention(job.asText(), jobSize));
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** A job named by a prompt that could not be parsed as a whole. */
+    public record JobMention(String job, Long jobSize) {
     }
 
     /** True when anything but whitespace follows the object, even text that is not a JSON token. */

@@ -1,5 +1,7 @@
 package io.github.geministreams.topology;
 
+import java.time.Duration;
+import io.github.geministreams.jobs.JobTrackerSupplier;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.topics.TopicPlan;
@@ -24,6 +26,12 @@ public final class PromptTopology {
     static final String RESPONSES_SINK = "responses-sink";
     static final String EMBEDDINGS_SINK = "embeddings-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    static final String JOB_EVENTS_SINK = "job-events-sink";
+    static final String JOB_EVENTS_SOURCE = "job-events-source";
+    static final String JOB_TRACKER = "job-tracker";
+    static final String JOBS_SINK = "jobs-sink";
+    /** How often a job's RUNNING record is written while its prompts end. */
+    private static final Duration JOB_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private PromptTopology() {
     }
@@ -37,17 +45,25 @@ public final class PromptTopology {
     public static Topology build(AppConfig config, GeminiDispatcher dispatcher) {
         TopicPlan topics = config.topics();
         PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks());
-        var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK);
+        var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
+                JOB_EVENTS_SINK);
         ByteArraySerializer bytes = new ByteArraySerializer();
 
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.PROMPTS));
         topology.addProcessor(PARSER, () -> new PromptParseProcessor(parser, BATCHER, DEAD_LETTER_SINK,
-                dispatcher.metrics()), SOURCE);
+                JOB_EVENTS_SINK, dispatcher.metrics()), SOURCE);
         topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, dispatcher, outputs), PARSER);
         topology.addSink(RESPONSES_SINK, topics.name(TopicRole.RESPONSES), bytes, bytes, BATCHER);
         topology.addSink(EMBEDDINGS_SINK, topics.name(TopicRole.EMBEDDINGS), bytes, bytes, BATCHER);
         topology.addSink(DEAD_LETTER_SINK, topics.name(TopicRole.DEAD_LETTER), bytes, bytes, PARSER, BATCHER);
+        // Job tracking: finished prompts of a job go out keyed by job id and come back in, so
+        // that the one task owning a job's partition counts all of its prompts.
+        topology.addSink(JOB_EVENTS_SINK, topics.name(TopicRole.JOB_EVENTS), bytes, bytes, PARSER, BATCHER);
+        topology.addSource(JOB_EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                topics.name(TopicRole.JOB_EVENTS));
+        topology.addProcessor(JOB_TRACKER, new JobTrackerSupplier(JOB_PROGRESS_INTERVAL), JOB_EVENTS_SOURCE);
+        topology.addSink(JOBS_SINK, topics.name(TopicRole.JOBS), bytes, bytes, JOB_TRACKER);
         return topology;
     }
 }

@@ -7,19 +7,19 @@ import org.slf4j.Logger;
  * Logs at most one line per interval and counts what it held back, so that a flood of bad
  * records says so once in a while instead of once per record. Used on one thread only.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Logger log;
     private final long intervalNanos;
     private long nextAllowedNanos;
     private long suppressed;
 
-    RateLimitedLog(Logger log, Duration interval) {
+    public RateLimitedLog(Logger log, Duration interval) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
         this.nextAllowedNanos = System.nanoTime();
     }
 
-    void warn(String format, Object... arguments) {
+    public void warn(String format, Object... arguments) {
         long now = System.nanoTime();
         if (now - nextAllowedNanos < 0) {
             suppressed++;

@@ -13,6 +13,8 @@ public final class TestTopics {
     public final String responses;
     public final String embeddings;
     public final String deadLetter;
+    public final String jobs;
+    public final String jobEvents;
     public final Path file;
 
     private TestTopics(String prefix, Path file) {
@@ -20,6 +22,8 @@ public final class TestTopics {
         this.responses = prefix + "-responses";
         this.embeddings = prefix + "-embeddings";
         this.deadLetter = prefix + "-dead-letter";
+        this.jobs = prefix + "-jobs";
+        this.jobEvents = prefix + "-job-events";
         this.file = file;
     }
 
@@ -29,7 +33,9 @@ public final class TestTopics {
                 + entry("prompts", topics.prompts, promptPartitions)
                 + entry("responses", topics.responses, 3)
                 + entry("embeddings", topics.embeddings, 3)
-                + entry("dead-letter", topics.deadLetter, 1);
+                + entry("dead-letter", topics.deadLetter, 1)
+                + entry("jobs", topics.jobs, 1)
+                + entry("job-events", topics.jobEvents, 2);
         Files.writeString(topics.file, yaml);
         return topics;
     }

@@ -52,6 +52,7 @@ class GeminiBatchProcessorTopologyTest {
     private TestOutputTopic<byte[], byte[]> responses;
     private TestOutputTopic<byte[], byte[]> embeddings;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestOutputTopic<byte[], byte[]> jobs;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -97,6 +98,7 @@ class GeminiBatchProcessorTopologyTest {
         responses = driver.createOutputTopic("responses", deserializer, deserializer);
         embeddings = driver.createOutputTopic("embeddings", deserializer, deserializer);
         deadLetters = driver.createOutputTopic("dead-letter", deserializer, deserializer);
+        jobs = driver.createOutputTopic("jobs", deserializer, deserializer);
     }
 
     private void send(String key, String value) {
@@ -326,6 +328,44 @@ class GeminiBatchProcessorTopologyTest {
         assertEquals("SAFETY", response.get("blockReason").asText());
         assertFalse(response.has("text"));
         assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldWriteOneCompletionPerJobCountingFailedPromptsOnce() throws IOException {
+        start(Map.of("embed.batch.max.wait", "10ms"));
+        gemini.failWhenTextContains("REJECTED", GeminiException.of(400, "INVALID_ARGUMENT", "Invalid text"));
+        send("a", "{\"id\":\"a\",\"prompt\":\"answer me\",\"tasks\":[\"generate\"],\"job\":\"j1\",\"jobSize\":4}");
+        send("b", "{\"id\":\"b\",\"prompt\":\"embed me\",\"tasks\":[\"embed\"],\"job\":\"j1\",\"jobSize\":4}");
+        // Both tasks fail for this one (the embed text is rejected), yet it is one failed prompt.
+        send("c", "{\"id\":\"c\",\"prompt\":\"REJECTED\",\"tasks\":[\"generate\",\"embed\"],\"job\":\"j1\",\"jobSize\":4}");
+        // Bad input that still names its job counts as failed instead of holding the job open.
+        send("d", "{\"id\":\"d\",\"prompt\":\"x\",\"tasks\":[\"summarize\"],\"job\":\"j1\",\"jobSize\":4}");
+        send("e", "{\"id\":\"e\",\"prompt\":\"another job\",\"tasks\":[\"generate\"],\"job\":\"j2\",\"jobSize\":2}");
+
+        List<JsonNode> completions = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            driver.advanceWallClockTime(TICK);
+            for (TestRecord<byte[], byte[]> record : jobs.readRecordsToList()) {
+                JsonNode job = json(record);
+                if ("COMPLETED".equals(job.get("status").asText())) {
+                    completions.add(job);
+                }
+            }
+            return !completions.isEmpty();
+        });
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        jobs.readRecordsToList().forEach(record -> assertFalse(record.value() != null
+                && new String(record.value(), UTF_8).contains("COMPLETED"), "one completion only"));
+
+        assertEquals(1, completions.size());
+        JsonNode j1 = completions.get(0);
+        assertEquals("j1", j1.get("job").asText());
+        assertEquals(4, j1.get("total").asLong());
+        assertEquals(4, j1.get("done").asLong());
+        assertEquals(2, j1.get("succeeded").asLong());
+        assertEquals(2, j1.get("failed").asLong());
+        assertEquals(j1.get("lastOutputTime").asLong() - j1.get("firstPromptTimestamp").asLong(),
+                j1.get("elapsedMs").asLong());
     }
 
     private void assertPendingStoreEmpty() {

@@ -1,0 +1,171 @@
+package io.github.geministreams.app;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.serde.Json;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.TestTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Job tracking through a crash: three jobs run in a separate JVM that is killed with SIGKILL
+ * mid-run and replaced. The jobs topic, read committed, must hold exactly one completion per
+ * job whose counts match the prompts: every prompt counted once, bad input as failed.
+ */
+class JobTrackingIntegrationTest {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    private static final int JOBS = 3;
+    private static final int PROMPTS_PER_JOB = 400;
+    private static final int BAD_EVERY = 25;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void shouldCompleteEveryJobExactlyOnceWithExactCountsAcrossACrash() throws Exception {
+        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder()
+                .latency(Duration.ofMillis(20))
+                .rateLimitErrorRate(0.05)
+                .seed(11)
+                .build());
+        toClose.add(simulator);
+        TestTopics topics = TestTopics.write(dir, "jobs", 6);
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
+        Map.of("application.id", "jobs-app", "topics.file", topics.file.toString(),
+                        "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
+                        "gemini.max.attempts", "20", "gemini.retry.initial.backoff", "20ms",
+                        "gemini.retry.max.backoff", "200ms", "embed.batch.max.wait", "50ms",
+                        "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000")
+                .forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+
+        AppProcess first = AppProcess.start(dir.resolve("jobs-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
+        toClose.add(first);
+        first.awaitLog("is RUNNING", Duration.ofSeconds(90));
+        Map<String, Long> expectedFailures = produceJobs(topics.prompts);
+
+        try (KafkaConsumer<byte[], byte[]> jobsConsumer = committedReader(topics.jobs)) {
+            List<JsonNode> records = new ArrayList<>();
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                poll(jobsConsumer, records);
+                return records.stream().anyMatch(record -> record.get("done").asLong() >= PROMPTS_PER_JOB / 3);
+            });
+            first.kill();
+            assertTrue(completions(records).isEmpty(), "the kill came before any job completed");
+
+            AppProcess second = AppProcess.start(dir.resolve("jobs-2.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
+            toClose.add(second);
+            second.awaitLog("is RUNNING", Duration.ofSeconds(90));
+            await().atMost(Duration.ofMinutes(3)).until(() -> {
+                poll(jobsConsumer, records);
+                return completions(records).size() >= JOBS;
+            });
+            // A second completion of any job would be committed by now; read on a little to see it.
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < until) {
+                poll(jobsConsumer, records);
+            }
+
+            List<JsonNode> completions = completions(records);
+            assertEquals(JOBS, completions.size(), "one completion per job: " + completions);
+            for (JsonNode completion : completions) {
+                String job = completion.get("job").asText();
+                assertEquals(PROMPTS_PER_JOB, completion.get("total").asLong(), job);
+                assertEquals(PROMPTS_PER_JOB, completion.get("done").asLong(), job + " counted every prompt once");
+                assertEquals(expectedFailures.get(job), completion.get("failed").asLong(), job + " failed = its bad input");
+                assertEquals(PROMPTS_PER_JOB - expectedFailures.get(job), completion.get("succeeded").asLong(), job);
+                assertTrue(completion.get("elapsedMs").asLong() > 0, job);
+            }
+            long progress = records.size() - completions.size();
+            System.out.printf("jobs crash run: %d jobs of %d prompts, %d progress records, completions %s%n",
+                    JOBS, PROMPTS_PER_JOB, progress, completions);
+        }
+    }
+
+    /** Produces the jobs' prompts interleaved; returns each job's count of bad input. */
+    private static Map<String, Long> produceJobs(String topic) throws Exception {
+        Map<String, Long> bad = new HashMap<>();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < PROMPTS_PER_JOB; i++) {
+                for (int j = 0; j < JOBS; j++) {
+                    String job = "job-" + j;
+                    String id = job + "-" + i;
+                    boolean isBad = i % BAD_EVERY == BAD_EVERY - 1;
+                    String tasks = isBad ? "\"summarize\"" : i % 2 == 0 ? "\"generate\"" : "\"embed\"";
+                    String value = "{\"id\":\"" + id + "\",\"prompt\":\"Prompt " + id + "\",\"tasks\":[" + tasks
+                            + "],\"job\":\"" + job + "\",\"jobSize\":" + PROMPTS_PER_JOB + "}";
+                    producer.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8))).get();
+                    if (isBad) {
+                        bad.merge(job, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return bad;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> committedReader(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static void poll(KafkaConsumer<byte[], byte[]> consumer, List<JsonNode> into) throws Exception {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            into.add(Json.MAPPER.readTree(record.value()));
+        }
+    }
+
+    private static List<JsonNode> completions(List<JsonNode> records) {
+        return records.stream().filter(record -> "COMPLETED".equals(record.get("status").asText())).toList();
+    }
+}
