@@ -62,7 +62,7 @@ public final class StreamsApplication implements AutoCloseable {
 
     /** Creates missing topics, starts, and waits for RUNNING up to {@code timeout}. */
     public void start(Duration timeout) {
-        config.describe().forEach(line -> log.info("config {}", line));
+        log.info("Starting gemini-streams with {}", String.join(", ", config.describe()));
         try (Admin admin = Admin.create(config.clientProperties())) {
             new TopicProvisioner(admin, TOPIC_TIMEOUT).ensure(config.topics());
         }

@@ -1,6 +1,7 @@
 package io.github.geministreams.gemini;
 
 import io.github.geministreams.metrics.PipelineMetrics;
+import io.github.geministreams.logging.RateLimitedLog;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
@@ -36,6 +37,7 @@ public final class ResilientGeminiClient {
     private final GeminiRateLimiter limiter;
     private final ScheduledExecutorService scheduler;
     private final PipelineMetrics metrics;
+    private final RateLimitedLog rateLimitLog = new RateLimitedLog(log, Duration.ofSeconds(10));
 
     public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, GeminiRateLimiter limiter,
                                  ScheduledExecutorService scheduler, PipelineMetrics metrics) {
@@ -83,6 +85,11 @@ public final class ResilientGeminiClient {
                     GeminiException error = GeminiException.fromSdk(failure);
                     metrics.geminiRequest(operation, latency,
                             error.httpStatus() > 0 ? String.valueOf(error.httpStatus()) : "transport");
+                    if (error.httpStatus() == 429) {
+                        rateLimitLog.warn("Gemini rate limit: {} answered 429 {}{}; retrying with backoff", operation,
+                                error.quotaId().map(quota -> "for quota " + quota).orElse(""),
+                                error.retryDelay().map(delay -> ", server asks to wait " + delay.toMillis() + " ms").orElse(""));
+                    }
                     throw error;
                 }
                 metrics.geminiRequest(operation, latency, "ok");

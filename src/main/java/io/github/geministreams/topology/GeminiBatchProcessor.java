@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.jobs.JobEvent;
 import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.config.AppConfig;

@@ -1,11 +1,12 @@
-package io.github.geministreams.topology;
+package io.github.geministreams.logging;
 
 import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
  * Logs at most one line per interval and counts what it held back, so that a flood of bad
- * records says so once in a while instead of once per record. Used on one thread only.
+ * records says so once in a while instead of once per record. Thread-safe: Gemini callbacks
+ * on several threads share one.
  */
 public final class RateLimitedLog {
     private final Logger log;
@@ -19,7 +20,7 @@ public final class RateLimitedLog {
         this.nextAllowedNanos = System.nanoTime();
     }
 
-    public void warn(String format, Object... arguments) {
+    public synchronized void warn(String format, Object... arguments) {
         long now = System.nanoTime();
         if (now - nextAllowedNanos < 0) {
             suppressed++;
