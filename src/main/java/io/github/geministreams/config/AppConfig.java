@@ -94,6 +94,9 @@ public record AppConfig(
         // Gemini calls are slow; a record may wait in process() while backpressure drains.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "300000");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
+        // A prompt of the broker's maximum size goes to dead-letter with headers added: allow
+        // records up to the dead-letter topic's max.message.bytes (2 MiB in topics.yaml).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), String.valueOf(2 * 1024 * 1024));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         stateDir.ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         props.putAll(clientProperties());

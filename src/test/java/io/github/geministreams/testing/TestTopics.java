@@ -34,6 +34,8 @@ public final class TestTopics {
                 + entry("responses", topics.responses, 3)
                 + entry("embeddings", topics.embeddings, 3)
                 + entry("dead-letter", topics.deadLetter, 1)
+                // As in topics.yaml: room for a prompt of the broker's maximum size plus the reason headers.
+                + "    configs:\n      max.message.bytes: \"2097152\"\n"
                 + entry("jobs", topics.jobs, 1)
                 + entry("job-events", topics.jobEvents, 2);
         Files.writeString(topics.file, yaml);

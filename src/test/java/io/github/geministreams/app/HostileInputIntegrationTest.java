@@ -1,0 +1,177 @@
+package io.github.geministreams.app;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.TestTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile records on a real broker. Each bad one must reach dead-letter with its original
+ * bytes and a reason; odd but valid records (strange headers, no key) must be answered; and
+ * the application must keep running and answer the prompt that comes after them all.
+ */
+class HostileInputIntegrationTest {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    /** The broker's default message.max.bytes; the prompts topic keeps it. */
+    private static final int BROKER_MAX_MESSAGE_BYTES = 1_048_588;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterEveryHostileRecordWithItsReasonAndKeepAnswering() throws Exception {
+        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
+        toClose.add(simulator);
+        TestTopics topics = TestTopics.write(dir, "hostile", 1);
+        AppConfig config = ConfigLayers.defaults()
+                .withAll(Map.of("application.id", "hostile-app", "topics.file", topics.file.toString(),
+                        "state.dir", dir.resolve("state").toString(), "metrics.port", "-1"))
+                .build()
+                .withBootstrapServers(KAFKA.bootstrapServers());
+        config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+        GeminiClient client = GeminiClients.create(config);
+        toClose.add(client);
+        StreamsApplication app = new StreamsApplication(config, client);
+        toClose.add(app);
+        app.start(Duration.ofSeconds(60));
+
+        Random random = new Random(42);
+        Map<String, byte[]> bad = new HashMap<>();
+        // As large as the broker takes: random bytes, which compression cannot shrink.
+        bad.put("max-size", randomBytes(random, BROKER_MAX_MESSAGE_BYTES - 200));
+        bad.put("binary", randomBytes(random, 4096));
+        bad.put("nested", ("{\"prompt\":\"x\",\"attributes\":" + "[".repeat(5000) + "]".repeat(5000) + "}").getBytes(UTF_8));
+        bad.put("invalid-utf8", new byte[] {'h', 'i', (byte) 0xC3, (byte) 0x28, '!'});
+        bad.put("huge-attributes", ("{\"prompt\":\"x\",\"attributes\":{\"blob\":\"" + "a".repeat(200_000) + "\"}}").getBytes(UTF_8));
+
+        RecordHeaders oddHeaders = new RecordHeaders();
+        oddHeaders.add("null-value", null);
+        oddHeaders.add("binary", randomBytes(random, 64));
+        oddHeaders.add("binary", randomBytes(random, 64));
+        oddHeaders.add("", "empty name".getBytes(UTF_8));
+        oddHeaders.add("large", randomBytes(random, 100_000));
+
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        bad.forEach((id, value) -> records.add(new ProducerRecord<>(topics.prompts, id.getBytes(UTF_8), value)));
+        records.add(new ProducerRecord<>(topics.prompts, 0, "odd-headers".getBytes(UTF_8),
+                "a prompt with odd headers".getBytes(UTF_8), oddHeaders));
+        records.add(new ProducerRecord<>(topics.prompts, null, "a prompt without a key".getBytes(UTF_8)));
+        records.add(new ProducerRecord<>(topics.prompts, "after".getBytes(UTF_8), "still answering?".getBytes(UTF_8)));
+        produce(records);
+
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> found = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReader(topics.responses, topics.deadLetter)) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record ->
+                        found.computeIfAbsent(record.topic(), topic -> new ArrayList<>()).add(record));
+                return found.getOrDefault(topics.responses, List.of()).size() >= 3
+                        && found.getOrDefault(topics.deadLetter, List.of()).size() >= bad.size();
+            });
+            consumer.poll(Duration.ofSeconds(2)).forEach(record ->
+                    found.computeIfAbsent(record.topic(), topic -> new ArrayList<>()).add(record));
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = found.get(topics.deadLetter);
+        assertEquals(bad.size(), deadLetters.size(), "one dead-letter record per bad input");
+        List<String> reasons = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : deadLetters) {
+            String id = new String(record.key(), UTF_8);
+            assertArrayEquals(bad.get(id), record.value(), id + " keeps its original bytes");
+            assertEquals("parse", header(record, "gemini-streams.stage"), id);
+            String reason = header(record, "__streams.errors.message");
+            assertTrue(reason != null && !reason.isBlank(), id + " says why");
+            reasons.add(id + ": " + reason);
+        }
+        List<String> answered = found.get(topics.responses).stream().map(record -> new String(record.key(), UTF_8)).toList();
+        assertEquals(3, answered.size(), "answered: " + answered);
+        assertTrue(answered.contains("odd-headers"), "odd headers do not stop a valid prompt: " + answered);
+        assertTrue(answered.contains("after"), "the application kept answering: " + answered);
+        assertTrue(answered.stream().anyMatch(id -> id.startsWith(topics.prompts + "-0-")),
+                "a prompt without a key is answered under its coordinates: " + answered);
+        assertEquals(KafkaStreams.State.RUNNING, app.state());
+        System.out.println("hostile input: " + String.join(" | ", reasons));
+    }
+
+    private static byte[] randomBytes(Random random, int size) {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), UTF_8);
+    }
+
+    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * BROKER_MAX_MESSAGE_BYTES);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record).get();
+            }
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> committedReader(String... topics) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+}
