@@ -1,0 +1,169 @@
+package io.github.geministreams.app;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PromptMix;
+import io.github.geministreams.testing.TestTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Gemini API key and Kafka credentials never leave the process: not in its log (start-up
+ * configuration, retries, dead-lettering), not in any record, key or header of any topic the
+ * application writes, its internal changelogs included.
+ */
+class SecretsIntegrationTest {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    private static final String API_KEY = "AIzaSy-test-secret-4f1d2c9e8b7a";
+    private static final String KAFKA_PASSWORD = "kafka-secret-9c8b7a6f";
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void shouldKeepTheApiKeyAndKafkaPasswordsOutOfLogsAndTopics() throws Exception {
+        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder()
+                .apiKey(API_KEY)
+                .latency(Duration.ofMillis(10))
+                .rateLimitErrorRate(0.1)
+                .internalErrorRate(0.1)
+                .seed(3)
+                .build());
+        toClose.add(simulator);
+        TestTopics topics = TestTopics.write(dir, "secrets", 3);
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
+        // Few attempts, so that some Gemini failures are dead-lettered with their messages.
+        Map.of("application.id", "secrets-app", "topics.file", topics.file.toString(),
+                        "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
+                        "gemini.max.attempts", "2", "gemini.retry.initial.backoff", "10ms",
+                        "embed.batch.max.wait", "50ms")
+                .forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        // A credential Kafka ignores on a PLAINTEXT listener but that goes through our configuration.
+        args.addAll(List.of("--set", "ssl.truststore.password=" + KAFKA_PASSWORD));
+        Map<String, String> env = Map.of("GEMINI_API_KEY", API_KEY, "GEMINI_BASE_URL", simulator.baseUrl());
+
+        AppProcess app = AppProcess.start(dir.resolve("secrets.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
+        toClose.add(app);
+        app.awaitLog("is RUNNING", Duration.ofSeconds(90));
+        PromptMix mix = PromptMix.of(topics.prompts, 300, 10);
+        produce(mix.records());
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter)) {
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                ledger.poll(Duration.ofMillis(200));
+                return ledger.missing(mix.expectedSlots()).isEmpty();
+            });
+            assertTrue(ledger.deadLetterReasons().stream().anyMatch(reason -> reason.contains("[generate]")
+                    || reason.contains("[embed]")), "some Gemini failures were dead-lettered: " + ledger.deadLetterReasons());
+        }
+        // SIGTERM: the JVM exits with 128 + 15 once the shutdown hook has stopped the application.
+        assertEquals(143, app.stop(Duration.ofSeconds(60)), app.tail());
+        String log = app.logText();
+        assertTrue(log.contains("gemini-streams stopped"), "a graceful stop:\n" + app.tail());
+        assertTrue(log.contains("Starting gemini-streams with"), "the start-up configuration was logged");
+        assertFalse(log.contains(API_KEY), "the API key is in the log");
+        assertFalse(log.contains(KAFKA_PASSWORD), "the Kafka password is in the log");
+
+        int scanned = 0;
+        for (ConsumerRecord<byte[], byte[]> record : everyRecordOf("secrets")) {
+            scanned++;
+            assertFalse(contains(record.key()) || contains(record.value()), "a secret in a record of " + record.topic());
+            for (Header header : record.headers()) {
+                assertFalse(header.key().contains(API_KEY) || contains(header.value()),
+                        "a secret in header " + header.key() + " of " + record.topic());
+            }
+        }
+        assertTrue(scanned > mix.expectedOutcomes(), "outputs and changelogs were read: " + scanned);
+    }
+
+    private static boolean contains(byte[] bytes) {
+        if (bytes == null) {
+            return false;
+        }
+        String text = new String(bytes, UTF_8);
+        return text.contains(API_KEY) || text.contains(KAFKA_PASSWORD);
+    }
+
+    /** Every committed and aborted record of every topic whose name starts with {@code prefix}. */
+    private static List<ConsumerRecord<byte[], byte[]>> everyRecordOf(String prefix) throws Exception {
+        Set<String> names;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            names = admin.listTopics().names().get().stream().filter(name -> name.startsWith(prefix))
+                    .collect(Collectors.toSet());
+        }
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String name : names) {
+                consumer.partitionsFor(name).forEach(info -> partitions.add(new TopicPartition(name, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                assertTrue(System.nanoTime() < deadline, "reading every topic took too long");
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+}
