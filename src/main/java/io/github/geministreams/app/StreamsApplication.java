@@ -37,6 +37,7 @@ public final class StreamsApplication implements AutoCloseable {
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
     /** An unexpected exception replaces its stream thread, unless it keeps happening. */
     private static final int MAX_THREAD_REPLACEMENTS = 3;
+    private static final Duration QUOTA_CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final AppConfig config;
@@ -44,6 +45,7 @@ public final class StreamsApplication implements AutoCloseable {
     private final GeminiDispatcher dispatcher;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final DailyQuotaPause dailyQuotaPause;
     private MetricsServer metricsServer;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -56,6 +58,7 @@ public final class StreamsApplication implements AutoCloseable {
         this.streams = new KafkaStreams(PromptTopology.build(config, dispatcher), config.streamsProperties());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        this.dailyQuotaPause = new DailyQuotaPause(streams, dispatcher, QUOTA_CHECK_INTERVAL);
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(this::onUncaughtException);
     }
@@ -100,6 +103,11 @@ public final class StreamsApplication implements AutoCloseable {
         return metricsServer == null ? OptionalInt.empty() : OptionalInt.of(metricsServer.port());
     }
 
+    /** True while processing is paused because requests are held on an exhausted daily quota. */
+    public boolean pausedForDailyQuota() {
+        return dailyQuotaPause.paused();
+    }
+
     /** Our meters and Kafka Streams', as scraped from /metrics. */
     public PrometheusMeterRegistry meters() {
         return registry;
@@ -112,6 +120,7 @@ public final class StreamsApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        dailyQuotaPause.close();
         Duration grace = config.pipeline().shutdownGrace();
         dispatcher.stopDispatching();
         int inFlight = dispatcher.inFlight();

@@ -62,7 +62,8 @@ public record AppConfig(
                 reader.positiveDuration(Setting.RETRY_INITIAL_BACKOFF),
                 reader.positiveDuration(Setting.RETRY_MAX_BACKOFF),
                 reader.longAtLeast(Setting.REQUESTS_PER_MINUTE, 0),
-                reader.longAtLeast(Setting.TOKENS_PER_MINUTE, 0));
+                reader.longAtLeast(Setting.TOKENS_PER_MINUTE, 0),
+                reader.positiveDuration(Setting.DAILY_QUOTA_RECHECK));
         int embedBatch = reader.intAtLeast(Setting.EMBED_BATCH_SIZE, 1);
         if (embedBatch > MAX_EMBED_BATCH) {
             throw reader.invalid(Setting.EMBED_BATCH_SIZE, "at most " + MAX_EMBED_BATCH + " (the Gemini API's limit)");
@@ -154,7 +155,8 @@ public record AppConfig(
             Duration initialBackoff,
             Duration maxBackoff,
             long requestsPerMinute,
-            long tokensPerMinute) {
+            long tokensPerMinute,
+            Duration dailyQuotaRecheck) {
 
         public boolean hasApiKey() {
             return !apiKey.isBlank();
@@ -163,7 +165,7 @@ public record AppConfig(
         public GeminiSettings withConnection(String key, String url) {
             return new GeminiSettings(key, Optional.ofNullable(url), generateModel, embedModel, embedDimensions,
                     embedTaskType, requestTimeout, maxAttempts, initialBackoff, maxBackoff,
-                    requestsPerMinute, tokensPerMinute);
+                    requestsPerMinute, tokensPerMinute, dailyQuotaRecheck);
         }
 
         @Override
@@ -175,7 +177,8 @@ public record AppConfig(
                     + ", requestTimeout=" + Durations.format(requestTimeout) + ", maxAttempts=" + maxAttempts
                     + ", backoff=" + Durations.format(initialBackoff) + ".." + Durations.format(maxBackoff)
                     + ", requestsPerMinute=" + limit(requestsPerMinute)
-                    + ", tokensPerMinute=" + limit(tokensPerMinute) + "}";
+                    + ", tokensPerMinute=" + limit(tokensPerMinute)
+                    + ", dailyQuotaRecheck=" + Durations.format(dailyQuotaRecheck) + "}";
         }
 
         private static String limit(long value) {

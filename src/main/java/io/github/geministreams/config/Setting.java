@@ -34,6 +34,8 @@ public enum Setting {
     RETRY_MAX_BACKOFF("gemini.retry.max.backoff", "30s", "Longest retry delay (a server's retryDelay may exceed it)."),
     REQUESTS_PER_MINUTE("gemini.rate.requests.per.minute", "0", "Requests-per-minute quota; 0 = unlimited."),
     TOKENS_PER_MINUTE("gemini.rate.tokens.per.minute", "0", "Tokens-per-minute quota; 0 = unlimited."),
+    DAILY_QUOTA_RECHECK("gemini.quota.daily.recheck", "10m",
+            "While a daily quota is exhausted, how often a held request tries again (sooner if the server says so)."),
 
     DEFAULT_TASKS("tasks.default", "generate", "Tasks for prompts that name none: generate, embed, or both."),
     PROMPT_MAX_BYTES("prompt.max.bytes", "65536", "Largest accepted prompt value in bytes; larger goes to dead-letter."),

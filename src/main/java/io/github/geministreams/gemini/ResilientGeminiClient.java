@@ -1,5 +1,6 @@
 package io.github.geministreams.gemini;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.logging.RateLimitedLog;
 import dev.failsafe.Failsafe;
@@ -38,6 +39,8 @@ public final class ResilientGeminiClient {
     private final ScheduledExecutorService scheduler;
     private final PipelineMetrics metrics;
     private final RateLimitedLog rateLimitLog = new RateLimitedLog(log, Duration.ofSeconds(10));
+    private final RateLimitedLog dailyQuotaLog = new RateLimitedLog(log, Duration.ofMinutes(1));
+    private final AtomicInteger heldOnDailyQuota = new AtomicInteger();
 
     public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, GeminiRateLimiter limiter,
                                  ScheduledExecutorService scheduler, PipelineMetrics metrics) {
@@ -62,9 +65,17 @@ public final class ResilientGeminiClient {
     private <T> CompletableFuture<Attempted<T>> withRetries(String operation, long tokens,
                                                             Supplier<CompletableFuture<T>> call) {
         AtomicInteger attempts = new AtomicInteger();
-        FailsafeExecutor<T> executor = Failsafe.with(this.<T>retryPolicy(operation)).with(scheduler);
-        CompletableFuture<T> result = executor.getStageAsync(() -> attempt(operation, tokens, call, attempts));
+        AtomicBoolean held = new AtomicBoolean();
+        // The daily-quota hold wraps the ordinary retries: each time the day's quota refuses
+        // the call, the ordinary retries start over once the hold has waited.
+        FailsafeExecutor<T> executor = Failsafe.with(this.<T>dailyQuotaHold(operation, held),
+                this.<T>retryPolicy(operation)).with(scheduler);
+        CompletableFuture<T> result = executor.getStageAsync(() -> {
+            release(held);
+            return attempt(operation, tokens, call, attempts);
+        });
         return result.handle((value, failure) -> {
+            release(held);
             if (failure != null) {
                 throw new GeminiCallFailedException(GeminiException.fromSdk(failure), attempts.get());
             }
@@ -98,9 +109,51 @@ public final class ResilientGeminiClient {
         });
     }
 
+    /** Requests waiting for a daily quota to come back; while there are any, processing is paused. */
+    public int heldOnDailyQuota() {
+        return heldOnDailyQuota.get();
+    }
+
+    private void release(AtomicBoolean held) {
+        if (held.getAndSet(false)) {
+            heldOnDailyQuota.decrementAndGet();
+        }
+    }
+
+    private <T> RetryPolicy<T> dailyQuotaHold(String operation, AtomicBoolean held) {
+        return RetryPolicy.<T>builder()
+                .handleIf((result, failure) -> failure != null && GeminiException.fromSdk(failure).dailyQuotaExhausted())
+                .withMaxRetries(-1)
+                .withDelayFn(context -> holdDelay(context.getLastException()))
+                // Marked as held when the attempt fails, for the whole wait (onRetry would come after it).
+                .onFailedAttempt(event -> {
+                    GeminiException quota = GeminiException.fromSdk(event.getLastException());
+                    if (!quota.dailyQuotaExhausted()) {
+                        return;
+                    }
+                    if (!held.getAndSet(true)) {
+                        heldOnDailyQuota.incrementAndGet();
+                    }
+                    dailyQuotaLog.warn("Daily Gemini quota exhausted ({}): {} requests held, not dead-lettered; "
+                                    + "each tries again every {} ms until the quota is back",
+                            quota.quotaId().orElse("a PerDay quota"), heldOnDailyQuota.get(),
+                            holdDelay(event.getLastException()).toMillis());
+                })
+                .build();
+    }
+
+    /** The server's retry delay when it is shorter than the recheck interval. */
+    Duration holdDelay(Throwable lastFailure) {
+        Duration recheck = retry.dailyQuotaRecheck();
+        return GeminiException.fromSdk(lastFailure).retryDelay()
+                .filter(delay -> delay.compareTo(recheck) < 0)
+                .orElse(recheck);
+    }
+
     private <T> RetryPolicy<T> retryPolicy(String operation) {
         return RetryPolicy.<T>builder()
-                .handleIf((result, failure) -> failure != null && GeminiException.fromSdk(failure).retryable())
+                .handleIf((result, failure) -> failure != null && GeminiException.fromSdk(failure).retryable()
+                        && !GeminiException.fromSdk(failure).dailyQuotaExhausted())
                 .withMaxAttempts(retry.maxAttempts())
                 .withDelayFn(context -> delayAfter(context.getAttemptCount(), context.getLastException()))
                 .onRetry(event -> {

@@ -45,7 +45,8 @@ public final class GeminiDispatcher implements AutoCloseable {
         this.maxInFlight = config.pipeline().maxInFlight();
         this.permits = new Semaphore(maxInFlight);
         GeminiRateLimiter limiter = new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler);
-        RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2);
+        RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2,
+                gemini.dailyQuotaRecheck());
         this.calls = new ResilientGeminiClient(client, retry, limiter, scheduler, metrics);
         metrics.trackInFlight(this::inFlight);
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute());
@@ -76,6 +77,11 @@ public final class GeminiDispatcher implements AutoCloseable {
     /** From now on no new request starts; requests in flight finish and are forwarded. */
     public void stopDispatching() {
         dispatching = false;
+    }
+
+    /** Requests held because a daily Gemini quota is exhausted. */
+    public int heldOnDailyQuota() {
+        return calls.heldOnDailyQuota();
     }
 
     /** Requests dispatched whose completion has not been drained yet. */

@@ -28,7 +28,8 @@ class ResilientGeminiClientTest {
     }
 
     private ResilientGeminiClient client(int maxAttempts) {
-        RetrySettings retry = new RetrySettings(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5), 0.2);
+        RetrySettings retry = new RetrySettings(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5), 0.2,
+                Duration.ofMillis(20));
         return new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler), scheduler,
                 PipelineMetrics.inMemory());
     }
@@ -53,6 +54,31 @@ class ResilientGeminiClientTest {
     }
 
     @Test
+    void shouldHoldACallRefusedByADailyQuotaInsteadOfFailingIt() throws Exception {
+        GeminiException daily = GeminiException.of(429, "RESOURCE_EXHAUSTED",
+                "Quota exceeded. {\"quotaId\": \"GenerateRequestsPerDayPerProjectPerModel\"}");
+        gemini.failNext(8, daily);
+        ResilientGeminiClient client = client(3);
+
+        Attempted<GenerateResult> result = client.generate(PROMPT).get(10, TimeUnit.SECONDS);
+
+        assertEquals("answer: hello", result.value().text(), "held, then answered: never dead-lettered");
+        assertEquals(9, result.attempts(), "eight refusals, beyond max.attempts=3, then the answer");
+        assertEquals(0, client.heldOnDailyQuota());
+    }
+
+    @Test
+    void shouldRecheckADailyQuotaAtTheServersDelayWhenItIsSoonerThanTheRecheckInterval() {
+        ResilientGeminiClient client = client(3);
+        GeminiException soon = GeminiException.of(429, "RESOURCE_EXHAUSTED",
+                "{\"quotaId\": \"RequestsPerDay\"} {\"retryDelay\": \"0.005s\"}");
+        GeminiException tomorrow = GeminiException.of(429, "RESOURCE_EXHAUSTED",
+                "{\"quotaId\": \"RequestsPerDay\"} {\"retryDelay\": \"50000s\"}");
+        assertEquals(Duration.ofMillis(5), client.holdDelay(soon));
+        assertEquals(Duration.ofMillis(20), client.holdDelay(tomorrow), "the configured recheck interval");
+    }
+
+    @Test
     void shouldNotRetryANonRetryableFailure() {
         gemini.failNext(1, GeminiException.of(400, "INVALID_ARGUMENT", "bad"));
         GeminiCallFailedException failed = failure(client(5).generate(PROMPT));
@@ -74,7 +100,8 @@ class ResilientGeminiClientTest {
 
     @Test
     void shouldBackOffExponentiallyUpToTheCeilingWithJitter() {
-        RetrySettings retry = new RetrySettings(10, Duration.ofMillis(100), Duration.ofMillis(1000), 0.2);
+        RetrySettings retry = new RetrySettings(10, Duration.ofMillis(100), Duration.ofMillis(1000), 0.2,
+                Duration.ofMinutes(10));
         ResilientGeminiClient client = new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler),
                 scheduler, PipelineMetrics.inMemory());
         GeminiException failure = GeminiException.of(500, "INTERNAL", "boom");

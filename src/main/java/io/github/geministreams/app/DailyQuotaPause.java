@@ -1,0 +1,64 @@
+package io.github.geministreams.app;
+
+import io.github.geministreams.topology.GeminiDispatcher;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pauses Kafka Streams while requests are held on an exhausted daily Gemini quota, and
+ * resumes it once none is. Paused, the instance keeps polling and heartbeating, so it stays
+ * in its consumer group and keeps its partitions, but reads no more prompts: the backlog
+ * waits in Kafka, not in memory, and nothing is dead-lettered for want of quota.
+ *
+ * <p>Checks on a daemon thread of its own every {@code interval}.
+ */
+final class DailyQuotaPause implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DailyQuotaPause.class);
+
+    private final KafkaStreams streams;
+    private final GeminiDispatcher dispatcher;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gemini-streams-daily-quota");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean pausedByUs;
+
+    DailyQuotaPause(KafkaStreams streams, GeminiDispatcher dispatcher, Duration interval) {
+        this.streams = streams;
+        this.dispatcher = dispatcher;
+        timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void check() {
+        try {
+            int held = dispatcher.heldOnDailyQuota();
+            if (held > 0 && !pausedByUs) {
+                streams.pause();
+                pausedByUs = true;
+                log.warn("Daily Gemini quota exhausted: {} requests held; processing paused until the quota is back "
+                        + "(the instance stays in its consumer group, nothing is dead-lettered)", held);
+            } else if (held == 0 && pausedByUs) {
+                streams.resume();
+                pausedByUs = false;
+                log.info("Daily Gemini quota available again: processing resumed");
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not pause or resume processing for the daily quota: {}", e.toString());
+        }
+    }
+
+    boolean paused() {
+        return pausedByUs;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
