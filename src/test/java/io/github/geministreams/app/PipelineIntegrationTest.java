@@ -11,6 +11,7 @@ import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.FaultyGeminiScenario;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PromptMix;
 import io.github.geministreams.testing.TestTopics;
@@ -20,12 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,8 +37,7 @@ class PipelineIntegrationTest {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-    private static final int PROMPTS = 2_000;
-    private static final int BAD_EVERY = 50;
+    private static final int PROMPTS = FaultyGeminiScenario.PROMPTS;
 
     @TempDir
     Path dir;
@@ -56,29 +52,9 @@ class PipelineIntegrationTest {
     }
 
     private GeminiSimulator faultySimulator() {
-        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder()
-                .latency(Duration.ofMillis(20))
-                .jitter(Duration.ofMillis(20))
-                .rateLimitErrorRate(0.05)
-                .internalErrorRate(0.03)
-                .seed(42)
-                .build());
+        GeminiSimulator simulator = FaultyGeminiScenario.faultySimulator();
         toClose.add(simulator);
         return simulator;
-    }
-
-    /** Settings for a test run: fast retries, enough attempts that injected faults rarely exhaust them. */
-    private static Map<String, String> settings(String applicationId, TestTopics topics, Path stateDir) {
-        return Map.of(
-                "application.id", applicationId,
-                "topics.file", topics.file.toString(),
-                "state.dir", stateDir.toString(),
-                "gemini.max.attempts", "10",
-                "gemini.retry.initial.backoff", "20ms",
-                "gemini.retry.max.backoff", "200ms",
-                "embed.batch.max.wait", "50ms",
-                "session.timeout.ms", "6000",
-                "heartbeat.interval.ms", "1000");
     }
 
     private static ProducerRecord<byte[], byte[]> prompt(String topic, String id, String text, String task) {
@@ -91,63 +67,12 @@ class PipelineIntegrationTest {
     }
 
     private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record);
-            }
-            producer.flush();
-        }
-    }
-
-    private static void awaitEveryOutcome(OutcomeLedger ledger, PromptMix mix, Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            ledger.poll(Duration.ofMillis(200));
-            List<String> missing = ledger.missing(mix.expectedSlots());
-            assertTrue(missing.isEmpty(), () -> missing.size() + " outcomes missing, e.g. "
-                    + missing.subList(0, Math.min(5, missing.size())));
-        });
-        // Anything written twice would be committed by now; read a little longer to see it.
-        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < until) {
-            ledger.poll(Duration.ofMillis(200));
-        }
+        FaultyGeminiScenario.produce(KAFKA.bootstrapServers(), records);
     }
 
     @Test
     void shouldAccountForEveryPromptExactlyOnceWhileGeminiFails() throws Exception {
-        GeminiSimulator simulator = faultySimulator();
-        TestTopics topics = TestTopics.write(dir, "faults", 6);
-        AppConfig config = ConfigLayers.defaults()
-                .withAll(settings("faults-app", topics, dir.resolve("state")))
-                .build()
-                .withBootstrapServers(KAFKA.bootstrapServers());
-        config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
-        GeminiClient client = GeminiClients.create(config);
-        toClose.add(client);
-        StreamsApplication app = new StreamsApplication(config, client);
-        toClose.add(app);
-        app.start(Duration.ofSeconds(60));
-
-        PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
-        produce(mix);
-        int deadLettered;
-        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
-                topics.deadLetter)) {
-            awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
-            assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
-            assertEquals(0, ledger.duplicates(), "duplicated outputs");
-            assertEquals(mix.expectedOutcomes(), ledger.records());
-            deadLettered = ledger.deadLetterReasons().size();
-        }
-        var stats = simulator.counters().snapshot();
-        assertTrue(stats.injected429s() > 0, "the simulator injected 429s: " + stats);
-        assertTrue(stats.errors500() > 0, "the simulator injected 500s: " + stats);
-        System.out.printf("faults run: %d prompts, %d outcomes (%d dead-lettered), 0 duplicates, simulator %s%n",
-                PROMPTS, mix.expectedOutcomes(), deadLettered, stats);
+        System.out.println(FaultyGeminiScenario.run(KAFKA.bootstrapServers(), dir, "faults"));
     }
 
     @Test
@@ -156,13 +81,13 @@ class PipelineIntegrationTest {
         TestTopics topics = TestTopics.write(dir, "crash", 6);
         Path stateDir = dir.resolve("crash-state");
         List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
-        settings("crash-app", topics, stateDir).forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        FaultyGeminiScenario.settings("crash-app", topics, stateDir).forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
 
         AppProcess first = AppProcess.start(dir.resolve("crash-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
         toClose.add(first);
         first.awaitLog("is RUNNING", Duration.ofSeconds(90));
-        PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
+        PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, FaultyGeminiScenario.BAD_EVERY);
         produce(mix);
         try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                 topics.deadLetter)) {
@@ -178,7 +103,7 @@ class PipelineIntegrationTest {
             AppProcess second = AppProcess.start(dir.resolve("crash-2.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
             toClose.add(second);
             second.awaitLog("is RUNNING", Duration.ofSeconds(90));
-            awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
+            FaultyGeminiScenario.awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
 
             assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
             assertEquals(0, ledger.duplicates(), "duplicated outputs after the crash");
@@ -242,7 +167,7 @@ class PipelineIntegrationTest {
 
     private AppConfig restartConfig(TestTopics topics, GeminiSimulator simulator, String embedWait, String stateDir) {
         AppConfig config = ConfigLayers.defaults()
-                .withAll(settings("restart-app", topics, dir.resolve(stateDir)))
+                .withAll(FaultyGeminiScenario.settings("restart-app", topics, dir.resolve(stateDir)))
                 .withAll(Map.of("embed.batch.max.wait", embedWait))
                 .build()
                 .withBootstrapServers(KAFKA.bootstrapServers());

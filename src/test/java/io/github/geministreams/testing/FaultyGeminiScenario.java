@@ -1,0 +1,125 @@
+package io.github.geministreams.testing;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.app.GeminiClients;
+import io.github.geministreams.app.StreamsApplication;
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The pipeline's end-to-end scenario, for any broker (the embedded one, a Testcontainers
+ * one): a simulator injecting 429s with retry delays and 500s, a mix of 2,000 prompts with
+ * bad input among them, and the proof, read with read_committed, that every prompt ended
+ * exactly once per task in responses, embeddings or dead-letter.
+ */
+public final class FaultyGeminiScenario {
+    public static final int PROMPTS = 2_000;
+    public static final int BAD_EVERY = 50;
+
+    private FaultyGeminiScenario() {
+    }
+
+    /** The simulator of the scenario: 20 ms latency plus jitter, 5% 429s, 3% 500s. */
+    public static GeminiSimulator faultySimulator() {
+        return GeminiSimulator.start(SimulatorConfig.builder()
+                .latency(Duration.ofMillis(20))
+                .jitter(Duration.ofMillis(20))
+                .rateLimitErrorRate(0.05)
+                .internalErrorRate(0.03)
+                .seed(42)
+                .build());
+    }
+
+    /** Settings for a test run: fast retries, enough attempts that injected faults rarely exhaust them. */
+    public static Map<String, String> settings(String applicationId, TestTopics topics, Path stateDir) {
+        return Map.ofEntries(
+                Map.entry("application.id", applicationId),
+                Map.entry("topics.file", topics.file.toString()),
+                Map.entry("state.dir", stateDir.toString()),
+                Map.entry("metrics.port", "0"),
+                Map.entry("gemini.max.attempts", "10"),
+                Map.entry("gemini.retry.initial.backoff", "20ms"),
+                Map.entry("gemini.retry.max.backoff", "200ms"),
+                Map.entry("embed.batch.max.wait", "50ms"),
+                Map.entry("session.timeout.ms", "6000"),
+                Map.entry("heartbeat.interval.ms", "1000"));
+    }
+
+    public static void produce(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until every expected outcome was read, then reads on a little to catch duplicates. */
+    public static void awaitEveryOutcome(OutcomeLedger ledger, PromptMix mix, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            ledger.poll(Duration.ofMillis(200));
+            List<String> missing = ledger.missing(mix.expectedSlots());
+            assertTrue(missing.isEmpty(), () -> missing.size() + " outcomes missing, e.g. "
+                    + missing.subList(0, Math.min(5, missing.size())));
+        });
+        // Anything written twice would be committed by now; read a little longer to see it.
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
+            ledger.poll(Duration.ofMillis(200));
+        }
+    }
+
+    /**
+     * Runs the whole scenario against {@code bootstrapServers} with one in-process instance and
+     * asserts its promises; returns the line of figures it measured.
+     */
+    public static String run(String bootstrapServers, Path dir, String name) throws Exception {
+        try (GeminiSimulator simulator = faultySimulator()) {
+            TestTopics topics = TestTopics.write(dir, name, 6);
+            AppConfig config = ConfigLayers.defaults()
+                    .withAll(settings(name + "-app", topics, dir.resolve(name + "-state")))
+                    .build()
+                    .withBootstrapServers(bootstrapServers);
+            config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+            PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
+            int deadLettered;
+            try (GeminiClient client = GeminiClients.create(config);
+                 StreamsApplication app = new StreamsApplication(config, client)) {
+                app.start(Duration.ofSeconds(90));
+                produce(bootstrapServers, mix.records());
+                try (OutcomeLedger ledger = new OutcomeLedger(bootstrapServers, topics.responses, topics.embeddings,
+                        topics.deadLetter)) {
+                    awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
+                    assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
+                    assertEquals(0, ledger.duplicates(), "duplicated outputs");
+                    assertEquals(mix.expectedOutcomes(), ledger.records());
+                    deadLettered = ledger.deadLetterReasons().size();
+                }
+            }
+            var stats = simulator.counters().snapshot();
+            assertTrue(stats.injected429s() > 0, "the simulator injected 429s: " + stats);
+            assertTrue(stats.errors500() > 0, "the simulator injected 500s: " + stats);
+            return String.format("%s run: %d prompts, %d outcomes (%d dead-lettered), 0 duplicates, simulator %s",
+                    name, PROMPTS, mix.expectedOutcomes(), deadLettered, stats);
+        }
+    }
+}
