@@ -1,5 +1,9 @@
 package io.github.geministreams.app;
 
+import io.github.geministreams.topics.TopicRole;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import io.github.geministreams.metrics.MetricsServer;
 import io.github.geministreams.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -47,6 +51,7 @@ public final class StreamsApplication implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final DailyQuotaPause dailyQuotaPause;
     private MetricsServer metricsServer;
+    private volatile int promptPartitions;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
@@ -68,6 +73,13 @@ public final class StreamsApplication implements AutoCloseable {
         log.info("Starting gemini-streams with {}", String.join(", ", config.describe()));
         try (Admin admin = Admin.create(config.clientProperties())) {
             new TopicProvisioner(admin, TOPIC_TIMEOUT).ensure(config.topics());
+            promptPartitions = admin.describeTopics(List.of(config.topics().name(TopicRole.PROMPTS))).allTopicNames()
+                    .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().iterator().next().partitions().size();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot read the prompts topic's partitions: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the prompts topic's partitions", e);
         }
         if (config.metricsPort() >= 0) {
             metricsServer = MetricsServer.start(config.metricsPort(), registry, () -> state.name());
@@ -86,7 +98,7 @@ public final class StreamsApplication implements AutoCloseable {
             throw new IllegalStateException("Kafka Streams stopped while starting (state " + state + "); see the log above");
         }
         log.info("gemini-streams is RUNNING: application.id={}, prompts topic '{}'", config.applicationId(),
-                config.topics().name(io.github.geministreams.topics.TopicRole.PROMPTS));
+                config.topics().name(TopicRole.PROMPTS));
     }
 
     /** Blocks until Kafka Streams has stopped, for whatever reason. */
@@ -146,6 +158,9 @@ public final class StreamsApplication implements AutoCloseable {
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
         state = newState;
+        if (newState == KafkaStreams.State.RUNNING) {
+            shareQuotaByAssignment();
+        }
         if (newState == KafkaStreams.State.REBALANCING) {
             log.info("Rebalancing (was {})", oldState);
         }
@@ -155,6 +170,21 @@ public final class StreamsApplication implements AutoCloseable {
         }
         if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
             stopped.countDown();
+        }
+    }
+
+    /** This instance's share of the Gemini quota: the share of the prompts partitions it now owns. */
+    private void shareQuotaByAssignment() {
+        String prompts = config.topics().name(TopicRole.PROMPTS);
+        try {
+            int assigned = (int) streams.metadataForLocalThreads().stream()
+                    .flatMap(thread -> thread.activeTasks().stream())
+                    .flatMap(task -> task.topicPartitions().stream())
+                    .filter(partition -> partition.topic().equals(prompts))
+                    .count();
+            dispatcher.quotaShare().assign(assigned, promptPartitions);
+        } catch (RuntimeException e) {
+            log.warn("Could not work out this instance's share of the Gemini quota; keeping the last one: {}", e.toString());
         }
     }
 

@@ -1,13 +1,16 @@
 package io.github.geministreams.gemini;
 
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Requests-per-minute and tokens-per-minute token buckets (Bucket4j) in front of Gemini.
- * A limit of 0 means unlimited.
+ * A limit of 0 means unlimited. {@link #scale(double)} applies a fraction of the limits (an
+ * instance's share of the project's quota, lowered further after 429s).
  *
  * <p><b>Never blocks.</b> {@link #acquire} reserves the permits at once and returns a future
  * that the scheduler completes when the reservation is due, so callers (the stream thread)
@@ -21,18 +24,57 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class GeminiRateLimiter {
     private static final CompletableFuture<Void> NOW = CompletableFuture.completedFuture(null);
 
+    private final long requestsPerMinute;
+    private final long tokensPerMinute;
     private final Bucket requests;
     private final Bucket tokens;
-    private final long requestCapacity;
-    private final long tokenCapacity;
     private final ScheduledExecutorService scheduler;
+    private volatile long requestCapacity;
+    private volatile long tokenCapacity;
 
     public GeminiRateLimiter(long requestsPerMinute, long tokensPerMinute, ScheduledExecutorService scheduler) {
+        this.requestsPerMinute = requestsPerMinute;
+        this.tokensPerMinute = tokensPerMinute;
         this.requestCapacity = capacity(requestsPerMinute);
         this.tokenCapacity = capacity(tokensPerMinute);
-        this.requests = bucket(requestsPerMinute, requestCapacity);
-        this.tokens = bucket(tokensPerMinute, tokenCapacity);
+        this.requests = requestsPerMinute <= 0 ? null : Bucket.builder().addLimit(limit(requestsPerMinute)).build();
+        this.tokens = tokensPerMinute <= 0 ? null : Bucket.builder().addLimit(limit(tokensPerMinute)).build();
         this.scheduler = scheduler;
+    }
+
+    /** True when neither limit is set: nothing to share or scale. */
+    public boolean unlimited() {
+        return requests == null && tokens == null;
+    }
+
+    public long requestsPerMinute() {
+        return requestsPerMinute;
+    }
+
+    public long tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    /**
+     * Applies {@code fraction} (0..1] of the configured limits from now on. Tokens already
+     * taken stay taken, so a lower rate also applies to reservations that are waiting.
+     */
+    public synchronized void scale(double fraction) {
+        if (requests != null) {
+            long scaled = scaled(requestsPerMinute, fraction);
+            requestCapacity = capacity(scaled);
+            requests.replaceConfiguration(configuration(scaled), TokensInheritanceStrategy.AS_IS);
+        }
+        if (tokens != null) {
+            long scaled = scaled(tokensPerMinute, fraction);
+            tokenCapacity = capacity(scaled);
+            tokens.replaceConfiguration(configuration(scaled), TokensInheritanceStrategy.AS_IS);
+        }
+    }
+
+    /** {@code perMinute} × {@code fraction}, at least 1. */
+    public static long scaled(long perMinute, double fraction) {
+        return Math.max(1, Math.round(perMinute * fraction));
     }
 
     /**
@@ -66,13 +108,13 @@ public final class GeminiRateLimiter {
         return perMinute <= 0 ? 0 : Math.max(1, perMinute / 60);
     }
 
-    private static Bucket bucket(long perMinute, long capacity) {
-        if (perMinute <= 0) {
-            return null;
-        }
+    private static BucketConfiguration configuration(long perMinute) {
+        return BucketConfiguration.builder().addLimit(limit(perMinute)).build();
+    }
+
+    private static io.github.bucket4j.Bandwidth limit(long perMinute) {
+        long capacity = capacity(perMinute);
         long refill = Math.max(1, perMinute - capacity);
-        return Bucket.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(refill, Duration.ofMinutes(1)))
-                .build();
+        return io.github.bucket4j.Bandwidth.builder().capacity(capacity).refillGreedy(refill, Duration.ofMinutes(1)).build();
     }
 }

@@ -35,14 +35,14 @@ public final class ResilientGeminiClient {
 
     private final GeminiClient delegate;
     private final RetrySettings retry;
-    private final GeminiRateLimiter limiter;
+    private final QuotaShare limiter;
     private final ScheduledExecutorService scheduler;
     private final PipelineMetrics metrics;
     private final RateLimitedLog rateLimitLog = new RateLimitedLog(log, Duration.ofSeconds(10));
     private final RateLimitedLog dailyQuotaLog = new RateLimitedLog(log, Duration.ofMinutes(1));
     private final AtomicInteger heldOnDailyQuota = new AtomicInteger();
 
-    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, GeminiRateLimiter limiter,
+    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, QuotaShare limiter,
                                  ScheduledExecutorService scheduler, PipelineMetrics metrics) {
         this.delegate = delegate;
         this.retry = retry;
@@ -96,6 +96,7 @@ public final class ResilientGeminiClient {
                     GeminiException error = GeminiException.fromSdk(failure);
                     metrics.geminiRequest(operation, latency,
                             error.httpStatus() > 0 ? String.valueOf(error.httpStatus()) : "transport");
+                    limiter.recordAttempt(error.httpStatus() == 429 && !error.dailyQuotaExhausted());
                     if (error.httpStatus() == 429) {
                         rateLimitLog.warn("Gemini rate limit: {} answered 429 {}{}; retrying with backoff", operation,
                                 error.quotaId().map(quota -> "for quota " + quota).orElse(""),
@@ -104,6 +105,7 @@ public final class ResilientGeminiClient {
                     throw error;
                 }
                 metrics.geminiRequest(operation, latency, "ok");
+                limiter.recordAttempt(false);
                 return value;
             });
         });

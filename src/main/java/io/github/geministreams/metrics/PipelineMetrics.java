@@ -120,15 +120,22 @@ public final class PipelineMetrics {
                 .register(registry);
     }
 
-    /** The requests- and tokens-per-minute limits this instance applies (0 = unlimited). */
-    public void trackRateLimits(long requestsPerMinute, long tokensPerMinute) {
+    /**
+     * The configured requests- and tokens-per-minute limits (0 = unlimited) and the fraction of
+     * them this instance applies now: its share of the prompts partitions, lowered after 429s.
+     */
+    public void trackRateLimits(long requestsPerMinute, long tokensPerMinute, Supplier<Number> share) {
+        Gauge.builder(PREFIX + "rate.limit.share", share)
+                .description("Fraction of the configured rate limits this instance applies now")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder(PREFIX + "rate.limit", () -> requestsPerMinute)
-                .description("Rate limit this instance applies; 0 = unlimited")
+                .description("Configured rate limit (the whole project's); 0 = unlimited")
                 .tag("unit", "requests.per.minute")
                 .strongReference(true)
                 .register(registry);
         Gauge.builder(PREFIX + "rate.limit", () -> tokensPerMinute)
-                .description("Rate limit this instance applies; 0 = unlimited")
+                .description("Configured rate limit (the whole project's); 0 = unlimited")
                 .tag("unit", "tokens.per.minute")
                 .strongReference(true)
                 .register(registry);

@@ -1,11 +1,12 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GeminiRateLimiter;
+import io.github.geministreams.gemini.QuotaShare;
 import io.github.geministreams.gemini.ResilientGeminiClient;
 import io.github.geministreams.gemini.RetrySettings;
+import io.github.geministreams.metrics.PipelineMetrics;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  * the stream threads keep punctuating, then close Kafka Streams. Thread-safe.
  */
 public final class GeminiDispatcher implements AutoCloseable {
+    /** How often the quota share looks at the last period's 429s. */
+    private static final Duration QUOTA_PERIOD = Duration.ofSeconds(1);
     private final ResilientGeminiClient calls;
     private final PipelineMetrics metrics;
+    private final QuotaShare quotaShare;
     private final ScheduledExecutorService scheduler;
     private final int maxInFlight;
     private final Semaphore permits;
@@ -44,12 +48,15 @@ public final class GeminiDispatcher implements AutoCloseable {
         });
         this.maxInFlight = config.pipeline().maxInFlight();
         this.permits = new Semaphore(maxInFlight);
-        GeminiRateLimiter limiter = new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler);
+        this.quotaShare = new QuotaShare(
+                new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler));
+        scheduler.scheduleAtFixedRate(quotaShare::adjust, QUOTA_PERIOD.toMillis(), QUOTA_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
         RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2,
                 gemini.dailyQuotaRecheck());
-        this.calls = new ResilientGeminiClient(client, retry, limiter, scheduler, metrics);
+        this.calls = new ResilientGeminiClient(client, retry, quotaShare, scheduler, metrics);
         metrics.trackInFlight(this::inFlight);
-        metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute());
+        metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }
 
     ResilientGeminiClient calls() {
@@ -58,6 +65,11 @@ public final class GeminiDispatcher implements AutoCloseable {
 
     PipelineMetrics metrics() {
         return metrics;
+    }
+
+    /** This instance's share of the Gemini quota; the application sets it after each rebalance. */
+    public QuotaShare quotaShare() {
+        return quotaShare;
     }
 
     /** Takes one request permit if one is free and dispatching has not been stopped. */
