@@ -1,0 +1,208 @@
+package io.github.geministreams.app;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.FaultyGeminiScenario;
+import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PromptMix;
+import io.github.geministreams.testing.TestTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults a fleet meets in production, on the embedded broker with the simulator injecting
+ * 429s and 500s: an instance of three killed and replaced under a shared quota, the broker
+ * stopped and restarted, a graceful restart. Every test proves, with read_committed readers,
+ * that each prompt ended exactly once per task and nothing was written twice.
+ */
+class ChaosIntegrationTest {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private GeminiSimulator simulator(SimulatorConfig.Builder builder) {
+        GeminiSimulator simulator = GeminiSimulator.start(builder.build());
+        toClose.add(simulator);
+        return simulator;
+    }
+
+    private AppProcess startInstance(String name, List<String> args, GeminiSimulator simulator) throws Exception {
+        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+        AppProcess instance = AppProcess.start(dir.resolve(name + ".log"), env, List.of("-Xmx384m"), args.toArray(String[]::new));
+        toClose.add(instance);
+        return instance;
+    }
+
+    private List<String> runArgs(String applicationId, TestTopics topics, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(FaultyGeminiScenario.settings(applicationId, topics, dir.resolve("unused")));
+        settings.remove("state.dir"); // each instance gets its own below
+        settings.putAll(extra);
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
+        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        return args;
+    }
+
+    private static List<String> withStateDir(List<String> args, Path stateDir) {
+        List<String> copy = new ArrayList<>(args);
+        copy.addAll(List.of("--set", "state.dir=" + stateDir));
+        return copy;
+    }
+
+    private static int awaitAtLeast(OutcomeLedger ledger, int records, Duration timeout) {
+        await().atMost(timeout).until(() -> {
+            ledger.poll(Duration.ofMillis(100));
+            return ledger.records() >= records;
+        });
+        return ledger.records();
+    }
+
+    private static void assertExactlyOnce(OutcomeLedger ledger, PromptMix mix) {
+        assertEquals(List.of(), ledger.unexpected(mix.expectedSlots()));
+        assertEquals(0, ledger.duplicates(), "duplicated outputs");
+        assertEquals(mix.expectedOutcomes(), ledger.records(), "outputs = expected outcomes: nothing lost or extra");
+    }
+
+    @Test
+    void shouldKeepEveryPromptExactlyOnceWhenOneOfThreeInstancesIsKilledUnderASharedQuota() throws Exception {
+        int prompts = 20_000;
+        long requestsPerMinute = 24_000;
+        GeminiSimulator simulator = simulator(SimulatorConfig.builder()
+                .latency(Duration.ofMillis(20))
+                .jitter(Duration.ofMillis(20))
+                .rateLimitErrorRate(0.05)
+                .internalErrorRate(0.02)
+                .requestsPerMinute(requestsPerMinute)
+                .seed(5));
+        TestTopics topics = TestTopics.write(dir, "fleet", 6);
+        List<String> args = runArgs("fleet-app", topics,
+                Map.of("gemini.rate.requests.per.minute", String.valueOf(requestsPerMinute)));
+        List<AppProcess> instances = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            instances.add(startInstance("fleet-" + i, withStateDir(args, dir.resolve("fleet-state-" + i)), simulator));
+        }
+        for (AppProcess instance : instances) {
+            instance.awaitLog("is RUNNING", Duration.ofSeconds(120));
+        }
+        PromptMix mix = PromptMix.of(topics.prompts, prompts, FaultyGeminiScenario.BAD_EVERY);
+        long started = System.nanoTime();
+        FaultyGeminiScenario.produce(KAFKA.bootstrapServers(), mix.records());
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter)) {
+            int beforeKill = awaitAtLeast(ledger, mix.expectedOutcomes() / 3, Duration.ofMinutes(3));
+            instances.get(1).kill();
+            AppProcess replacement = startInstance("fleet-replacement",
+                    withStateDir(args, dir.resolve("fleet-state-replacement")), simulator);
+            replacement.awaitLog("is RUNNING", Duration.ofSeconds(120));
+            FaultyGeminiScenario.awaitEveryOutcome(ledger, mix, Duration.ofMinutes(5));
+            double minutes = (System.nanoTime() - started) / 60e9;
+
+            assertTrue(beforeKill < mix.expectedOutcomes(), "the kill came before the end");
+            assertExactlyOnce(ledger, mix);
+            var stats = simulator.counters().snapshot();
+            assertTrue(stats.injected429s() > 0 && stats.errors500() > 0, "faults were injected: " + stats);
+            long requests = stats.generateRequests() + stats.batchEmbedRequests();
+            assertTrue(stats.quota429s() * 100 <= requests, "quota 429s stay under 1% of requests: " + stats);
+            System.out.printf("fleet run: %d prompts, %d outcomes (%d dead-lettered), 0 duplicates, 0 lost; "
+                            + "%d committed before SIGKILL of 1 of 3 instances; quota %d requests/min: %d quota 429s "
+                            + "of %d requests in %.2f min (%.0f requests/min on average, 3 s of reading included); "
+                            + "simulator %s%n", prompts, mix.expectedOutcomes(), ledger.deadLetterReasons().size(),
+                    beforeKill, requestsPerMinute, stats.quota429s(), requests, minutes, requests / minutes, stats);
+        }
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenTheBrokerRestartsMidRun() throws Exception {
+        GeminiSimulator simulator = simulator(SimulatorConfig.builder()
+                .latency(Duration.ofMillis(20))
+                .rateLimitErrorRate(0.05)
+                .internalErrorRate(0.02)
+                .seed(9));
+        TestTopics topics = TestTopics.write(dir, "broker", 6);
+        AppConfig config = ConfigLayers.defaults()
+                .withAll(FaultyGeminiScenario.settings("broker-app", topics, dir.resolve("broker-state")))
+                .build()
+                .withBootstrapServers(KAFKA.bootstrapServers());
+        config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+        GeminiClient client = GeminiClients.create(config);
+        toClose.add(client);
+        StreamsApplication app = new StreamsApplication(config, client);
+        toClose.add(app);
+        app.start(Duration.ofSeconds(60));
+        PromptMix mix = PromptMix.of(topics.prompts, 3_000, FaultyGeminiScenario.BAD_EVERY);
+        FaultyGeminiScenario.produce(KAFKA.bootstrapServers(), mix.records());
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter)) {
+            int beforeStop = awaitAtLeast(ledger, mix.expectedOutcomes() / 3, Duration.ofMinutes(2));
+            KAFKA.broker().stop();
+            Thread.sleep(5_000); // the application retries against a dead broker for a while
+            KAFKA.broker().start();
+            FaultyGeminiScenario.awaitEveryOutcome(ledger, mix, Duration.ofMinutes(4));
+
+            assertTrue(beforeStop < mix.expectedOutcomes(), "the broker stopped before the end");
+            assertExactlyOnce(ledger, mix);
+            System.out.printf("broker restart run: %d prompts, %d outcomes (%d before the broker stopped, %d dead-lettered), "
+                            + "0 duplicates, 0 lost; simulator %s%n", 3_000, mix.expectedOutcomes(), beforeStop,
+                    ledger.deadLetterReasons().size(), simulator.counters().snapshot());
+        }
+    }
+
+    @Test
+    void shouldRepeatNoGeminiCallAcrossAGracefulRestart() throws Exception {
+        GeminiSimulator simulator = simulator(SimulatorConfig.builder()
+                .latency(Duration.ofMillis(50))
+                .jitter(Duration.ofMillis(20))
+                .seed(13));
+        TestTopics topics = TestTopics.write(dir, "graceful", 6);
+        List<String> args = withStateDir(runArgs("graceful-app", topics, Map.of()), dir.resolve("graceful-state"));
+        AppProcess first = startInstance("graceful-1", args, simulator);
+        first.awaitLog("is RUNNING", Duration.ofSeconds(120));
+        PromptMix mix = PromptMix.of(topics.prompts, 3_000, FaultyGeminiScenario.BAD_EVERY);
+        FaultyGeminiScenario.produce(KAFKA.bootstrapServers(), mix.records());
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter)) {
+            int beforeStop = awaitAtLeast(ledger, mix.expectedOutcomes() / 3, Duration.ofMinutes(2));
+            first.stop(Duration.ofSeconds(90));
+            assertTrue(first.logText().contains("gemini-streams stopped"), "a graceful stop:\n" + first.tail());
+            AppProcess second = startInstance("graceful-2", args, simulator);
+            second.awaitLog("is RUNNING", Duration.ofSeconds(120));
+            FaultyGeminiScenario.awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
+
+            assertTrue(beforeStop < mix.expectedOutcomes(), "the stop came before the end");
+            assertExactlyOnce(ledger, mix);
+            var stats = simulator.counters().snapshot();
+            assertEquals(0, stats.repeatedPrompts(), "no prompt was generated twice: " + stats);
+            assertEquals(0, stats.repeatedEmbedTexts(), "no text was embedded twice: " + stats);
+            System.out.printf("graceful restart run: %d prompts, %d outcomes (%d before SIGTERM), 0 duplicates, "
+                    + "repeated Gemini calls: %d prompts, %d embed texts; simulator %s%n", 3_000, mix.expectedOutcomes(),
+                    beforeStop, stats.repeatedPrompts(), stats.repeatedEmbedTexts(), stats);
+        }
+    }
+}
