@@ -1,16 +1,16 @@
 package io.github.geministreams.gemini;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-import io.github.geministreams.metrics.PipelineMetrics;
-import io.github.geministreams.logging.RateLimitedLog;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
+import io.github.geministreams.logging.RateLimitedLog;
+import io.github.geministreams.metrics.PipelineMetrics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.github.geministreams.jobs;
 
-import io.github.geministreams.serde.Json;
 import io.github.geministreams.logging.RateLimitedLog;
+import io.github.geministreams.serde.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;

@@ -1,8 +1,5 @@
 package io.github.geministreams.topology;
 
-import io.github.geministreams.logging.RateLimitedLog;
-import io.github.geministreams.jobs.JobEvent;
-import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.Attempted;
 import io.github.geministreams.gemini.EmbedRequest;
@@ -11,8 +8,11 @@ import io.github.geministreams.gemini.GeminiCallFailedException;
 import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.gemini.GenerateRequest;
 import io.github.geministreams.gemini.GenerateResult;
+import io.github.geministreams.jobs.JobEvent;
+import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.Task;
+import io.github.geministreams.topics.TopicRole;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,12 +1,12 @@
 package io.github.geministreams.topology;
 
-import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.jobs.JobEvent;
-import io.github.geministreams.topics.TopicRole;
+import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
+import io.github.geministreams.topics.TopicRole;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

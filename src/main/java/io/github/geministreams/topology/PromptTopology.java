@@ -1,11 +1,11 @@
 package io.github.geministreams.topology;
 
-import java.time.Duration;
-import io.github.geministreams.jobs.JobTrackerSupplier;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.jobs.JobTrackerSupplier;
 import io.github.geministreams.topics.TopicPlan;
 import io.github.geministreams.topics.TopicRole;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;

@@ -1,0 +1,141 @@
+package io.github.geministreams.app;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.FaultyGeminiScenario;
+import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.TestTopics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 200,000 prompts, produced before the start, through one instance with a 256 MiB heap:
+ * backpressure keeps what is held in memory bounded, so it completes without an
+ * OutOfMemoryError. The peak heap is read from the instance's own /metrics while it runs.
+ */
+class BoundedMemoryIntegrationTest {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    private static final int PROMPTS = 200_000;
+    private static final Pattern METRICS_PORT = Pattern.compile("Metrics at http://localhost:(\\d+)/metrics");
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} (\\S+)$");
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void shouldAnswerABacklogOf200000PromptsWithinA256MiBHeap() throws Exception {
+        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
+        toClose.add(simulator);
+        TestTopics topics = TestTopics.write(dir, "memory", 6);
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
+        FaultyGeminiScenario.settings("memory-app", topics, dir.resolve("state"))
+                .forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+        AppProcess app = AppProcess.start(dir.resolve("memory.log"), env, List.of("-Xmx256m"), args.toArray(String[]::new));
+        toClose.add(app);
+        app.awaitLog("is RUNNING", Duration.ofSeconds(120));
+        Matcher port = METRICS_PORT.matcher(app.logText());
+        assertTrue(port.find(), "the instance logged its metrics port");
+
+        long producedIn = produceBacklog(topics.prompts);
+        AtomicLong peakHeap = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        toClose.add(sampler::shutdownNow);
+        HttpClient http = HttpClient.newHttpClient();
+        URI metrics = URI.create("http://localhost:" + port.group(1) + "/metrics");
+        sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(heapUsed(http, metrics), Math::max),
+                0, 250, TimeUnit.MILLISECONDS);
+
+        long started = System.nanoTime();
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter)) {
+            await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                ledger.poll(Duration.ofMillis(500));
+                assertTrue(app.isAlive(), "the instance died:\n" + app.tail());
+                return ledger.records() >= PROMPTS;
+            });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ledger.poll(Duration.ofSeconds(2));
+            assertEquals(PROMPTS, ledger.records());
+            assertEquals(0, ledger.duplicates());
+            assertEquals(List.of(), ledger.deadLetterReasons());
+            String log = app.logText();
+            assertTrue(!log.contains("OutOfMemoryError"), "no OutOfMemoryError:\n" + app.tail());
+            assertTrue(peakHeap.get() > 0, "the heap was sampled");
+            System.out.printf("bounded memory run: %d prompts (produced in %d s) answered in %.0f s (%.0f prompts/s) "
+                            + "with -Xmx256m; peak heap used %.0f MiB; 0 duplicates, 0 dead-lettered%n",
+                    PROMPTS, producedIn, seconds, PROMPTS / seconds, peakHeap.get() / 1048576.0);
+        }
+    }
+
+    private static long heapUsed(HttpClient http, URI metrics) {
+        try {
+            String scrape = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher pools = HEAP_USED.matcher(scrape);
+            long used = 0;
+            while (pools.find()) {
+                used += (long) Double.parseDouble(pools.group(1));
+            }
+            return used;
+        } catch (Exception e) {
+            return 0; // the instance is busy or stopping; the next sample counts
+        }
+    }
+
+    /** Produces the backlog; returns the seconds it took. */
+    private static long produceBacklog(String topic) {
+        long started = System.nanoTime();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < PROMPTS; i++) {
+                String id = "m-" + i;
+                producer.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), ("Question " + i + ": why?").getBytes(UTF_8)));
+            }
+            producer.flush();
+        }
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    }
+}
