@@ -87,6 +87,8 @@ public final class StreamsApplication implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the prompts topic's partitions", e);
         }
+        // Until the first assignment is known, claim no more than one partition's share of the quota.
+        dispatcher.quotaShare().assign(0, promptPartitions);
         if (config.metricsPort() >= 0) {
             metricsServer = MetricsServer.start(config.metricsPort(), registry, () -> state.name());
         }

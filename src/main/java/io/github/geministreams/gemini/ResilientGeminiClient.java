@@ -6,12 +6,14 @@ import dev.failsafe.RetryPolicy;
 import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.metrics.PipelineMetrics;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,17 +54,32 @@ public final class ResilientGeminiClient {
     }
 
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request) {
+        return generate(request, () -> true);
+    }
+
+    /**
+     * @param wanted asked before every attempt, once the rate limiter lets it go; when false
+     *               (the task that wanted the answer has closed) the call ends with a
+     *               {@link CancellationException} instead of spending quota on an answer
+     *               nobody will forward
+     */
+    public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request, BooleanSupplier wanted) {
         long tokens = GeminiRateLimiter.estimateTokens(request.prompt())
                 + GeminiRateLimiter.estimateTokens(request.systemInstruction());
-        return withRetries("generate", tokens, () -> delegate.generate(request));
+        return withRetries("generate", tokens, wanted, () -> delegate.generate(request));
     }
 
     public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request) {
-        long tokens = request.texts().stream().mapToLong(GeminiRateLimiter::estimateTokens).sum();
-        return withRetries("embed", tokens, () -> delegate.embed(request));
+        return embed(request, () -> true);
     }
 
-    private <T> CompletableFuture<Attempted<T>> withRetries(String operation, long tokens,
+    /** As {@link #generate(GenerateRequest, BooleanSupplier)}, for a batch of texts. */
+    public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request, BooleanSupplier wanted) {
+        long tokens = request.texts().stream().mapToLong(GeminiRateLimiter::estimateTokens).sum();
+        return withRetries("embed", tokens, wanted, () -> delegate.embed(request));
+    }
+
+    private <T> CompletableFuture<Attempted<T>> withRetries(String operation, long tokens, BooleanSupplier wanted,
                                                             Supplier<CompletableFuture<T>> call) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicBoolean held = new AtomicBoolean();
@@ -72,7 +89,7 @@ public final class ResilientGeminiClient {
                 this.<T>retryPolicy(operation)).with(scheduler);
         CompletableFuture<T> result = executor.getStageAsync(() -> {
             release(held);
-            return attempt(operation, tokens, call, attempts);
+            return attempt(operation, tokens, wanted, call, attempts);
         });
         return result.handle((value, failure) -> {
             release(held);
@@ -83,10 +100,13 @@ public final class ResilientGeminiClient {
         });
     }
 
-    private <T> CompletionStage<T> attempt(String operation, long tokens, Supplier<CompletableFuture<T>> call,
-                                           AtomicInteger attempts) {
+    private <T> CompletionStage<T> attempt(String operation, long tokens, BooleanSupplier wanted,
+                                           Supplier<CompletableFuture<T>> call, AtomicInteger attempts) {
         long waitStarted = System.nanoTime();
         return limiter.acquire(1, tokens).thenCompose(permitted -> {
+            if (!wanted.getAsBoolean()) {
+                throw new CancellationException("the " + operation + " call is no longer wanted (its task closed)");
+            }
             long sent = System.nanoTime();
             metrics.rateLimiterWaited(sent - waitStarted);
             attempts.incrementAndGet();

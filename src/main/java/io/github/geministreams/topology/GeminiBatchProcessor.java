@@ -67,6 +67,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, PendingPrompt> pending;
     private int inFlight;
+    /** False once this task incarnation has closed: its calls still waiting to be sent are dropped. */
+    private volatile boolean open = true;
 
     /** Sink names of the outputs. */
     record OutputNames(String responses, String embeddings, String deadLetter, String jobEvents) {
@@ -114,6 +116,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
 
     @Override
     public void close() {
+        open = false;
         // Answers not yet drained are dropped here: their entries stay in the store, and the
         // next owner of this partition dispatches them again. A graceful stop drains first
         // (GeminiDispatcher.awaitIdle), so this is the crash-or-rebalance path.
@@ -179,8 +182,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         dispatcher.metrics().batchDispatched(batch.key().task().wireName(), batch.items().size());
         long started = System.nanoTime();
         CompletableFuture<? extends Attempted<?>> call = batch.key().task() == Task.EMBED
-                ? dispatcher.calls().embed(embedRequest(batch))
-                : dispatcher.calls().generate(generateRequest(batch));
+                ? dispatcher.calls().embed(embedRequest(batch), () -> open)
+                : dispatcher.calls().generate(generateRequest(batch), () -> open);
         call.whenComplete((answer, failure) -> completions.add(new Completion(batch, answer, unwrap(failure),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
     }

@@ -79,6 +79,17 @@ class ResilientGeminiClientTest {
     }
 
     @Test
+    void shouldNotSendACallThatIsNoLongerWanted() {
+        gemini.failNext(1, GeminiException.of(500, "INTERNAL", "boom"));
+        java.util.concurrent.atomic.AtomicBoolean wanted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // The first attempt fails; before the retry, the task that wanted the answer closes.
+        var call = client(5).generate(PROMPT, () -> wanted.getAndSet(false));
+        GeminiCallFailedException failed = failure(call);
+        assertEquals(1, gemini.generateCalls(), "the retry was not sent");
+        assertEquals(1, failed.attempts());
+    }
+
+    @Test
     void shouldNotRetryANonRetryableFailure() {
         gemini.failNext(1, GeminiException.of(400, "INVALID_ARGUMENT", "bad"));
         GeminiCallFailedException failed = failure(client(5).generate(PROMPT));
