@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
  * partitions takes that share of them, so instances together stay under the quota with no
  * coordination beyond Kafka's own assignment. The share is set again after every rebalance.
  *
- * <p>On top of the share, additive increase / multiplicative decrease: when more than a tenth
- * of the attempts of the last period were answered 429, the rate is halved (down to 1/20);
- * otherwise it climbs back by a tenth per period. A lone 429 does not count: the server's
- * retry delay already handles it, and reacting to each would starve the pipeline.
+ * <p>On top of the share, additive increase / multiplicative decrease: when at least five and
+ * more than a fifth of the attempts of the last period were answered 429, the rate is halved
+ * (down to 1/20); otherwise it climbs back by a tenth per period. A few 429s do not count:
+ * the server's retry delay already handles them, and at a few dozen attempts a second,
+ * reacting to every short burst halved the rate again and again for no gain.
  *
  * <p>Thread-safe: attempts are recorded from callback threads, {@link #adjust()} runs on the
  * dispatcher's scheduler, {@link #assign} on a stream thread's state listener.
@@ -24,8 +25,8 @@ public final class QuotaShare {
     static final double MIN_FACTOR = 0.05;
     private static final double DECREASE = 0.5;
     private static final double INCREASE = 0.1;
-    private static final double RATE_LIMITED_SHARE = 0.1;
-    private static final long MIN_RATE_LIMITED = 3;
+    private static final double RATE_LIMITED_SHARE = 0.2;
+    private static final long MIN_RATE_LIMITED = 5;
 
     private final GeminiRateLimiter limiter;
     private final LongAdder attempts = new LongAdder();

@@ -2,6 +2,7 @@ package io.github.geministreams.logging;
 
 import java.time.Duration;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * Logs at most one line per interval and counts what it held back, so that a flood of bad
@@ -20,7 +21,15 @@ public final class RateLimitedLog {
         this.nextAllowedNanos = System.nanoTime();
     }
 
-    public synchronized void warn(String format, Object... arguments) {
+    public void warn(String format, Object... arguments) {
+        log(Level.WARN, format, arguments);
+    }
+
+    public void info(String format, Object... arguments) {
+        log(Level.INFO, format, arguments);
+    }
+
+    private synchronized void log(Level level, String format, Object... arguments) {
         long now = System.nanoTime();
         if (now - nextAllowedNanos < 0) {
             suppressed++;
@@ -28,10 +37,10 @@ public final class RateLimitedLog {
         }
         nextAllowedNanos = now + intervalNanos;
         if (suppressed > 0) {
-            log.warn(format + " (and {} more like it since the last such line)", append(arguments, suppressed));
+            log.atLevel(level).log(format + " (and {} more like it since the last such line)", append(arguments, suppressed));
             suppressed = 0;
         } else {
-            log.warn(format, arguments);
+            log.atLevel(level).log(format, arguments);
         }
     }
 

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
+    private static final Duration SERVED_POLL = Duration.ofMillis(100);
+
     private final Admin admin;
     private final Duration timeout;
 
@@ -94,9 +96,9 @@ public final class TopicProvisioner {
      * while a later request may already succeed; the idempotent producer then retries the first
      * with a sequence the broker no longer accepts, until delivery.timeout.ms drops it
      * (KAFKA-15591). Metadata shows a leader before the leader serves the partition, so this
-     * asks each leader for its end offset, which it answers only once the partition is open;
-     * the admin client retries NOT_LEADER_OR_FOLLOWER on its own. A produce right after
-     * start-up (the samples of {@code local}, a benchmark's backlog) is then safe.
+     * asks each leader for its end offset, which it answers only once the partition is open.
+     * A produce right after start-up (the samples of {@code local}, a benchmark's backlog) is
+     * then safe.
      */
     private void awaitServed(List<TopicSpec> created) {
         if (created.isEmpty()) {
@@ -108,7 +110,35 @@ public final class TopicProvisioner {
                 partitions.put(new TopicPartition(spec.name(), partition), OffsetSpec.latest());
             }
         }
-        call(() -> admin.listOffsets(partitions).all(), "open the partitions of the new topics");
+        // The admin client retries NOT_LEADER_OR_FOLLOWER but gives up at once while the new
+        // topic's metadata has not reached it yet: ask again until the timeout.
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    throw new TopicProvisioningException("Created " + created.stream().map(TopicSpec::name).toList()
+                            + " but their partitions were not served within " + timeout.toSeconds() + "s: "
+                            + cause.getMessage());
+                }
+                sleep(SERVED_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicProvisioningException("Interrupted while waiting for the new topics' partitions");
+            }
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicProvisioningException("Interrupted while waiting for the new topics' partitions");
+        }
     }
 
     private void check(List<TopicSpec> present, List<String> report, List<String> problems) {

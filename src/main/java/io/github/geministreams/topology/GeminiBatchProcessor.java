@@ -50,11 +50,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Backpressure.</b> At most {@code max.in.flight} requests per instance are at
  * Gemini ({@link GeminiDispatcher} permits). When this task has that many requests
  * in flight or waiting for a permit, {@code process} waits, draining completions, up to
- * {@link #MAX_BACKPRESSURE_WAIT} (well inside {@code max.poll.interval.ms}).
+ * {@link #BACKPRESSURE_SLICE} per record: short enough that the thread's other tasks drain
+ * theirs and its transaction commits well within {@code transaction.timeout.ms}.
  */
 final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(GeminiBatchProcessor.class);
-    static final Duration MAX_BACKPRESSURE_WAIT = Duration.ofSeconds(60);
+    /** The longest one {@code process} call waits for capacity; see {@link #awaitCapacity()}. */
+    static final Duration BACKPRESSURE_SLICE = Duration.ofMillis(200);
 
     private final AppConfig config;
     private final GeminiDispatcher dispatcher;
@@ -64,6 +66,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private final Deque<Batch> waitingForPermit = new ArrayDeque<>();
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final RateLimitedLog deadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
+    private final RateLimitedLog backpressureLog = new RateLimitedLog(log, Duration.ofMinutes(1));
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, PendingPrompt> pending;
     private int inFlight;
@@ -199,19 +202,26 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         return new GenerateRequest(batch.key().model(), item.text(), item.system());
     }
 
-    /** Waits while this task has max.in.flight requests outstanding and can still make progress. */
+    /**
+     * Waits while this task has max.in.flight requests outstanding and can still make progress,
+     * but never longer than {@link #BACKPRESSURE_SLICE} per record. The permits are shared by
+     * every task of the instance and only a task's own completions can be drained here: a
+     * longer wait would starve the other tasks (whose completions release permits only in
+     * their own punctuators) and keep this thread's transaction open past
+     * {@code transaction.timeout.ms}, which fences the producer and redoes the work. Short
+     * slices still slow the intake to the pace of the answers.
+     */
     private void awaitCapacity() {
-        long deadline = System.nanoTime() + MAX_BACKPRESSURE_WAIT.toNanos();
+        long deadline = System.nanoTime() + BACKPRESSURE_SLICE.toNanos();
         while (inFlight + waitingForPermit.size() >= config.pipeline().maxInFlight() && inFlight > 0) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                log.warn("Task {}: Gemini answers are slow; {} requests still in flight after {}s of backpressure",
-                        context.taskId(), inFlight, MAX_BACKPRESSURE_WAIT.toSeconds());
+                backpressureLog.info("Task {}: backpressure, {} requests in flight and {} batches waiting for a permit",
+                        context.taskId(), inFlight, waitingForPermit.size());
                 return;
             }
             try {
-                Completion completion = completions.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)),
-                        TimeUnit.NANOSECONDS);
+                Completion completion = completions.poll(remaining, TimeUnit.NANOSECONDS);
                 if (completion != null) {
                     handle(completion);
                 }

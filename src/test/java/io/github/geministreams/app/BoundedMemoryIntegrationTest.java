@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.FaultyGeminiScenario;
 import io.github.geministreams.testing.OutcomeLedger;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,26 +52,20 @@ class BoundedMemoryIntegrationTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldAnswerABacklogOf200000PromptsWithinA256MiBHeap() throws Exception {
         GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
-        toClose.add(simulator);
+        closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "memory", 6);
         List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
         FaultyGeminiScenario.settings("memory-app", topics, dir.resolve("state"))
                 .forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
         AppProcess app = AppProcess.start(dir.resolve("memory.log"), env, List.of("-Xmx256m"), args.toArray(String[]::new));
-        toClose.add(app);
+        closer.add(app);
         app.awaitLog("is RUNNING", Duration.ofSeconds(120));
         Matcher port = METRICS_PORT.matcher(app.logText());
         assertTrue(port.find(), "the instance logged its metrics port");
@@ -79,7 +73,7 @@ class BoundedMemoryIntegrationTest {
         long producedIn = produceBacklog(topics.prompts);
         AtomicLong peakHeap = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        toClose.add(sampler::shutdownNow);
+        closer.add(sampler::shutdownNow);
         HttpClient http = HttpClient.newHttpClient();
         URI metrics = URI.create("http://localhost:" + port.group(1) + "/metrics");
         sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(heapUsed(http, metrics), Math::max),

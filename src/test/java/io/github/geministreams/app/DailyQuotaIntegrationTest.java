@@ -10,12 +10,12 @@ import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,20 +46,14 @@ class DailyQuotaIntegrationTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldHoldTheBacklogWhileTheDailyQuotaIsExhaustedAndFinishItWhenItIsBack() throws Exception {
         SimulatorConfig limited = SimulatorConfig.builder().latency(Duration.ofMillis(5)).requestsPerDay(DAILY_REQUESTS).build();
         GeminiSimulator simulator = GeminiSimulator.start(limited);
-        toClose.add(simulator);
+        closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "daily", 2);
         AppConfig config = ConfigLayers.defaults()
                 .withAll(Map.of("application.id", "daily-app", "topics.file", topics.file.toString(),
@@ -71,13 +64,13 @@ class DailyQuotaIntegrationTest {
                 .withBootstrapServers(KAFKA.bootstrapServers());
         config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
         GeminiClient client = GeminiClients.create(config);
-        toClose.add(client);
+        closer.add(client);
         StreamsApplication app = new StreamsApplication(config, client);
-        toClose.add(app);
+        closer.add(app);
         app.start(Duration.ofSeconds(60));
         OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                 topics.deadLetter);
-        toClose.add(ledger);
+        closer.add(ledger);
         Map<String, Set<String>> expected = produce(topics.prompts);
 
         await().atMost(Duration.ofSeconds(60)).until(app::pausedForDailyQuota);

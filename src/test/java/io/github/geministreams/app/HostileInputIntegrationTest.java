@@ -11,7 +11,9 @@ import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,21 +21,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,19 +47,13 @@ class HostileInputIntegrationTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldDeadLetterEveryHostileRecordWithItsReasonAndKeepAnswering() throws Exception {
         GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
-        toClose.add(simulator);
+        closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "hostile", 1);
         AppConfig config = ConfigLayers.defaults()
                 .withAll(Map.of("application.id", "hostile-app", "topics.file", topics.file.toString(),
@@ -73,9 +62,9 @@ class HostileInputIntegrationTest {
                 .withBootstrapServers(KAFKA.bootstrapServers());
         config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
         GeminiClient client = GeminiClients.create(config);
-        toClose.add(client);
+        closer.add(client);
         StreamsApplication app = new StreamsApplication(config, client);
-        toClose.add(app);
+        closer.add(app);
         app.start(Duration.ofSeconds(60));
 
         Random random = new Random(42);
@@ -100,10 +89,11 @@ class HostileInputIntegrationTest {
                 "a prompt with odd headers".getBytes(UTF_8), oddHeaders));
         records.add(new ProducerRecord<>(topics.prompts, null, "a prompt without a key".getBytes(UTF_8)));
         records.add(new ProducerRecord<>(topics.prompts, "after".getBytes(UTF_8), "still answering?".getBytes(UTF_8)));
-        produce(records);
+        TestClients.produce(KAFKA.bootstrapServers(), records,
+                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * BROKER_MAX_MESSAGE_BYTES));
 
         Map<String, List<ConsumerRecord<byte[], byte[]>>> found = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = committedReader(topics.responses, topics.deadLetter)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.committedReader(KAFKA.bootstrapServers(), topics.responses, topics.deadLetter)) {
             await().atMost(Duration.ofMinutes(1)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record ->
                         found.computeIfAbsent(record.topic(), topic -> new ArrayList<>()).add(record));
@@ -146,32 +136,4 @@ class HostileInputIntegrationTest {
         return header == null ? null : new String(header.value(), UTF_8);
     }
 
-    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * BROKER_MAX_MESSAGE_BYTES);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record).get();
-            }
-        }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> committedReader(String... topics) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
-    }
 }

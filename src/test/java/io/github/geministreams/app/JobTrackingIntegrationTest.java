@@ -10,7 +10,9 @@ import io.github.geministreams.serde.Json;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,16 +21,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,14 +46,8 @@ class JobTrackingIntegrationTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldCompleteEveryJobExactlyOnceWithExactCountsAcrossACrash() throws Exception {
@@ -64,7 +56,7 @@ class JobTrackingIntegrationTest {
                 .rateLimitErrorRate(0.05)
                 .seed(11)
                 .build());
-        toClose.add(simulator);
+        closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "jobs", 6);
         List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
         Map.of("application.id", "jobs-app", "topics.file", topics.file.toString(),
@@ -76,11 +68,11 @@ class JobTrackingIntegrationTest {
         Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
 
         AppProcess first = AppProcess.start(dir.resolve("jobs-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
-        toClose.add(first);
+        closer.add(first);
         first.awaitLog("is RUNNING", Duration.ofSeconds(90));
         Map<String, Long> expectedFailures = produceJobs(topics.prompts);
 
-        try (KafkaConsumer<byte[], byte[]> jobsConsumer = committedReader(topics.jobs)) {
+        try (KafkaConsumer<byte[], byte[]> jobsConsumer = TestClients.committedReader(KAFKA.bootstrapServers(), topics.jobs)) {
             List<JsonNode> records = new ArrayList<>();
             await().atMost(Duration.ofMinutes(2)).until(() -> {
                 poll(jobsConsumer, records);
@@ -90,7 +82,7 @@ class JobTrackingIntegrationTest {
             assertTrue(completions(records).isEmpty(), "the kill came before any job completed");
 
             AppProcess second = AppProcess.start(dir.resolve("jobs-2.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
-            toClose.add(second);
+            closer.add(second);
             second.awaitLog("is RUNNING", Duration.ofSeconds(90));
             await().atMost(Duration.ofMinutes(3)).until(() -> {
                 poll(jobsConsumer, records);
@@ -142,21 +134,6 @@ class JobTrackingIntegrationTest {
             }
         }
         return bad;
-    }
-
-    private static KafkaConsumer<byte[], byte[]> committedReader(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(info -> new TopicPartition(topic, info.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
     }
 
     private static void poll(KafkaConsumer<byte[], byte[]> consumer, List<JsonNode> into) throws Exception {

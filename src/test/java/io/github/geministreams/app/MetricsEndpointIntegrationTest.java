@@ -9,9 +9,11 @@ import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PromptMix;
+import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,18 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,14 +44,8 @@ class MetricsEndpointIntegrationTest {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldServeOurMetersAndKafkaStreamsMetersWithTheRunsRealFigures() throws Exception {
@@ -81,14 +69,14 @@ class MetricsEndpointIntegrationTest {
                 // Created once the application has created the topics it reads.
                 OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                         topics.deadLetter);
-                toClose.add(ledger);
+                closer.add(ledger);
                 int port = app.metricsPort().orElseThrow();
                 HttpResponse<String> health = get(port, "/health");
                 assertEquals(200, health.statusCode());
                 assertEquals("{\"status\":\"UP\",\"state\":\"RUNNING\"}", health.body());
 
                 PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
-                produce(mix.records());
+                TestClients.produce(KAFKA.bootstrapServers(), mix.records());
                 await().atMost(Duration.ofMinutes(2)).until(() -> {
                     ledger.poll(Duration.ofMillis(100));
                     return ledger.missing(mix.expectedSlots()).isEmpty();
@@ -143,15 +131,4 @@ class MetricsEndpointIntegrationTest {
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
-    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record).get();
-            }
-        }
-    }
 }

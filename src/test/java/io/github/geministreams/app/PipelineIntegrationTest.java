@@ -10,10 +10,12 @@ import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.FaultyGeminiScenario;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PromptMix;
+import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,18 +43,12 @@ class PipelineIntegrationTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private GeminiSimulator faultySimulator() {
         GeminiSimulator simulator = FaultyGeminiScenario.faultySimulator();
-        toClose.add(simulator);
+        closer.add(simulator);
         return simulator;
     }
 
@@ -67,7 +62,7 @@ class PipelineIntegrationTest {
     }
 
     private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
-        FaultyGeminiScenario.produce(KAFKA.bootstrapServers(), records);
+        TestClients.produce(KAFKA.bootstrapServers(), records);
     }
 
     @Test
@@ -85,7 +80,7 @@ class PipelineIntegrationTest {
         Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
 
         AppProcess first = AppProcess.start(dir.resolve("crash-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
-        toClose.add(first);
+        closer.add(first);
         first.awaitLog("is RUNNING", Duration.ofSeconds(90));
         PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, FaultyGeminiScenario.BAD_EVERY);
         produce(mix);
@@ -101,7 +96,7 @@ class PipelineIntegrationTest {
             assertTrue(beforeKill < mix.expectedOutcomes(), "the kill came before the end: " + beforeKill);
 
             AppProcess second = AppProcess.start(dir.resolve("crash-2.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
-            toClose.add(second);
+            closer.add(second);
             second.awaitLog("is RUNNING", Duration.ofSeconds(90));
             FaultyGeminiScenario.awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
 
@@ -117,7 +112,7 @@ class PipelineIntegrationTest {
     @Test
     void shouldRedispatchPromptsLeftPendingWhenTheApplicationRestarts() throws Exception {
         GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().build());
-        toClose.add(simulator);
+        closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "restart", 1);
 
         // First run: the embed batch waits for an hour, so its prompts stay pending when it stops.
@@ -127,7 +122,7 @@ class PipelineIntegrationTest {
         firstApp.start(Duration.ofSeconds(60));
         OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                 topics.deadLetter);
-        toClose.add(ledger);
+        closer.add(ledger);
         List<ProducerRecord<byte[], byte[]>> prompts = new ArrayList<>();
         for (String id : List.of("e-1", "e-2", "e-3")) {
             prompts.add(prompt(topics.prompts, id, "text of " + id, "embed"));

@@ -9,30 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
+import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PromptMix;
+import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,14 +45,8 @@ class SecretsIntegrationTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void shouldKeepTheApiKeyAndKafkaPasswordsOutOfLogsAndTopics() throws Exception {
@@ -69,7 +57,7 @@ class SecretsIntegrationTest {
                 .internalErrorRate(0.1)
                 .seed(3)
                 .build());
-        toClose.add(simulator);
+        closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "secrets", 3);
         List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
         // Few attempts, so that some Gemini failures are dead-lettered with their messages.
@@ -83,10 +71,10 @@ class SecretsIntegrationTest {
         Map<String, String> env = Map.of("GEMINI_API_KEY", API_KEY, "GEMINI_BASE_URL", simulator.baseUrl());
 
         AppProcess app = AppProcess.start(dir.resolve("secrets.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
-        toClose.add(app);
+        closer.add(app);
         app.awaitLog("is RUNNING", Duration.ofSeconds(90));
         PromptMix mix = PromptMix.of(topics.prompts, 300, 10);
-        produce(mix.records());
+        TestClients.produce(KAFKA.bootstrapServers(), mix.records());
         try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                 topics.deadLetter)) {
             await().atMost(Duration.ofMinutes(2)).until(() -> {
@@ -131,19 +119,10 @@ class SecretsIntegrationTest {
             names = admin.listTopics().names().get().stream().filter(name -> name.startsWith(prefix))
                     .collect(Collectors.toSet());
         }
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String name : names) {
-                consumer.partitionsFor(name).forEach(info -> partitions.add(new TopicPartition(name, info.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.readerFromStart(KAFKA.bootstrapServers(),
+                "read_uncommitted", List.copyOf(names))) {
+            Set<TopicPartition> partitions = consumer.assignment();
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
@@ -154,16 +133,4 @@ class SecretsIntegrationTest {
         return records;
     }
 
-    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record);
-            }
-            producer.flush();
-        }
-    }
 }

@@ -45,10 +45,10 @@ class QuotaShareTest {
     @Test
     void shouldHalveAfterABurstOf429sAndClimbBackByATenthPerPeriod() {
         QuotaShare share = share(600);
-        answers(share, 50, 10);
+        answers(share, 40, 20);
         share.adjust();
         assertEquals(0.5, share.fraction(), 1e-9);
-        answers(share, 50, 10);
+        answers(share, 40, 20);
         share.adjust();
         assertEquals(0.25, share.fraction(), 1e-9);
         answers(share, 100, 0);
@@ -63,9 +63,9 @@ class QuotaShareTest {
     @Test
     void shouldIgnoreALone429OrAFewAmongManyAnswers() {
         QuotaShare share = share(600);
-        answers(share, 0, 2);
+        answers(share, 0, 4);
         share.adjust();
-        answers(share, 100, 5);
+        answers(share, 100, 15);
         share.adjust();
         assertEquals(1.0, share.fraction(), 1e-9);
     }

@@ -15,11 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The pipeline's end-to-end scenario, for any broker (the embedded one, a Testcontainers
@@ -60,19 +55,6 @@ public final class FaultyGeminiScenario {
                 Map.entry("heartbeat.interval.ms", "1000"));
     }
 
-    public static void produce(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record);
-            }
-            producer.flush();
-        }
-    }
-
     /** Waits until every expected outcome was read, then reads on a little to catch duplicates. */
     public static void awaitEveryOutcome(OutcomeLedger ledger, PromptMix mix, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
@@ -105,7 +87,7 @@ public final class FaultyGeminiScenario {
             try (GeminiClient client = GeminiClients.create(config);
                  StreamsApplication app = new StreamsApplication(config, client)) {
                 app.start(Duration.ofSeconds(90));
-                produce(bootstrapServers, mix.records());
+                TestClients.produce(bootstrapServers, mix.records());
                 try (OutcomeLedger ledger = new OutcomeLedger(bootstrapServers, topics.responses, topics.embeddings,
                         topics.deadLetter)) {
                     awaitEveryOutcome(ledger, mix, Duration.ofMinutes(3));
