@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * {@code shutdown.grace} for the requests in flight to be answered and forwarded, then
  * closes Kafka Streams, which commits. Whatever was not dispatched stays in the pending
  * store for the next start. Safe to call {@code close()} from a shutdown hook.
+ *
+ * <p>Around the topology it keeps: the meters and the /metrics and /health endpoints
+ * ({@code metrics.port}); this instance's share of the Gemini quota, set from the prompts
+ * partitions it owns each time Kafka Streams reaches RUNNING; and the pause while a daily
+ * quota is exhausted ({@link DailyQuotaPause}).
  */
 public final class StreamsApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApplication.class);
