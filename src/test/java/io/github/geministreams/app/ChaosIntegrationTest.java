@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
-import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.FaultyGeminiScenario;
+import io.github.geministreams.testing.InProcessApps;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PromptMix;
 import io.github.geministreams.testing.TestClients;
@@ -146,16 +145,9 @@ class ChaosIntegrationTest {
                 .internalErrorRate(0.02)
                 .seed(9));
         TestTopics topics = TestTopics.write(dir, "broker", 6);
-        AppConfig config = ConfigLayers.defaults()
-                .withAll(FaultyGeminiScenario.settings("broker-app", topics, dir.resolve("broker-state")))
-                .build()
-                .withBootstrapServers(KAFKA.bootstrapServers());
-        config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
-        GeminiClient client = GeminiClients.create(config);
-        closer.add(client);
-        StreamsApplication app = new StreamsApplication(config, client);
-        closer.add(app);
-        app.start(Duration.ofSeconds(60));
+        AppConfig config = InProcessApps.config(KAFKA.bootstrapServers(), simulator,
+                FaultyGeminiScenario.settings("broker-app", topics, dir.resolve("broker-state")));
+        StreamsApplication app = InProcessApps.start(closer, config);
         PromptMix mix = PromptMix.of(topics.prompts, 3_000, FaultyGeminiScenario.BAD_EVERY);
         TestClients.produce(KAFKA.bootstrapServers(), mix.records());
         try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
-import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.InProcessApps;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
@@ -55,19 +54,12 @@ class DailyQuotaIntegrationTest {
         GeminiSimulator simulator = GeminiSimulator.start(limited);
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "daily", 2);
-        AppConfig config = ConfigLayers.defaults()
-                .withAll(Map.of("application.id", "daily-app", "topics.file", topics.file.toString(),
+        AppConfig config = InProcessApps.config(KAFKA.bootstrapServers(), simulator,
+                Map.of("application.id", "daily-app", "topics.file", topics.file.toString(),
                         "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
                         "gemini.quota.daily.recheck", "500ms", "max.in.flight", "8",
-                        "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"))
-                .build()
-                .withBootstrapServers(KAFKA.bootstrapServers());
-        config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
-        GeminiClient client = GeminiClients.create(config);
-        closer.add(client);
-        StreamsApplication app = new StreamsApplication(config, client);
-        closer.add(app);
-        app.start(Duration.ofSeconds(60));
+                        "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
+        StreamsApplication app = InProcessApps.start(closer, config);
         OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                 topics.deadLetter);
         closer.add(ledger);

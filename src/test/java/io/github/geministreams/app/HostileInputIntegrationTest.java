@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
-import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.InProcessApps;
 import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
@@ -55,17 +54,9 @@ class HostileInputIntegrationTest {
         GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "hostile", 1);
-        AppConfig config = ConfigLayers.defaults()
-                .withAll(Map.of("application.id", "hostile-app", "topics.file", topics.file.toString(),
-                        "state.dir", dir.resolve("state").toString(), "metrics.port", "-1"))
-                .build()
-                .withBootstrapServers(KAFKA.bootstrapServers());
-        config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
-        GeminiClient client = GeminiClients.create(config);
-        closer.add(client);
-        StreamsApplication app = new StreamsApplication(config, client);
-        closer.add(app);
-        app.start(Duration.ofSeconds(60));
+        AppConfig config = InProcessApps.config(KAFKA.bootstrapServers(), simulator, Map.of("application.id", "hostile-app",
+                "topics.file", topics.file.toString(), "state.dir", dir.resolve("state").toString(), "metrics.port", "-1"));
+        StreamsApplication app = InProcessApps.start(closer, config);
 
         Random random = new Random(42);
         Map<String, byte[]> bad = new HashMap<>();

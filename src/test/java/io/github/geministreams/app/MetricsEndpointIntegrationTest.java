@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.InProcessApps;
 import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PromptMix;
 import io.github.geministreams.testing.TestClients;
@@ -55,14 +55,11 @@ class MetricsEndpointIntegrationTest {
                      .rateLimitErrorRate(0.1)
                      .seed(7)
                      .build())) {
-            AppConfig config = ConfigLayers.defaults()
-                    .withAll(Map.of("application.id", "metrics-app", "topics.file", topics.file.toString(),
+            AppConfig config = InProcessApps.config(KAFKA.bootstrapServers(), simulator,
+                    Map.of("application.id", "metrics-app", "topics.file", topics.file.toString(),
                             "state.dir", dir.resolve("state").toString(), "metrics.port", "0",
                             "gemini.max.attempts", "10", "gemini.retry.initial.backoff", "10ms",
-                            "gemini.retry.max.backoff", "50ms", "embed.batch.max.wait", "50ms"))
-                    .build()
-                    .withBootstrapServers(KAFKA.bootstrapServers());
-            config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+                            "gemini.retry.max.backoff", "50ms", "embed.batch.max.wait", "50ms"));
             try (GeminiClient client = GeminiClients.create(config);
                  StreamsApplication app = new StreamsApplication(config, client)) {
                 app.start(Duration.ofSeconds(60));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
@@ -77,11 +76,8 @@ public final class FaultyGeminiScenario {
     public static String run(String bootstrapServers, Path dir, String name) throws Exception {
         try (GeminiSimulator simulator = faultySimulator()) {
             TestTopics topics = TestTopics.write(dir, name, 6);
-            AppConfig config = ConfigLayers.defaults()
-                    .withAll(settings(name + "-app", topics, dir.resolve(name + "-state")))
-                    .build()
-                    .withBootstrapServers(bootstrapServers);
-            config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+            AppConfig config = InProcessApps.config(bootstrapServers, simulator,
+                    settings(name + "-app", topics, dir.resolve(name + "-state")));
             PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
             int deadLettered;
             try (GeminiClient client = GeminiClients.create(config);
