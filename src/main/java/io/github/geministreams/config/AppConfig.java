@@ -71,9 +71,8 @@ public record AppConfig(
         PipelineSettings pipeline = new PipelineSettings(
                 reader.tasks(Setting.DEFAULT_TASKS),
                 reader.intAtLeast(Setting.PROMPT_MAX_BYTES, 1),
-                new BatchSettings(embedBatch, reader.positiveDuration(Setting.EMBED_BATCH_MAX_WAIT)),
-                new BatchSettings(reader.intAtLeast(Setting.GENERATE_BATCH_SIZE, 1),
-                        reader.positiveDuration(Setting.GENERATE_BATCH_MAX_WAIT)),
+                new BatchSettings(embedBatch, reader.positiveDuration(Setting.EMBED_BATCH_MAX_WAIT),
+                        reader.batchPolicy(Setting.EMBED_BATCH_POLICY)),
                 reader.intAtLeast(Setting.MAX_IN_FLIGHT, 1),
                 reader.positiveDuration(Setting.PUNCTUATE_INTERVAL),
                 reader.positiveDuration(Setting.SHUTDOWN_GRACE));
@@ -191,7 +190,6 @@ public record AppConfig(
             Set<Task> defaultTasks,
             int promptMaxBytes,
             BatchSettings embedBatch,
-            BatchSettings generateBatch,
             int maxInFlight,
             Duration punctuateInterval,
             Duration shutdownGrace) {
@@ -199,17 +197,17 @@ public record AppConfig(
         public PipelineSettings {
             defaultTasks = Collections.unmodifiableSet(EnumSet.copyOf(defaultTasks));
         }
-
-        public BatchSettings batch(Task task) {
-            return task == Task.EMBED ? embedBatch : generateBatch;
-        }
     }
 
-    /** A batch is dispatched when it holds {@code size} items or its oldest has waited {@code maxWait}. */
-    public record BatchSettings(int size, Duration maxWait) {
+    /**
+     * An embed batch is dispatched when it holds {@code size} items, when its oldest has waited
+     * {@code maxWait}, or sooner as {@code policy} allows. Generate prompts are one request each
+     * and never wait for each other.
+     */
+    public record BatchSettings(int size, Duration maxWait, BatchPolicy policy) {
         @Override
         public String toString() {
-            return "{size=" + size + ", maxWait=" + Durations.format(maxWait) + "}";
+            return "{size=" + size + ", maxWait=" + Durations.format(maxWait) + ", policy=" + policy.wireName() + "}";
         }
     }
 
@@ -260,6 +258,14 @@ public record AppConfig(
                 throw invalid(setting, "a duration above zero");
             }
             return duration;
+        }
+
+        BatchPolicy batchPolicy(Setting setting) {
+            BatchPolicy policy = BatchPolicy.fromWireName(string(setting));
+            if (policy == null) {
+                throw invalid(setting, "adaptive or fixed");
+            }
+            return policy;
         }
 
         Set<Task> tasks(Setting setting) {

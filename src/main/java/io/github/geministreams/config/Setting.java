@@ -41,8 +41,9 @@ public enum Setting {
     PROMPT_MAX_BYTES("prompt.max.bytes", "65536", "Largest accepted prompt value in bytes; larger goes to dead-letter."),
     EMBED_BATCH_SIZE("embed.batch.size", "100", "Texts per batchEmbedContents request (at most 100)."),
     EMBED_BATCH_MAX_WAIT("embed.batch.max.wait", "100ms", "Longest an embed item waits for its batch to fill."),
-    GENERATE_BATCH_SIZE("generate.batch.size", "8", "Generate prompts dispatched together."),
-    GENERATE_BATCH_MAX_WAIT("generate.batch.max.wait", "10ms", "Longest a generate prompt waits for its batch."),
+    EMBED_BATCH_POLICY("embed.batch.policy", "adaptive",
+            "adaptive: a partial batch goes at once when a permit is free, it would not fill before max.wait "
+                    + "and its prompts are fresh (no backlog); fixed: only at max.wait."),
     MAX_IN_FLIGHT("max.in.flight", "64", "Concurrent Gemini requests per instance (an embed batch is one)."),
     PUNCTUATE_INTERVAL("punctuate.interval", "10ms", "Tick of the wall-clock punctuator that flushes and drains."),
     SHUTDOWN_GRACE("shutdown.grace", "30s", "How long a stop waits for in-flight calls to finish."),

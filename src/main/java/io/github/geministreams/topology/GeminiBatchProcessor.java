@@ -14,8 +14,6 @@ import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.topics.TopicRole;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +61,6 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private final String storeName;
     private final OutputNames outputs;
     private final OpenBatches openBatches;
-    private final Deque<Batch> waitingForPermit = new ArrayDeque<>();
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final RateLimitedLog deadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
     private final RateLimitedLog backpressureLog = new RateLimitedLog(log, Duration.ofMinutes(1));
@@ -91,7 +88,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         this.dispatcher = dispatcher;
         this.storeName = storeName;
         this.outputs = outputs;
-        this.openBatches = new OpenBatches(config.pipeline()::batch);
+        this.openBatches = new OpenBatches(config.pipeline().embedBatch());
     }
 
     @Override
@@ -106,15 +103,21 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     public void process(Record<String, PendingPrompt> record) {
         pending.put(record.key(), record.value());
         enqueue(record.key(), record.value());
-        dispatchWaiting();
+        dispatchReady();
         awaitCapacity();
     }
 
-    /** The punctuator: answers first (they free permits), then due batches, then dispatch. */
+    /**
+     * The punctuator: answers first (they free permits), then ready requests, then partial
+     * batches that are due. Partial batches are sent only here, so the records of one poll
+     * fill a batch together before the policy looks at it.
+     */
     private void onTick(long wallClockMillis) {
         drainCompletions();
-        waitingForPermit.addAll(expand(openBatches.takeDue(wallClockMillis)));
-        dispatchWaiting();
+        dispatchReady();
+        while (openBatches.hasDue(wallClockMillis) && dispatcher.tryAcquire()) {
+            dispatch(openBatches.pollDue(wallClockMillis));
+        }
     }
 
     @Override
@@ -123,9 +126,9 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         // Answers not yet drained are dropped here: their entries stay in the store, and the
         // next owner of this partition dispatches them again. A graceful stop drains first
         // (GeminiDispatcher.awaitIdle), so this is the crash-or-rebalance path.
-        if (inFlight > 0 || !waitingForPermit.isEmpty() || openBatches.size() > 0) {
+        if (inFlight > 0 || openBatches.size() > 0) {
             log.info("Task {} closing with {} requests in flight and {} items not dispatched; they stay pending",
-                    context.taskId(), inFlight, openBatches.size() + waitingForPermit.stream().mapToInt(b -> b.items().size()).sum());
+                    context.taskId(), inFlight, openBatches.size());
         }
         for (int i = 0; i < inFlight; i++) {
             dispatcher.release();
@@ -149,12 +152,10 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
 
     private void enqueue(String storeKey, PendingPrompt prompt) {
         long now = context.currentSystemTimeMs();
+        long age = now - prompt.source().timestamp();
         for (Task task : prompt.remaining()) {
             BatchKey key = new BatchKey(task, modelFor(task, prompt));
-            Batch full = openBatches.add(key, new BatchItem(storeKey, prompt.request().prompt(), prompt.request().system()), now);
-            if (full != null) {
-                waitingForPermit.addAll(expand(List.of(full)));
-            }
+            openBatches.add(key, new BatchItem(storeKey, prompt.request().prompt(), prompt.request().system()), now, age);
         }
     }
 
@@ -165,18 +166,9 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         return task == Task.EMBED ? config.gemini().embedModel() : config.gemini().generateModel();
     }
 
-    /** An embed batch is one request; a generate batch is one request per prompt. */
-    private static List<Batch> expand(List<Batch> batches) {
-        return batches.stream()
-                .flatMap(batch -> batch.key().task() == Task.EMBED
-                        ? java.util.stream.Stream.of(batch)
-                        : batch.items().stream().map(item -> new Batch(batch.key(), List.of(item))))
-                .toList();
-    }
-
-    private void dispatchWaiting() {
-        while (!waitingForPermit.isEmpty() && dispatcher.tryAcquire()) {
-            dispatch(waitingForPermit.poll());
+    private void dispatchReady() {
+        while (openBatches.readyCount() > 0 && dispatcher.tryAcquire()) {
+            dispatch(openBatches.pollReady());
         }
     }
 
@@ -213,11 +205,11 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      */
     private void awaitCapacity() {
         long deadline = System.nanoTime() + BACKPRESSURE_SLICE.toNanos();
-        while (inFlight + waitingForPermit.size() >= config.pipeline().maxInFlight() && inFlight > 0) {
+        while (inFlight + openBatches.readyCount() >= config.pipeline().maxInFlight() && inFlight > 0) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 backpressureLog.info("Task {}: backpressure, {} requests in flight and {} batches waiting for a permit",
-                        context.taskId(), inFlight, waitingForPermit.size());
+                        context.taskId(), inFlight, openBatches.readyCount());
                 return;
             }
             try {
@@ -230,7 +222,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                 return;
             }
             drainCompletions();
-            dispatchWaiting();
+            dispatchReady();
         }
     }
 
@@ -248,9 +240,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         if (completion.failure() != null) {
             if (isolatable(batch, completion.failure())) {
                 // The API rejects a whole batch for one bad text: halve it until the bad one stands alone.
-                List<Batch> halves = batch.split();
-                waitingForPermit.addFirst(halves.get(1));
-                waitingForPermit.addFirst(halves.get(0));
+                openBatches.retryFirst(batch.split());
                 return;
             }
             batch.items().forEach(item -> forwardFailure(batch.key().task(), item, completion.failure()));

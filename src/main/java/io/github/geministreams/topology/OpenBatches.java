@@ -1,55 +1,122 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig.BatchSettings;
+import io.github.geministreams.config.BatchPolicy;
 import io.github.geministreams.model.Task;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * The batches being filled, one per {@link BatchKey}. A batch closes when it holds its
- * task's {@code size} items, or when its oldest item has waited its task's {@code maxWait}
- * by the wall clock. Not thread-safe: owned by one processor on its stream thread.
+ * What one processor has not dispatched yet: requests that are ready (full embed batches,
+ * generate prompts, halves of a rejected batch) in the order they became ready, and the
+ * embed batches still filling, one per {@link BatchKey}.
+ *
+ * <p>A filling batch becomes ready when it holds {@code size} items. Otherwise it is only
+ * <em>due</em> ({@link #pollDue}): the caller asks only when a request permit is free, so a
+ * due batch that finds no permit keeps filling, and under load batches go out full. With
+ * the {@link BatchPolicy#ADAPTIVE adaptive} policy a partial batch is due at once when
+ * waiting cannot fill it before {@code maxWait} (judged by the recent gap between arrivals)
+ * and its newest item is fresh; an item older than {@code maxWait} when it arrives belongs
+ * to a backlog, where filling the batch saves requests at little cost in latency.
+ *
+ * <p>Not thread-safe: owned by one processor on its stream thread. Times are wall-clock
+ * milliseconds from the processor context.
  */
 final class OpenBatches {
-    private final Function<Task, BatchSettings> settings;
-    private final Map<BatchKey, Filling> filling = new LinkedHashMap<>();
+    /** Weight of the newest gap in the moving average of gaps between arrivals. */
+    private static final double GAP_WEIGHT = 0.3;
 
-    OpenBatches(Function<Task, BatchSettings> settings) {
-        this.settings = settings;
+    private final BatchSettings embed;
+    private final Deque<Batch> ready = new ArrayDeque<>();
+    private final Map<BatchKey, Filling> filling = new LinkedHashMap<>();
+    private final Map<BatchKey, Arrivals> arrivals = new HashMap<>();
+
+    OpenBatches(BatchSettings embed) {
+        this.embed = embed;
     }
 
-    /** Adds an item; returns the batch it completed, or null while that batch is still filling. */
-    Batch add(BatchKey key, BatchItem item, long nowMillis) {
+    /**
+     * Adds an item. A generate prompt is ready at once (one request each); an embed item
+     * joins its key's batch, which becomes ready when full.
+     *
+     * @param ageMillis how long ago the prompt was produced (its record timestamp to now)
+     */
+    void add(BatchKey key, BatchItem item, long nowMillis, long ageMillis) {
+        if (key.task() == Task.GENERATE) {
+            ready.add(new Batch(key, List.of(item)));
+            return;
+        }
+        Arrivals keyArrivals = arrivals.computeIfAbsent(key, k -> new Arrivals());
+        keyArrivals.arrived(nowMillis, ageMillis > embed.maxWait().toMillis());
         Filling batch = filling.computeIfAbsent(key, k -> new Filling(nowMillis));
         batch.items.add(item);
-        if (batch.items.size() >= settings.apply(key.task()).size()) {
+        if (batch.items.size() >= embed.size()) {
             filling.remove(key);
-            return new Batch(key, batch.items);
+            ready.add(new Batch(key, batch.items));
+        }
+    }
+
+    /** Puts requests back at the front, in this order (the halves of a batch the API rejected). */
+    void retryFirst(List<Batch> batches) {
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            ready.addFirst(batches.get(i));
+        }
+    }
+
+    /** The oldest ready request, or null. */
+    Batch pollReady() {
+        return ready.poll();
+    }
+
+    /** Requests ready to be sent, waiting only for a permit. */
+    int readyCount() {
+        return ready.size();
+    }
+
+    /** True when {@link #pollDue} would return a batch. */
+    boolean hasDue(long nowMillis) {
+        for (Map.Entry<BatchKey, Filling> entry : filling.entrySet()) {
+            if (due(entry.getKey(), entry.getValue(), nowMillis)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes and returns the oldest partial batch that is due at {@code nowMillis}, or null. */
+    Batch pollDue(long nowMillis) {
+        for (Iterator<Map.Entry<BatchKey, Filling>> it = filling.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<BatchKey, Filling> entry = it.next();
+            if (due(entry.getKey(), entry.getValue(), nowMillis)) {
+                it.remove();
+                return new Batch(entry.getKey(), entry.getValue().items);
+            }
         }
         return null;
     }
 
-    /** Removes and returns every batch whose oldest item has waited its maxWait at {@code nowMillis}. */
-    List<Batch> takeDue(long nowMillis) {
-        List<Batch> due = new ArrayList<>();
-        for (Iterator<Map.Entry<BatchKey, Filling>> it = filling.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<BatchKey, Filling> entry = it.next();
-            long waited = nowMillis - entry.getValue().openedAtMillis;
-            if (waited >= settings.apply(entry.getKey().task()).maxWait().toMillis()) {
-                due.add(new Batch(entry.getKey(), entry.getValue().items));
-                it.remove();
-            }
-        }
-        return due;
+    /** Items not dispatched: in ready requests and in batches still filling. */
+    int size() {
+        return ready.stream().mapToInt(batch -> batch.items().size()).sum()
+                + filling.values().stream().mapToInt(batch -> batch.items.size()).sum();
     }
 
-    /** Items waiting in batches that are not full yet. */
-    int size() {
-        return filling.values().stream().mapToInt(batch -> batch.items.size()).sum();
+    private boolean due(BatchKey key, Filling batch, long nowMillis) {
+        long left = embed.maxWait().toMillis() - (nowMillis - batch.openedAtMillis);
+        if (left <= 0) {
+            return true;
+        }
+        if (embed.policy() == BatchPolicy.FIXED) {
+            return false;
+        }
+        Arrivals keyArrivals = arrivals.get(key);
+        return !keyArrivals.backlog && keyArrivals.millisToArrive(embed.size() - batch.items.size()) > left;
     }
 
     private static final class Filling {
@@ -58,6 +125,27 @@ final class OpenBatches {
 
         Filling(long openedAtMillis) {
             this.openedAtMillis = openedAtMillis;
+        }
+    }
+
+    /** How fast one key's items arrive, and whether the newest came from a backlog. */
+    private static final class Arrivals {
+        private long lastMillis = -1;
+        private double meanGapMillis = Double.POSITIVE_INFINITY;
+        private boolean backlog;
+
+        void arrived(long nowMillis, boolean fromBacklog) {
+            if (lastMillis >= 0) {
+                long gap = Math.max(0, nowMillis - lastMillis);
+                meanGapMillis = Double.isInfinite(meanGapMillis) ? gap : GAP_WEIGHT * gap + (1 - GAP_WEIGHT) * meanGapMillis;
+            }
+            lastMillis = nowMillis;
+            backlog = fromBacklog;
+        }
+
+        /** Expected wait for {@code items} more arrivals; infinite before the second arrival. */
+        double millisToArrive(int items) {
+            return items * meanGapMillis;
         }
     }
 }

@@ -33,15 +33,15 @@ class ConfigLayersTest {
     @Test
     void shouldLetEachLayerOverrideTheOneBelow() throws IOException {
         Path file = dir.resolve("app.properties");
-        Files.writeString(file, "embed.batch.size=50\nmax.in.flight=8\ngenerate.batch.size=4\n");
-        Map<String, String> env = Map.of("GEMINI_STREAMS_MAX_IN_FLIGHT", "16", "GEMINI_STREAMS_GENERATE_BATCH_SIZE", "2");
-        Map<String, String> flags = Map.of("generate.batch.size", "1");
+        Files.writeString(file, "embed.batch.size=50\nmax.in.flight=8\nembed.batch.max.wait=1s\n");
+        Map<String, String> env = Map.of("GEMINI_STREAMS_MAX_IN_FLIGHT", "16", "GEMINI_STREAMS_EMBED_BATCH_MAX_WAIT", "2s");
+        Map<String, String> flags = Map.of("embed.batch.max.wait", "3s");
 
         AppConfig config = ConfigLayers.load(file, env, flags).build();
 
         assertEquals(50, config.pipeline().embedBatch().size());
         assertEquals(16, config.pipeline().maxInFlight());
-        assertEquals(1, config.pipeline().generateBatch().size());
+        assertEquals(Duration.ofSeconds(3), config.pipeline().embedBatch().maxWait());
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.github.geministreams.serde.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,7 +69,6 @@ class GeminiBatchProcessorTopologyTest {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "embed.batch.size", "4",
                 "embed.batch.max.wait", "1s",
-                "generate.batch.size", "1",
                 "gemini.max.attempts", "3",
                 "gemini.retry.initial.backoff", "1ms",
                 "gemini.retry.max.backoff", "2ms",
@@ -142,7 +142,7 @@ class GeminiBatchProcessorTopologyTest {
 
     @Test
     void shouldNotDispatchAPartialBatchBeforeItsDeadline() {
-        start(Map.of());
+        start(Map.of("embed.batch.policy", "fixed"));
         send(null, embedPrompt("e1", "one"));
         send(null, embedPrompt("e2", "two"));
         driver.advanceWallClockTime(Duration.ofMillis(990));
@@ -152,13 +152,33 @@ class GeminiBatchProcessorTopologyTest {
 
     @Test
     void shouldFlushPartialBatchWhenDeadlinePasses() {
-        start(Map.of());
+        start(Map.of("embed.batch.policy", "fixed"));
         send(null, embedPrompt("e1", "one"));
         send(null, embedPrompt("e2", "two"));
         driver.advanceWallClockTime(Duration.ofMillis(1000));
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
         assertEquals(2, gemini.embedRequests().get(0).texts().size());
         assertEquals(2, drain(embeddings, 2).size());
+    }
+
+    @Test
+    void shouldSendASparseEmbedPromptOnTheNextTickWithTheAdaptivePolicy() {
+        start(Map.of("embed.batch.policy", "adaptive"));
+        send(null, embedPrompt("e1", "alone"));
+        driver.advanceWallClockTime(TICK);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
+        assertEquals(List.of("alone"), gemini.embedRequests().get(0).texts());
+    }
+
+    @Test
+    void shouldFillTheBatchOfABacklogUntilItsDeadlineWithTheAdaptivePolicy() {
+        start(Map.of("embed.batch.policy", "adaptive"));
+        Instant aMinuteAgo = Instant.now().minus(Duration.ofMinutes(1));
+        prompts.pipeInput(new TestRecord<>(null, embedPrompt("e1", "old").getBytes(UTF_8), aMinuteAgo));
+        driver.advanceWallClockTime(Duration.ofMillis(990));
+        assertEquals(0, gemini.embedCalls());
+        driver.advanceWallClockTime(TICK);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.github.geministreams.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig.BatchSettings;
+import io.github.geministreams.config.BatchPolicy;
 import io.github.geministreams.model.Task;
 import java.time.Duration;
 import java.util.List;
@@ -14,51 +15,107 @@ import org.junit.jupiter.api.Test;
 class OpenBatchesTest {
     private static final BatchKey EMBED = new BatchKey(Task.EMBED, "e");
     private static final BatchKey GENERATE = new BatchKey(Task.GENERATE, "g");
-    private final OpenBatches batches = new OpenBatches(task -> task == Task.EMBED
-            ? new BatchSettings(3, Duration.ofMillis(100))
-            : new BatchSettings(2, Duration.ofMillis(10)));
+    private static final long FRESH = 0;
+    private static final long FROM_BACKLOG = 60_000;
+
+    private static OpenBatches batches(BatchPolicy policy) {
+        return new OpenBatches(new BatchSettings(3, Duration.ofMillis(100), policy));
+    }
 
     private static BatchItem item(int n) {
         return new BatchItem("k" + n, "text " + n, null);
     }
 
+    private static List<String> keys(Batch batch) {
+        return batch.items().stream().map(BatchItem::storeKey).toList();
+    }
+
     @Test
-    void shouldCloseABatchWhenItReachesItsSize() {
-        assertNull(batches.add(EMBED, item(1), 0));
-        assertNull(batches.add(EMBED, item(2), 0));
-        Batch full = batches.add(EMBED, item(3), 0);
-        assertNotNull(full);
-        assertEquals(List.of("k1", "k2", "k3"), full.items().stream().map(BatchItem::storeKey).toList());
+    void shouldMakeAnEmbedBatchReadyWhenItReachesItsSize() {
+        OpenBatches batches = batches(BatchPolicy.FIXED);
+        batches.add(EMBED, item(1), 0, FRESH);
+        batches.add(EMBED, item(2), 0, FRESH);
+        assertEquals(0, batches.readyCount());
+        batches.add(EMBED, item(3), 0, FRESH);
+        assertEquals(1, batches.readyCount());
+        assertEquals(List.of("k1", "k2", "k3"), keys(batches.pollReady()));
         assertEquals(0, batches.size());
     }
 
     @Test
-    void shouldKeepAPartialBatchUntilItsOldestItemHasWaitedMaxWait() {
-        batches.add(EMBED, item(1), 1_000);
-        batches.add(EMBED, item(2), 1_050);
-        assertTrue(batches.takeDue(1_099).isEmpty());
-        List<Batch> due = batches.takeDue(1_100);
-        assertEquals(1, due.size());
-        assertEquals(2, due.get(0).items().size());
+    void shouldMakeEachGeneratePromptARequestOfItsOwnAtOnce() {
+        OpenBatches batches = batches(BatchPolicy.FIXED);
+        batches.add(GENERATE, item(1), 0, FRESH);
+        batches.add(GENERATE, item(2), 0, FRESH);
+        assertEquals(2, batches.readyCount());
+        assertEquals(List.of("k1"), keys(batches.pollReady()));
+        assertEquals(List.of("k2"), keys(batches.pollReady()));
     }
 
     @Test
-    void shouldUseEachTasksOwnDeadline() {
-        batches.add(EMBED, item(1), 0);
-        batches.add(GENERATE, item(2), 0);
-        List<Batch> due = batches.takeDue(10);
-        assertEquals(1, due.size());
-        assertEquals(GENERATE, due.get(0).key());
-        assertEquals(1, batches.size());
+    void shouldHoldAPartialBatchUntilItsOldestItemHasWaitedMaxWaitWithTheFixedPolicy() {
+        OpenBatches batches = batches(BatchPolicy.FIXED);
+        batches.add(EMBED, item(1), 1_000, FRESH);
+        batches.add(EMBED, item(2), 1_050, FRESH);
+        assertFalse(batches.hasDue(1_099));
+        assertNull(batches.pollDue(1_099));
+        assertTrue(batches.hasDue(1_100));
+        assertEquals(List.of("k1", "k2"), keys(batches.pollDue(1_100)));
+        assertEquals(0, batches.size());
+    }
+
+    @Test
+    void shouldSendASparseItemAtOnceWithTheAdaptivePolicy() {
+        OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
+        batches.add(EMBED, item(1), 1_000, FRESH);
+        assertTrue(batches.hasDue(1_000), "nothing says a second item will come soon");
+        assertEquals(List.of("k1"), keys(batches.pollDue(1_000)));
+
+        batches.add(EMBED, item(2), 1_500, FRESH);
+        assertTrue(batches.hasDue(1_500), "one item every 500 ms cannot fill a batch of 3 within 100 ms");
+    }
+
+    @Test
+    void shouldWaitForABatchThatArrivalsWillFillBeforeItsDeadline() {
+        OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
+        batches.add(EMBED, item(1), 1_000, FRESH);
+        batches.add(EMBED, item(2), 1_010, FRESH);
+        assertFalse(batches.hasDue(1_010), "at one item per 10 ms the third comes well within max.wait");
+        assertTrue(batches.hasDue(1_110), "max.wait still bounds the wait");
+    }
+
+    @Test
+    void shouldFillBatchesOfABacklogUntilMaxWaitWithTheAdaptivePolicy() {
+        OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
+        batches.add(EMBED, item(1), 1_000, FROM_BACKLOG);
+        assertFalse(batches.hasDue(1_000));
+        batches.add(EMBED, item(2), 1_060, FROM_BACKLOG);
+        assertFalse(batches.hasDue(1_099));
+        assertEquals(List.of("k1", "k2"), keys(batches.pollDue(1_100)));
     }
 
     @Test
     void shouldNeverMixModelsInOneBatch() {
+        OpenBatches batches = batches(BatchPolicy.FIXED);
         BatchKey otherModel = new BatchKey(Task.EMBED, "other");
-        batches.add(EMBED, item(1), 0);
-        batches.add(otherModel, item(2), 0);
-        assertNull(batches.add(EMBED, item(3), 0));
-        assertEquals(2, batches.takeDue(100).size());
+        batches.add(EMBED, item(1), 0, FRESH);
+        batches.add(otherModel, item(2), 0, FRESH);
+        batches.add(EMBED, item(3), 0, FRESH);
+        assertEquals(0, batches.readyCount());
+        assertEquals(List.of("k1", "k3"), keys(batches.pollDue(100)));
+        assertEquals(List.of("k2"), keys(batches.pollDue(100)));
+        assertNull(batches.pollDue(100));
+    }
+
+    @Test
+    void shouldPutRetriedHalvesBeforeEveryOtherReadyRequestInOrder() {
+        OpenBatches batches = batches(BatchPolicy.FIXED);
+        batches.add(GENERATE, item(9), 0, FRESH);
+        Batch rejected = new Batch(EMBED, List.of(item(1), item(2), item(3)));
+        batches.retryFirst(rejected.split());
+        assertEquals(List.of("k1"), keys(batches.pollReady()));
+        assertEquals(List.of("k2", "k3"), keys(batches.pollReady()));
+        assertEquals(List.of("k9"), keys(batches.pollReady()));
     }
 
     @Test
