@@ -63,6 +63,7 @@ public record AppConfig(
                 reader.positiveDuration(Setting.RETRY_MAX_BACKOFF),
                 reader.longAtLeast(Setting.REQUESTS_PER_MINUTE, 0),
                 reader.longAtLeast(Setting.TOKENS_PER_MINUTE, 0),
+                reader.bool(Setting.EMBED_TEXTS_COUNT_AS_REQUESTS),
                 reader.positiveDuration(Setting.DAILY_QUOTA_RECHECK));
         int embedBatch = reader.intAtLeast(Setting.EMBED_BATCH_SIZE, 1);
         if (embedBatch > MAX_EMBED_BATCH) {
@@ -121,6 +122,11 @@ public record AppConfig(
         return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, metricsPort, kafka);
     }
 
+    /** A copy with other topics. */
+    public AppConfig withTopics(TopicPlan plan) {
+        return new AppConfig(applicationId, bootstrapServers, plan, stateDir, gemini, pipeline, metricsPort, kafka);
+    }
+
     /** A copy with other Gemini connection settings. */
     public AppConfig withGemini(GeminiSettings settings) {
         return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, metricsPort, kafka);
@@ -155,6 +161,7 @@ public record AppConfig(
             Duration maxBackoff,
             long requestsPerMinute,
             long tokensPerMinute,
+            boolean embedTextsCountAsRequests,
             Duration dailyQuotaRecheck) {
 
         public boolean hasApiKey() {
@@ -164,7 +171,7 @@ public record AppConfig(
         public GeminiSettings withConnection(String key, String url) {
             return new GeminiSettings(key, Optional.ofNullable(url), generateModel, embedModel, embedDimensions,
                     embedTaskType, requestTimeout, maxAttempts, initialBackoff, maxBackoff,
-                    requestsPerMinute, tokensPerMinute, dailyQuotaRecheck);
+                    requestsPerMinute, tokensPerMinute, embedTextsCountAsRequests, dailyQuotaRecheck);
         }
 
         @Override
@@ -177,6 +184,7 @@ public record AppConfig(
                     + ", backoff=" + Durations.format(initialBackoff) + ".." + Durations.format(maxBackoff)
                     + ", requestsPerMinute=" + limit(requestsPerMinute)
                     + ", tokensPerMinute=" + limit(tokensPerMinute)
+                    + ", embedTextsCountAsRequests=" + embedTextsCountAsRequests
                     + ", dailyQuotaRecheck=" + Durations.format(dailyQuotaRecheck) + "}";
         }
 
@@ -258,6 +266,14 @@ public record AppConfig(
                 throw invalid(setting, "a duration above zero");
             }
             return duration;
+        }
+
+        boolean bool(Setting setting) {
+            String value = string(setting);
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            throw invalid(setting, "true or false");
         }
 
         BatchPolicy batchPolicy(Setting setting) {

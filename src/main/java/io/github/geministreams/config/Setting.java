@@ -34,6 +34,9 @@ public enum Setting {
     RETRY_MAX_BACKOFF("gemini.retry.max.backoff", "30s", "Longest retry delay (a server's retryDelay may exceed it)."),
     REQUESTS_PER_MINUTE("gemini.rate.requests.per.minute", "0", "Requests-per-minute quota; 0 = unlimited."),
     TOKENS_PER_MINUTE("gemini.rate.tokens.per.minute", "0", "Tokens-per-minute quota; 0 = unlimited."),
+    EMBED_TEXTS_COUNT_AS_REQUESTS("gemini.rate.embed.texts.count.as.requests", "true",
+            "Each text of a batch embed request counts against the requests-per-minute quota, as the Gemini API "
+                    + "counts it; false = a batch counts once."),
     DAILY_QUOTA_RECHECK("gemini.quota.daily.recheck", "10m",
             "While a daily quota is exhausted, how often a held request tries again (sooner if the server says so)."),
 

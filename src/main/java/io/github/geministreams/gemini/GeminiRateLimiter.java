@@ -18,14 +18,16 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * <p><b>Staying under a sliding 60-second quota.</b> A bucket that starts full and refills
  * the whole limit per minute would allow nearly twice the limit in the first minute. So the
- * bucket holds one second's worth and refills the rest over the minute: at most the limit
- * in any 60 seconds, at the cost of about 1/60 of the quota.
+ * bucket holds one second's worth (or the largest single call, when that is more) and
+ * refills the rest over the minute: at most the limit in any 60 seconds, at the cost of
+ * that first bucketful.
  */
 public final class GeminiRateLimiter {
     private static final CompletableFuture<Void> NOW = CompletableFuture.completedFuture(null);
 
     private final long requestsPerMinute;
     private final long tokensPerMinute;
+    private final int largestRequest;
     private final Bucket requests;
     private final Bucket tokens;
     private final ScheduledExecutorService scheduler;
@@ -33,12 +35,24 @@ public final class GeminiRateLimiter {
     private volatile long tokenCapacity;
 
     public GeminiRateLimiter(long requestsPerMinute, long tokensPerMinute, ScheduledExecutorService scheduler) {
+        this(requestsPerMinute, tokensPerMinute, 1, scheduler);
+    }
+
+    /**
+     * @param largestRequest the most requests one call takes (an embed batch's size when each
+     *                       text counts): the requests bucket holds at least that many, up to
+     *                       the whole per-minute limit, so such a call is never cut short
+     */
+    public GeminiRateLimiter(long requestsPerMinute, long tokensPerMinute, int largestRequest,
+                             ScheduledExecutorService scheduler) {
         this.requestsPerMinute = requestsPerMinute;
         this.tokensPerMinute = tokensPerMinute;
-        this.requestCapacity = capacity(requestsPerMinute);
-        this.tokenCapacity = capacity(tokensPerMinute);
-        this.requests = requestsPerMinute <= 0 ? null : Bucket.builder().addLimit(limit(requestsPerMinute)).build();
-        this.tokens = tokensPerMinute <= 0 ? null : Bucket.builder().addLimit(limit(tokensPerMinute)).build();
+        this.largestRequest = largestRequest;
+        this.requestCapacity = capacity(requestsPerMinute, largestRequest);
+        this.tokenCapacity = capacity(tokensPerMinute, 1);
+        this.requests = requestsPerMinute <= 0 ? null
+                : Bucket.builder().addLimit(limit(requestsPerMinute, largestRequest)).build();
+        this.tokens = tokensPerMinute <= 0 ? null : Bucket.builder().addLimit(limit(tokensPerMinute, 1)).build();
         this.scheduler = scheduler;
     }
 
@@ -62,13 +76,13 @@ public final class GeminiRateLimiter {
     public synchronized void scale(double fraction) {
         if (requests != null) {
             long scaled = scaled(requestsPerMinute, fraction);
-            requestCapacity = capacity(scaled);
-            requests.replaceConfiguration(configuration(scaled), TokensInheritanceStrategy.AS_IS);
+            requestCapacity = capacity(scaled, largestRequest);
+            requests.replaceConfiguration(configuration(scaled, largestRequest), TokensInheritanceStrategy.AS_IS);
         }
         if (tokens != null) {
             long scaled = scaled(tokensPerMinute, fraction);
-            tokenCapacity = capacity(scaled);
-            tokens.replaceConfiguration(configuration(scaled), TokensInheritanceStrategy.AS_IS);
+            tokenCapacity = capacity(scaled, 1);
+            tokens.replaceConfiguration(configuration(scaled, 1), TokensInheritanceStrategy.AS_IS);
         }
     }
 
@@ -104,16 +118,17 @@ public final class GeminiRateLimiter {
         return bucket.asScheduler().consume(amount, scheduler);
     }
 
-    private static long capacity(long perMinute) {
-        return perMinute <= 0 ? 0 : Math.max(1, perMinute / 60);
+    /** One second's worth, but at least {@code largestRequest} while the limit allows it. */
+    private static long capacity(long perMinute, int largestRequest) {
+        return perMinute <= 0 ? 0 : Math.max(1, Math.max(perMinute / 60, Math.min(largestRequest, perMinute)));
     }
 
-    private static BucketConfiguration configuration(long perMinute) {
-        return BucketConfiguration.builder().addLimit(limit(perMinute)).build();
+    private static BucketConfiguration configuration(long perMinute, int largestRequest) {
+        return BucketConfiguration.builder().addLimit(limit(perMinute, largestRequest)).build();
     }
 
-    private static io.github.bucket4j.Bandwidth limit(long perMinute) {
-        long capacity = capacity(perMinute);
+    private static io.github.bucket4j.Bandwidth limit(long perMinute, int largestRequest) {
+        long capacity = capacity(perMinute, largestRequest);
         long refill = Math.max(1, perMinute - capacity);
         return io.github.bucket4j.Bandwidth.builder().capacity(capacity).refillGreedy(refill, Duration.ofMinutes(1)).build();
     }

@@ -38,17 +38,24 @@ public final class ResilientGeminiClient {
     private final GeminiClient delegate;
     private final RetrySettings retry;
     private final QuotaShare limiter;
+    private final boolean embedTextsCountAsRequests;
     private final ScheduledExecutorService scheduler;
     private final PipelineMetrics metrics;
     private final RateLimitedLog rateLimitLog = new RateLimitedLog(log, Duration.ofSeconds(10));
     private final RateLimitedLog dailyQuotaLog = new RateLimitedLog(log, Duration.ofMinutes(1));
     private final AtomicInteger heldOnDailyQuota = new AtomicInteger();
 
+    /**
+     * @param embedTextsCountAsRequests when true an embed call takes one request from the
+     *                                  quota per text, as the Gemini API counts batchEmbedContents
+     */
     public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, QuotaShare limiter,
-                                 ScheduledExecutorService scheduler, PipelineMetrics metrics) {
+                                 boolean embedTextsCountAsRequests, ScheduledExecutorService scheduler,
+                                 PipelineMetrics metrics) {
         this.delegate = delegate;
         this.retry = retry;
         this.limiter = limiter;
+        this.embedTextsCountAsRequests = embedTextsCountAsRequests;
         this.scheduler = scheduler;
         this.metrics = metrics;
     }
@@ -66,7 +73,7 @@ public final class ResilientGeminiClient {
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request, BooleanSupplier wanted) {
         long tokens = GeminiRateLimiter.estimateTokens(request.prompt())
                 + GeminiRateLimiter.estimateTokens(request.systemInstruction());
-        return withRetries("generate", tokens, wanted, () -> delegate.generate(request));
+        return withRetries("generate", 1, tokens, wanted, () -> delegate.generate(request));
     }
 
     public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request) {
@@ -76,11 +83,12 @@ public final class ResilientGeminiClient {
     /** As {@link #generate(GenerateRequest, BooleanSupplier)}, for a batch of texts. */
     public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request, BooleanSupplier wanted) {
         long tokens = request.texts().stream().mapToLong(GeminiRateLimiter::estimateTokens).sum();
-        return withRetries("embed", tokens, wanted, () -> delegate.embed(request));
+        int requests = embedTextsCountAsRequests ? request.texts().size() : 1;
+        return withRetries("embed", requests, tokens, wanted, () -> delegate.embed(request));
     }
 
-    private <T> CompletableFuture<Attempted<T>> withRetries(String operation, long tokens, BooleanSupplier wanted,
-                                                            Supplier<CompletableFuture<T>> call) {
+    private <T> CompletableFuture<Attempted<T>> withRetries(String operation, int requests, long tokens,
+                                                            BooleanSupplier wanted, Supplier<CompletableFuture<T>> call) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicBoolean held = new AtomicBoolean();
         // The daily-quota hold wraps the ordinary retries: each time the day's quota refuses
@@ -89,7 +97,7 @@ public final class ResilientGeminiClient {
                 this.<T>retryPolicy(operation)).with(scheduler);
         CompletableFuture<T> result = executor.getStageAsync(() -> {
             release(held);
-            return attempt(operation, tokens, wanted, call, attempts);
+            return attempt(operation, requests, tokens, wanted, call, attempts);
         });
         return result.handle((value, failure) -> {
             release(held);
@@ -100,10 +108,10 @@ public final class ResilientGeminiClient {
         });
     }
 
-    private <T> CompletionStage<T> attempt(String operation, long tokens, BooleanSupplier wanted,
+    private <T> CompletionStage<T> attempt(String operation, int requests, long tokens, BooleanSupplier wanted,
                                            Supplier<CompletableFuture<T>> call, AtomicInteger attempts) {
         long waitStarted = System.nanoTime();
-        return limiter.acquire(1, tokens).thenCompose(permitted -> {
+        return limiter.acquire(requests, tokens).thenCompose(permitted -> {
             if (!wanted.getAsBoolean()) {
                 throw new CancellationException("the " + operation + " call is no longer wanted (its task closed)");
             }

@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Backpressure.</b> At most {@code max.in.flight} requests per instance are at
  * Gemini ({@link GeminiDispatcher} permits). When this task has that many requests
  * in flight or waiting for a permit, {@code process} waits, draining completions, up to
- * {@link #BACKPRESSURE_SLICE} per record: short enough that the thread's other tasks drain
- * theirs and its transaction commits well within {@code transaction.timeout.ms}.
+ * {@link #BACKPRESSURE_SLICE} per record and the thread's {@link BackpressureBudget} per
+ * processing round: short enough that the thread's other tasks drain theirs and its
+ * transaction commits well within {@code transaction.timeout.ms}.
  */
 final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(GeminiBatchProcessor.class);
@@ -113,6 +114,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      * fill a batch together before the policy looks at it.
      */
     private void onTick(long wallClockMillis) {
+        BackpressureBudget.ofThisThread().refill();
         drainCompletions();
         dispatchReady();
         while (openBatches.hasDue(wallClockMillis) && dispatcher.tryAcquire()) {
@@ -196,7 +198,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
 
     /**
      * Waits while this task has max.in.flight requests outstanding and can still make progress,
-     * but never longer than {@link #BACKPRESSURE_SLICE} per record. The permits are shared by
+     * but never longer than {@link #BACKPRESSURE_SLICE} per record nor than what is left of the
+     * thread's {@link BackpressureBudget} for this round. The permits are shared by
      * every task of the instance and only a task's own completions can be drained here: a
      * longer wait would starve the other tasks (whose completions release permits only in
      * their own punctuators) and keep this thread's transaction open past
@@ -204,9 +207,19 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      * slices still slow the intake to the pace of the answers.
      */
     private void awaitCapacity() {
-        long deadline = System.nanoTime() + BACKPRESSURE_SLICE.toNanos();
+        BackpressureBudget budget = BackpressureBudget.ofThisThread();
+        long started = System.nanoTime();
+        long deadline = started + Math.min(BACKPRESSURE_SLICE.toNanos(), budget.leftNanos());
+        try {
+            waitForCapacityUntil(deadline);
+        } finally {
+            budget.spend(System.nanoTime() - started);
+        }
+    }
+
+    private void waitForCapacityUntil(long deadlineNanos) {
         while (inFlight + openBatches.readyCount() >= config.pipeline().maxInFlight() && inFlight > 0) {
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 backpressureLog.info("Task {}: backpressure, {} requests in flight and {} batches waiting for a permit",
                         context.taskId(), inFlight, openBatches.readyCount());

@@ -49,12 +49,14 @@ public final class GeminiDispatcher implements AutoCloseable {
         this.maxInFlight = config.pipeline().maxInFlight();
         this.permits = new Semaphore(maxInFlight);
         this.quotaShare = new QuotaShare(
-                new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler));
+                new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(),
+                        gemini.embedTextsCountAsRequests() ? config.pipeline().embedBatch().size() : 1, scheduler));
         scheduler.scheduleAtFixedRate(quotaShare::adjust, QUOTA_PERIOD.toMillis(), QUOTA_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);
         RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2,
                 gemini.dailyQuotaRecheck());
-        this.calls = new ResilientGeminiClient(client, retry, quotaShare, scheduler, metrics);
+        this.calls = new ResilientGeminiClient(client, retry, quotaShare, gemini.embedTextsCountAsRequests(), scheduler,
+                metrics);
         metrics.trackInFlight(this::inFlight);
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }

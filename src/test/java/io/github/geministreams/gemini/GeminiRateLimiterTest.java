@@ -47,6 +47,16 @@ class GeminiRateLimiterTest {
     }
 
     @Test
+    void shouldHoldTheLargestCallSoABatchIsChargedInFull() {
+        // 600 a minute, calls of up to 100 requests (an embed batch where each text counts).
+        GeminiRateLimiter limiter = new GeminiRateLimiter(600, 0, 100, scheduler);
+        assertTrue(limiter.acquire(100, 1).isDone(), "the first batch fits the bucket");
+        CompletableFuture<Void> second = limiter.acquire(100, 1);
+        assertFalse(second.isDone(), "the second batch waits for 100 more (about 12 s at 500 a minute of refill)");
+        assertFalse(limiter.acquire(1, 1).isDone(), "and so does a single request behind it");
+    }
+
+    @Test
     void shouldLimitTokensToo() {
         GeminiRateLimiter limiter = new GeminiRateLimiter(0, 6_000, scheduler);
         assertTrue(limiter.acquire(1, 100).isDone(), "a second's worth of tokens is available");

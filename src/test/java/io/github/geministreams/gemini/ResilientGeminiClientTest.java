@@ -30,7 +30,7 @@ class ResilientGeminiClientTest {
     private ResilientGeminiClient client(int maxAttempts) {
         RetrySettings retry = new RetrySettings(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5), 0.2,
                 Duration.ofMillis(20));
-        return new ResilientGeminiClient(gemini, retry, new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)), scheduler,
+        return new ResilientGeminiClient(gemini, retry, new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)), true, scheduler,
                 PipelineMetrics.inMemory());
     }
 
@@ -113,7 +113,7 @@ class ResilientGeminiClientTest {
     void shouldBackOffExponentiallyUpToTheCeilingWithJitter() {
         RetrySettings retry = new RetrySettings(10, Duration.ofMillis(100), Duration.ofMillis(1000), 0.2,
                 Duration.ofMinutes(10));
-        ResilientGeminiClient client = new ResilientGeminiClient(gemini, retry, new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)),
+        ResilientGeminiClient client = new ResilientGeminiClient(gemini, retry, new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)), true,
                 scheduler, PipelineMetrics.inMemory());
         GeminiException failure = GeminiException.of(500, "INTERNAL", "boom");
         assertBetween(80, 120, client.delayAfter(1, failure));
