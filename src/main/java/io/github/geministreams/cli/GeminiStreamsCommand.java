@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gemini-streams", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Answers prompts from a Kafka topic with Google Gemini, as fast as the quota allows.",
         subcommands = {RunCommand.class, LocalCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                TopicsCommand.class, SimulatorCommand.class, CommandLine.HelpCommand.class})
+                TopicsCommand.class, SimulatorCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class GeminiStreamsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

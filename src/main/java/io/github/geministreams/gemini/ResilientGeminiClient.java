@@ -44,6 +44,7 @@ public final class ResilientGeminiClient {
     private final RateLimitedLog rateLimitLog = new RateLimitedLog(log, Duration.ofSeconds(10));
     private final RateLimitedLog dailyQuotaLog = new RateLimitedLog(log, Duration.ofMinutes(1));
     private final AtomicInteger heldOnDailyQuota = new AtomicInteger();
+    private final AtomicInteger waitingForQuota = new AtomicInteger();
 
     /**
      * @param embedTextsCountAsRequests when true an embed call takes one request from the
@@ -111,7 +112,9 @@ public final class ResilientGeminiClient {
     private <T> CompletionStage<T> attempt(String operation, int requests, long tokens, BooleanSupplier wanted,
                                            Supplier<CompletableFuture<T>> call, AtomicInteger attempts) {
         long waitStarted = System.nanoTime();
+        waitingForQuota.incrementAndGet();
         return limiter.acquire(requests, tokens).thenCompose(permitted -> {
+            waitingForQuota.decrementAndGet();
             if (!wanted.getAsBoolean()) {
                 throw new CancellationException("the " + operation + " call is no longer wanted (its task closed)");
             }
@@ -137,6 +140,11 @@ public final class ResilientGeminiClient {
                 return value;
             });
         });
+    }
+
+    /** Attempts waiting for the per-minute rate limits: more than zero means the quota is what limits us now. */
+    public int waitingForQuota() {
+        return waitingForQuota.get();
     }
 
     /** Requests waiting for a daily quota to come back; while there are any, processing is paused. */

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GeminiSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GeminiSimulator.class);
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
     private static final Pattern MODEL_PATH = Pattern.compile("^/v1beta/models/([^/:]+):([A-Za-z]+)$");
 
     private final HttpServer server;
@@ -60,6 +61,13 @@ public final class GeminiSimulator implements AutoCloseable {
 
     /** Starts a simulator; it listens until {@link #close()}. */
     public static GeminiSimulator start(SimulatorConfig config) {
+        // The JDK's HTTP server writes a response's headers and body in separate packets and
+        // leaves Nagle's algorithm on: with the client's delayed ACK that added tens of
+        // milliseconds to every answer, a latency no real Gemini endpoint has. Read once, when
+        // the first server starts; a value set on the command line wins.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         try {
             GeminiSimulator simulator = new GeminiSimulator(config);
             simulator.server.start();

@@ -98,6 +98,14 @@ public final class TopicPlan {
         return new TopicSpec(role, name, partitions, (short) replication, configs);
     }
 
+    /** The same plan with {@code prefix} before every topic name (the bench runs each row on its own topics). */
+    public TopicPlan withPrefix(String prefix) {
+        Map<TopicRole, TopicSpec> prefixed = new EnumMap<>(TopicRole.class);
+        specs.forEach((role, spec) -> prefixed.put(role,
+                new TopicSpec(role, prefix + spec.name(), spec.partitions(), spec.replicationFactor(), spec.configs())));
+        return new TopicPlan(prefixed, origin + " with prefix '" + prefix + "'");
+    }
+
     public TopicSpec spec(TopicRole role) {
         return specs.get(role);
     }

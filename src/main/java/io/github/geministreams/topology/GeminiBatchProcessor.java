@@ -111,13 +111,14 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     /**
      * The punctuator: answers first (they free permits), then ready requests, then partial
      * batches that are due. Partial batches are sent only here, so the records of one poll
-     * fill a batch together before the policy looks at it.
+     * fill a batch together before the policy looks at it, and only while no request queues
+     * for the per-minute quota: then they keep filling, and the quota buys full batches.
      */
     private void onTick(long wallClockMillis) {
         BackpressureBudget.ofThisThread().refill();
         drainCompletions();
         dispatchReady();
-        while (openBatches.hasDue(wallClockMillis) && dispatcher.tryAcquire()) {
+        while (!dispatcher.quotaBound() && openBatches.hasDue(wallClockMillis) && dispatcher.tryAcquire()) {
             dispatch(openBatches.pollDue(wallClockMillis));
         }
     }

@@ -1,0 +1,52 @@
+package io.github.geministreams.bench;
+
+import io.github.geministreams.config.AppConfig.BatchSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every row of one run, the computed ceiling of each gemini-streams row (by row name), and
+ * the ratios between them.
+ */
+public record BenchResult(BenchScenario scenario, BatchSettings embedBatch, List<RowResult> rows,
+                          Map<String, Double> ceilings) {
+
+    public BenchResult {
+        rows = List.copyOf(rows);
+        ceilings = Map.copyOf(ceilings);
+    }
+
+    public Optional<RowResult> row(String name) {
+        return rows.stream().filter(row -> row.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The comparisons the benchmark exists for, by name, in print order: each gemini-streams
+     * row against its ceiling, the passthrough row and the naive baseline, and N instances
+     * against one.
+     */
+    public Map<String, Double> ratios() {
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        Optional<RowResult> naive = row(BenchRunner.NAIVE_ROW);
+        Optional<RowResult> passthrough = row(BenchRunner.PASSTHROUGH_ROW);
+        for (RowResult row : rows) {
+            if (!row.name().startsWith(BenchRunner.GEMINI_STREAMS_ROW)) {
+                continue;
+            }
+            Double ceiling = ceilings.get(row.name());
+            if (ceiling != null && Double.isFinite(ceiling)) {
+                ratios.put(row.name() + " / ceiling", row.itemsPerSecond() / ceiling);
+            }
+            passthrough.ifPresent(base -> ratios.put(row.name() + " / passthrough", row.itemsPerSecond() / base.itemsPerSecond()));
+            naive.ifPresent(base -> ratios.put(row.name() + " / naive", row.itemsPerSecond() / base.itemsPerSecond()));
+        }
+        Optional<RowResult> one = row(BenchRunner.GEMINI_STREAMS_ROW + 1);
+        Optional<RowResult> many = row(BenchRunner.GEMINI_STREAMS_ROW + scenario.instances());
+        if (scenario.instances() > 1 && one.isPresent() && many.isPresent()) {
+            ratios.put(many.get().name() + " / " + one.get().name(), many.get().itemsPerSecond() / one.get().itemsPerSecond());
+        }
+        return ratios;
+    }
+}

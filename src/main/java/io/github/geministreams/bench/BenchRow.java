@@ -1,0 +1,17 @@
+package io.github.geministreams.bench;
+
+import java.util.Locale;
+
+/** The rows a benchmark can measure, each on its own topics of the same broker. */
+public enum BenchRow {
+    /** gemini-streams with the scenario's settings, one instance (and N when asked). */
+    GEMINI_STREAMS,
+    /** What a user would otherwise write: Kafka Streams {@code mapValues} calling the SDK synchronously. */
+    NAIVE,
+    /** Prompts copied to an output topic, exactly once, no Gemini: the Kafka-side ceiling. */
+    PASSTHROUGH;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

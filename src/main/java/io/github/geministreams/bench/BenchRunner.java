@@ -1,0 +1,189 @@
+package io.github.geministreams.bench;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.local.EmbeddedKafkaBroker;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.simulator.SimulatorCounters;
+import io.github.geministreams.topics.TopicPlan;
+import io.github.geministreams.topics.TopicProvisioner;
+import io.github.geministreams.topics.TopicRole;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Runs a {@link BenchScenario}: one embedded broker and one Gemini simulator for the whole
+ * run, then each row in turn on topics of its own, with the simulator's counters reset in
+ * between. Everything runs in this JVM; rows run one at a time.
+ */
+public final class BenchRunner implements AutoCloseable {
+    static final String GEMINI_STREAMS_ROW = "gemini-streams x";
+    static final String NAIVE_ROW = "naive sync SDK";
+    static final String PASSTHROUGH_ROW = "passthrough";
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BenchScenario scenario;
+    private final PrintStream progress;
+    private final EmbeddedKafkaBroker broker;
+    private final GeminiSimulator simulator;
+    private final Path stateRoot;
+
+    public BenchRunner(BenchScenario scenario, PrintStream progress) throws IOException {
+        this.scenario = scenario;
+        this.progress = progress;
+        this.stateRoot = Files.createTempDirectory("gemini-streams-bench-");
+        this.broker = EmbeddedKafkaBroker.builder().port(0).build();
+        broker.start();
+        this.simulator = GeminiSimulator.start(SimulatorConfig.builder()
+                .latency(scenario.latency())
+                .jitter(scenario.jitter())
+                .requestsPerMinute(scenario.requestsPerMinute())
+                .batchItemsCountAsRequests(!scenario.batchCountsOnce())
+                .rateLimitErrorRate(scenario.rateLimitErrorRate())
+                .internalErrorRate(scenario.serverErrorRate())
+                .build());
+    }
+
+    /** Measures every row the scenario asks for. */
+    public BenchResult run() throws Exception {
+        AppConfig base = appConfig("bench-gemini-streams-1-");
+        int batchSize = base.pipeline().embedBatch().size();
+        List<RowResult> rows = new ArrayList<>();
+        Map<String, Double> ceilings = new HashMap<>();
+        if (scenario.rows().contains(BenchRow.GEMINI_STREAMS)) {
+            rows.add(geminiStreams(1, base));
+            ceilings.put(GEMINI_STREAMS_ROW + 1, Ceiling.itemsPerSecond(scenario, 1, batchSize));
+            if (scenario.instances() > 1) {
+                rows.add(geminiStreams(scenario.instances(), appConfig("bench-gemini-streams-" + scenario.instances() + "-")));
+                ceilings.put(GEMINI_STREAMS_ROW + scenario.instances(),
+                        Ceiling.itemsPerSecond(scenario, scenario.instances(), batchSize));
+            }
+        }
+        if (scenario.rows().contains(BenchRow.NAIVE)) {
+            rows.add(naive(base));
+        }
+        if (scenario.rows().contains(BenchRow.PASSTHROUGH)) {
+            rows.add(passthrough());
+        }
+        return new BenchResult(scenario, base.pipeline().embedBatch(), rows, ceilings);
+    }
+
+    private RowResult geminiStreams(int instances, AppConfig config) throws Exception {
+        TopicPlan topics = config.topics();
+        return measure(GEMINI_STREAMS_ROW + instances, scenario.prompts(),
+                new GeminiStreamsSubject(config, instances, stateRoot.resolve("gemini-streams-" + instances)),
+                topics.name(TopicRole.PROMPTS),
+                List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
+                topics.name(TopicRole.DEAD_LETTER));
+    }
+
+    private RowResult naive(AppConfig config) throws Exception {
+        TopicPlan topics = provision("bench-naive-");
+        String prompts = topics.name(TopicRole.PROMPTS);
+        String output = topics.name(TopicRole.RESPONSES);
+        return measure(NAIVE_ROW, Math.min(scenario.prompts(), scenario.baselinePrompts()),
+                new NaiveSdkSubject(broker.clientProperties(), "bench-naive", prompts, output,
+                        stateRoot.resolve("naive"), config.gemini()),
+                prompts, List.of(output), null);
+    }
+
+    private RowResult passthrough() throws Exception {
+        TopicPlan topics = provision("bench-passthrough-");
+        String prompts = topics.name(TopicRole.PROMPTS);
+        String output = topics.name(TopicRole.RESPONSES);
+        return measure(PASSTHROUGH_ROW, scenario.prompts(),
+                new PassthroughSubject(broker.clientProperties(), "bench-passthrough", prompts, output,
+                        stateRoot.resolve("passthrough")),
+                prompts, List.of(output), null);
+    }
+
+    private RowResult measure(String name, int prompts, BenchSubject subject, String promptsTopic,
+                              List<String> outputTopics, String deadLetterTopic) throws Exception {
+        progress.printf("bench: %s, %d prompts%s ...%n", name, prompts,
+                scenario.rate() > 0 ? String.format(" at %.1f/s", scenario.rate()) : " at once");
+        simulator.reset();
+        ConcurrentMap<String, Long> sentAt = new ConcurrentHashMap<>();
+        try (HeapSampler heap = HeapSampler.start(); subject) {
+            subject.start();
+            try (OutputWatcher watcher = new OutputWatcher(broker.clientProperties(), outputTopics, deadLetterTopic, sentAt)) {
+                long firstSent = System.currentTimeMillis();
+                PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload());
+                CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                    try {
+                        load.produce(promptsTopic, name.replace(' ', '-') + "-", prompts, scenario.rate(), sentAt);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while producing", e);
+                    }
+                });
+                boolean complete = watcher.awaitOutputs(prompts, scenario.rowTimeout());
+                producing.get(1, TimeUnit.MINUTES);
+                SimulatorCounters.Snapshot stats = simulator.counters().snapshot();
+                double seconds = Math.max(1, watcher.lastOutputMillis() - firstSent) / 1000.0;
+                long requests = stats.generateRequests() + stats.batchEmbedRequests();
+                RowResult row = new RowResult(name, prompts, watcher.outputs(), watcher.deadLettered(),
+                        watcher.duplicates(), seconds, watcher.distinct() / seconds,
+                        watcher.latencyMillis(50), watcher.latencyMillis(95), watcher.latencyMillis(99),
+                        (double) requests / prompts,
+                        stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
+                        stats.total429s(), subject.retries(), heap.peakBytes(), complete);
+                progress.printf("bench: %s: %.1f items/s, p50 %d ms, p99 %d ms%s%n", name, row.itemsPerSecond(),
+                        row.p50Millis(), row.p99Millis(), complete ? "" : " (INCOMPLETE: " + watcher.distinct()
+                                + " of " + prompts + " prompts answered within " + scenario.rowTimeout().toSeconds() + " s)");
+                return row;
+            }
+        }
+    }
+
+    private AppConfig appConfig(String prefix) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("application.id", prefix + "app");
+        settings.put("metrics.port", "-1");
+        settings.put("max.in.flight", String.valueOf(scenario.maxInFlight()));
+        settings.put("gemini.rate.requests.per.minute", String.valueOf(scenario.requestsPerMinute()));
+        settings.put("gemini.rate.embed.texts.count.as.requests", String.valueOf(!scenario.batchCountsOnce()));
+        settings.putAll(scenario.settings());
+        AppConfig config = ConfigLayers.defaults().withAll(settings).build()
+                .withBootstrapServers(broker.bootstrapServers())
+                .withTopics(TopicPlan.builtIn().withPrefix(prefix));
+        return config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+    }
+
+    /**
+     * A baseline's topics: the same plan as gemini-streams' (so the same partitions) under
+     * {@code prefix}, created and ready to serve. A baseline reads the prompts topic and
+     * writes the responses topic.
+     */
+    private TopicPlan provision(String prefix) {
+        TopicPlan topics = TopicPlan.builtIn().withPrefix(prefix);
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            new TopicProvisioner(admin, TOPIC_TIMEOUT).ensure(topics);
+        }
+        return topics;
+    }
+
+    @Override
+    public void close() throws IOException {
+        simulator.close();
+        broker.close();
+        try (var paths = Files.walk(stateRoot)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.geministreams.bench;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One benchmark run: the load, the simulated Gemini, and the settings of gemini-streams.
+ *
+ * @param prompts             prompts per row (the naive baseline gets at most {@code baselinePrompts})
+ * @param rate                prompts per second; 0 = all at once (a backlog, to measure saturation)
+ * @param requestsPerMinute   the simulator's quota, also given to gemini-streams; 0 = none
+ * @param batchCountsOnce     a batchEmbedContents request counts once against the quota (the
+ *                            real API counts each text); both the simulator and gemini-streams
+ * @param instances           gemini-streams instances for the scale-out row; 1 = no such row
+ * @param settings            further gemini-streams settings ({@code --set key=value})
+ * @param rowTimeout          longest a row may take before it is reported incomplete
+ */
+public record BenchScenario(
+        Workload workload,
+        int prompts,
+        double rate,
+        int baselinePrompts,
+        Duration latency,
+        Duration jitter,
+        long requestsPerMinute,
+        boolean batchCountsOnce,
+        double rateLimitErrorRate,
+        double serverErrorRate,
+        int maxInFlight,
+        int instances,
+        Set<BenchRow> rows,
+        Map<String, String> settings,
+        Duration rowTimeout) {
+
+    public BenchScenario {
+        rows = Set.copyOf(rows);
+        settings = Map.copyOf(settings);
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.geministreams.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a row's output topics with a read_committed consumer and measures, per output, the
+ * time from its prompt's send ({@code sentAt}, by the record key) to the moment it is read.
+ * Counts outputs, dead letters and duplicates (a key seen twice). Not thread-safe: one
+ * thread polls.
+ */
+final class OutputWatcher implements AutoCloseable {
+    private static final long MAX_LATENCY_MS = Duration.ofHours(1).toMillis();
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String deadLetterTopic;
+    private final ConcurrentMap<String, Long> sentAt;
+    private final Histogram latencyMillis = new Histogram(MAX_LATENCY_MS, 3);
+    private final Set<String> seen = new HashSet<>();
+    private long outputs;
+    private long deadLettered;
+    private long duplicates;
+    private long lastOutputMillis;
+
+    /** @param deadLetterTopic one of {@code topics}, or null when the row has none */
+    OutputWatcher(Map<String, Object> clientProperties, List<String> topics, String deadLetterTopic,
+                  ConcurrentMap<String, Long> sentAt) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props);
+        this.deadLetterTopic = deadLetterTopic;
+        this.sentAt = sentAt;
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Reads until {@code expected} distinct prompts have an output or {@code timeout} passes; true when they all have. */
+    boolean awaitOutputs(int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (seen.size() < expected && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                record(record, System.currentTimeMillis());
+            }
+        }
+        return seen.size() >= expected;
+    }
+
+    private void record(ConsumerRecord<byte[], byte[]> record, long readAtMillis) {
+        outputs++;
+        if (record.topic().equals(deadLetterTopic)) {
+            deadLettered++;
+        }
+        String id = record.key() == null ? "" : new String(record.key(), UTF_8);
+        if (!seen.add(id)) {
+            duplicates++;
+            return;
+        }
+        Long sent = sentAt.get(id);
+        if (sent != null) {
+            latencyMillis.recordValue(Math.min(MAX_LATENCY_MS, Math.max(0, readAtMillis - sent)));
+        }
+        lastOutputMillis = readAtMillis;
+    }
+
+    long outputs() {
+        return outputs;
+    }
+
+    long distinct() {
+        return seen.size();
+    }
+
+    long deadLettered() {
+        return deadLettered;
+    }
+
+    long duplicates() {
+        return duplicates;
+    }
+
+    long lastOutputMillis() {
+        return lastOutputMillis;
+    }
+
+    /** End-to-end latency at {@code percentile} (0..100), in milliseconds. */
+    long latencyMillis(double percentile) {
+        return latencyMillis.getValueAtPercentile(percentile);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.geministreams.bench;
+
+/**
+ * The figures of one measured row. Throughput runs from the first prompt sent to the last
+ * output read; latencies are per output, from its prompt's send to its read (read_committed).
+ *
+ * @param requestsPerItem   Gemini HTTP requests the simulator received per prompt, 429s included
+ * @param textsPerEmbedRequest mean texts per batchEmbedContents request; NaN without any
+ * @param retries           Gemini attempts the subject retried; -1 when it does not count them
+ * @param peakHeapBytes     the JVM's highest heap use during the row (broker and simulator included)
+ * @param complete          false when the row's timeout passed before every prompt had an output
+ */
+public record RowResult(
+        String name,
+        int prompts,
+        long outputs,
+        long deadLettered,
+        long duplicates,
+        double seconds,
+        double itemsPerSecond,
+        long p50Millis,
+        long p95Millis,
+        long p99Millis,
+        double requestsPerItem,
+        double textsPerEmbedRequest,
+        long received429s,
+        long retries,
+        long peakHeapBytes,
+        boolean complete) {
+}

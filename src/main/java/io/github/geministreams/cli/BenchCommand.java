@@ -1,0 +1,118 @@
+package io.github.geministreams.cli;
+
+import io.github.geministreams.bench.BenchReport;
+import io.github.geministreams.bench.BenchResult;
+import io.github.geministreams.bench.BenchRow;
+import io.github.geministreams.bench.BenchRunner;
+import io.github.geministreams.bench.BenchScenario;
+import io.github.geministreams.bench.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gemini-streams bench}: measures gemini-streams against a naive baseline, a
+ * passthrough topology and the computed ceiling, on an embedded broker and the simulator.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure gemini-streams on an embedded broker against the Gemini simulator, next to the naive "
+                + "baseline (mapValues + synchronous SDK), a passthrough topology (the Kafka-side ceiling) and the "
+                + "computed ceiling; print one table (and --json FILE).",
+                "Saturation: prompts are produced at once. Light load: --rate 2."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--workload", defaultValue = "mixed",
+            description = "embed, generate or mixed (every other prompt embeds) (default: ${DEFAULT-VALUE}).")
+    Workload workload;
+
+    @Option(names = "--prompts", defaultValue = "5000", description = "Prompts per row (default: ${DEFAULT-VALUE}).")
+    int prompts;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Prompts per second; 0 = all at once, to measure saturation (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--baseline-prompts", defaultValue = "50",
+            description = "Prompts for the naive row, which takes one latency per prompt (default: ${DEFAULT-VALUE}).")
+    int baselinePrompts;
+
+    @Option(names = "--latency", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "Simulated Gemini latency (default: ${DEFAULT-VALUE}).")
+    Duration latency;
+
+    @Option(names = "--jitter", defaultValue = "0ms", converter = DurationConverter.class,
+            description = "Uniform 0..jitter added to the latency (default: ${DEFAULT-VALUE}).")
+    Duration jitter;
+
+    @Option(names = "--rpm", defaultValue = "0",
+            description = "Requests-per-minute quota of the simulator, also given to gemini-streams; 0 = none.")
+    long requestsPerMinute;
+
+    @Option(names = "--batch-counts-once",
+            description = "A batchEmbedContents request counts once against --rpm (the real API counts each text).")
+    boolean batchCountsOnce;
+
+    @Option(names = "--error-429", defaultValue = "0", description = "Share of requests answered 429 (0..1).")
+    double rateLimitErrorRate;
+
+    @Option(names = "--error-500", defaultValue = "0", description = "Share of requests answered 500 (0..1).")
+    double serverErrorRate;
+
+    @Option(names = "--max-in-flight", defaultValue = "64",
+            description = "max.in.flight of gemini-streams (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--instances", defaultValue = "1",
+            description = "Also measure this many gemini-streams instances together (default: ${DEFAULT-VALUE}).")
+    int instances;
+
+    @Option(names = "--rows", split = ",", defaultValue = "gemini-streams,naive,passthrough",
+            description = "Rows to measure: gemini-streams, naive, passthrough (default: all).")
+    List<String> rows;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A gemini-streams setting, e.g. --set embed.batch.policy=fixed.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--row-timeout", defaultValue = "5m", converter = DurationConverter.class,
+            description = "Longest a row may take (default: ${DEFAULT-VALUE}).")
+    Duration rowTimeout;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to FILE as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchScenario scenario = new BenchScenario(workload, prompts, rate, baselinePrompts, latency, jitter,
+                requestsPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate, maxInFlight, instances,
+                parseRows(), settings, rowTimeout);
+        BenchResult result;
+        try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
+            result = runner.run();
+        }
+        BenchReport.print(result, System.out);
+        if (json != null) {
+            BenchReport.writeJson(result, json);
+            System.out.println("Wrote " + json);
+        }
+        return result.rows().stream().allMatch(row -> row.complete() && row.duplicates() == 0) ? 0 : 1;
+    }
+
+    private EnumSet<BenchRow> parseRows() {
+        EnumSet<BenchRow> chosen = EnumSet.noneOf(BenchRow.class);
+        for (String name : rows) {
+            BenchRow row = java.util.Arrays.stream(BenchRow.values())
+                    .filter(candidate -> candidate.wireName().equalsIgnoreCase(name.trim()))
+                    .findFirst()
+                    .orElseThrow(() -> new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "Unknown row '" + name + "'; rows are gemini-streams, naive, passthrough"));
+            chosen.add(row);
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.geministreams.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.serde.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small benchmark run end to end: its own embedded broker and simulator, every row. The
+ * figures are not asserted (timings on shared machines say nothing); what each row counted is.
+ */
+class BenchRunnerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMeasureEveryRowOnItsOwnTopicsAndCountWhatEachDid() throws Exception {
+        int prompts = 300;
+        int baselinePrompts = 10;
+        BenchScenario scenario = new BenchScenario(Workload.MIXED, prompts, 0, baselinePrompts, Duration.ofMillis(20),
+                Duration.ZERO, 0, false, 0, 0, 16, 2,
+                Set.of(BenchRow.GEMINI_STREAMS, BenchRow.NAIVE, BenchRow.PASSTHROUGH), Map.of(), Duration.ofMinutes(2));
+        BenchResult result;
+        try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
+            result = runner.run();
+        }
+
+        assertEquals(List.of("gemini-streams x1", "gemini-streams x2", "naive sync SDK", "passthrough"),
+                result.rows().stream().map(RowResult::name).toList());
+        for (RowResult row : result.rows()) {
+            assertTrue(row.complete(), row.name() + " answered every prompt");
+            assertEquals(row.prompts(), row.outputs(), row.name() + ": one output per prompt");
+            assertEquals(0, row.duplicates(), row.name());
+            assertEquals(0, row.deadLettered(), row.name());
+        }
+        RowResult one = result.row("gemini-streams x1").orElseThrow();
+        assertEquals(prompts, one.prompts());
+        assertTrue(one.requestsPerItem() < 1, "embeddings are batched: " + one.requestsPerItem() + " requests per prompt");
+        assertTrue(one.textsPerEmbedRequest() > 1, "texts per embed request: " + one.textsPerEmbedRequest());
+        assertEquals(0, one.retries());
+        RowResult naive = result.row("naive sync SDK").orElseThrow();
+        assertEquals(baselinePrompts, naive.prompts());
+        assertEquals(1.0, naive.requestsPerItem(), 1e-9, "the baseline sends one request per prompt");
+        assertEquals(1.0, naive.textsPerEmbedRequest(), 1e-9);
+        RowResult passthrough = result.row("passthrough").orElseThrow();
+        assertEquals(0.0, passthrough.requestsPerItem(), 1e-9, "the passthrough never calls Gemini");
+        assertEquals(Set.of("gemini-streams x1", "gemini-streams x2"), result.ceilings().keySet());
+        assertEquals(Set.of("gemini-streams x1 / ceiling", "gemini-streams x1 / passthrough", "gemini-streams x1 / naive",
+                        "gemini-streams x2 / ceiling", "gemini-streams x2 / passthrough", "gemini-streams x2 / naive",
+                        "gemini-streams x2 / gemini-streams x1"),
+                result.ratios().keySet());
+
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        BenchReport.print(result, new PrintStream(table, true, StandardCharsets.UTF_8));
+        String printed = table.toString(StandardCharsets.UTF_8);
+        for (String line : List.of("gemini-streams x1", "gemini-streams x2", "naive sync SDK", "passthrough",
+                "ceiling x1", "ceiling x2", "gemini-streams x2 / gemini-streams x1")) {
+            assertTrue(printed.contains(line), "the table shows " + line + ":\n" + printed);
+        }
+        Path json = dir.resolve("bench.json");
+        BenchReport.writeJson(result, json);
+        JsonNode written = Json.MAPPER.readTree(json.toFile());
+        assertEquals(4, written.get("rows").size());
+        assertEquals(prompts, written.get("rows").get(0).get("outputs").asLong());
+        assertEquals("mixed", written.get("settings").get("workload").asText());
+    }
+}
