@@ -64,6 +64,7 @@ public final class BenchReport {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("workload", s.workload().name().toLowerCase(java.util.Locale.ROOT));
         settings.put("prompts", s.prompts());
+        settings.put("warmupPrompts", s.warmupPrompts());
         settings.put("ratePerSecond", s.rate());
         settings.put("baselinePrompts", s.baselinePrompts());
         settings.put("latencyMillis", s.latency().toMillis());
@@ -81,7 +82,7 @@ public final class BenchReport {
     private static String describe(BenchResult result) {
         BenchScenario s = result.scenario();
         return s.workload().name().toLowerCase(java.util.Locale.ROOT) + ", " + s.prompts() + " prompts "
-                + (s.rate() > 0 ? "at " + s.rate() + "/s" : "at once")
+                + (s.rate() > 0 ? "at " + s.rate() + "/s" : "at once") + " after " + s.warmupPrompts() + " warm-up"
                 + ", latency " + Durations.format(s.latency()) + " + 0.." + Durations.format(s.jitter())
                 + ", quota " + (s.requestsPerMinute() > 0 ? s.requestsPerMinute() + " requests/min"
                         + (s.batchCountsOnce() ? " (a batch counts once)" : " (each embedded text counts)") : "none")

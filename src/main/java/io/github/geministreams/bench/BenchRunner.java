@@ -35,6 +35,7 @@ public final class BenchRunner implements AutoCloseable {
     static final String NAIVE_ROW = "naive sync SDK";
     static final String PASSTHROUGH_ROW = "passthrough";
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    private static final String WARMUP_PREFIX = "warmup-";
 
     private final BenchScenario scenario;
     private final PrintStream progress;
@@ -115,13 +116,14 @@ public final class BenchRunner implements AutoCloseable {
                               List<String> outputTopics, String deadLetterTopic) throws Exception {
         progress.printf("bench: %s, %d prompts%s ...%n", name, prompts,
                 scenario.rate() > 0 ? String.format(" at %.1f/s", scenario.rate()) : " at once");
-        simulator.reset();
         ConcurrentMap<String, Long> sentAt = new ConcurrentHashMap<>();
-        try (HeapSampler heap = HeapSampler.start(); subject) {
-            subject.start();
-            try (OutputWatcher watcher = new OutputWatcher(broker.clientProperties(), outputTopics, deadLetterTopic, sentAt)) {
+        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload());
+        try (subject; OutputWatcher watcher = startWatching(subject, outputTopics, deadLetterTopic, sentAt)) {
+            warmUp(name, load, watcher, promptsTopic);
+            simulator.reset();
+            long retriesBefore = Math.max(0, subject.retries());
+            try (HeapSampler heap = HeapSampler.start()) {
                 long firstSent = System.currentTimeMillis();
-                PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload());
                 CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
                     try {
                         load.produce(promptsTopic, name.replace(' ', '-') + "-", prompts, scenario.rate(), sentAt);
@@ -140,12 +142,35 @@ public final class BenchRunner implements AutoCloseable {
                         watcher.latencyMillis(50), watcher.latencyMillis(95), watcher.latencyMillis(99),
                         (double) requests / prompts,
                         stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
-                        stats.total429s(), subject.retries(), heap.peakBytes(), complete);
+                        stats.total429s(), subject.retries() < 0 ? -1 : subject.retries() - retriesBefore,
+                        heap.peakBytes(), complete);
                 progress.printf("bench: %s: %.1f items/s, p50 %d ms, p99 %d ms%s%n", name, row.itemsPerSecond(),
                         row.p50Millis(), row.p99Millis(), complete ? "" : " (INCOMPLETE: " + watcher.distinct()
                                 + " of " + prompts + " prompts answered within " + scenario.rowTimeout().toSeconds() + " s)");
                 return row;
             }
+        }
+    }
+
+    private OutputWatcher startWatching(BenchSubject subject, List<String> outputTopics, String deadLetterTopic,
+                                               ConcurrentMap<String, Long> sentAt) throws Exception {
+        subject.start();
+        return new OutputWatcher(broker.clientProperties(), outputTopics, deadLetterTopic, sentAt, WARMUP_PREFIX);
+    }
+
+    /**
+     * Sends the warm-up prompts and waits for their outputs before anything is measured: the
+     * first requests pay for connections, class loading and the JIT, which would otherwise
+     * land in the row's slowest percentiles. Their outputs are left out of every figure.
+     */
+    private void warmUp(String name, PromptLoad load, OutputWatcher watcher, String promptsTopic) throws Exception {
+        if (scenario.warmupPrompts() <= 0) {
+            return;
+        }
+        load.produce(promptsTopic, WARMUP_PREFIX, scenario.warmupPrompts(), 0, new ConcurrentHashMap<>());
+        if (!watcher.awaitWarmup(scenario.warmupPrompts(), scenario.rowTimeout())) {
+            throw new IllegalStateException("The " + name + " row did not answer its " + scenario.warmupPrompts()
+                    + " warm-up prompts within " + scenario.rowTimeout().toSeconds() + " s");
         }
     }
 

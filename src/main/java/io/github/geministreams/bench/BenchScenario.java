@@ -8,6 +8,7 @@ import java.util.Set;
  * One benchmark run: the load, the simulated Gemini, and the settings of gemini-streams.
  *
  * @param prompts             prompts per row (the naive baseline gets at most {@code baselinePrompts})
+ * @param warmupPrompts       prompts sent at once and answered before each row is measured, left out of its figures
  * @param rate                prompts per second; 0 = all at once (a backlog, to measure saturation)
  * @param requestsPerMinute   the simulator's quota, also given to gemini-streams; 0 = none
  * @param batchCountsOnce     a batchEmbedContents request counts once against the quota (the
@@ -19,6 +20,7 @@ import java.util.Set;
 public record BenchScenario(
         Workload workload,
         int prompts,
+        int warmupPrompts,
         double rate,
         int baselinePrompts,
         Duration latency,

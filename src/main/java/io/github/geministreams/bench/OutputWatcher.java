@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +30,8 @@ final class OutputWatcher implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String deadLetterTopic;
     private final ConcurrentMap<String, Long> sentAt;
+    private final String warmupPrefix;
+    private long warmupOutputs;
     private final Histogram latencyMillis = new Histogram(MAX_LATENCY_MS, 3);
     private final Set<String> seen = new HashSet<>();
     private long outputs;
@@ -36,9 +39,12 @@ final class OutputWatcher implements AutoCloseable {
     private long duplicates;
     private long lastOutputMillis;
 
-    /** @param deadLetterTopic one of {@code topics}, or null when the row has none */
+    /**
+     * @param deadLetterTopic one of {@code topics}, or null when the row has none
+     * @param warmupPrefix    outputs whose key starts with it are warm-up: counted apart, measured never
+     */
     OutputWatcher(Map<String, Object> clientProperties, List<String> topics, String deadLetterTopic,
-                  ConcurrentMap<String, Long> sentAt) {
+                  ConcurrentMap<String, Long> sentAt, String warmupPrefix) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -47,6 +53,7 @@ final class OutputWatcher implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props);
         this.deadLetterTopic = deadLetterTopic;
         this.sentAt = sentAt;
+        this.warmupPrefix = warmupPrefix;
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
@@ -55,23 +62,36 @@ final class OutputWatcher implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
+    /** Reads until {@code expected} warm-up outputs have arrived or {@code timeout} passes; true when they have. */
+    boolean awaitWarmup(int expected, Duration timeout) {
+        return readUntil(() -> warmupOutputs >= expected, timeout);
+    }
+
     /** Reads until {@code expected} distinct prompts have an output or {@code timeout} passes; true when they all have. */
     boolean awaitOutputs(int expected, Duration timeout) {
+        return readUntil(() -> seen.size() >= expected, timeout);
+    }
+
+    private boolean readUntil(BooleanSupplier done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (seen.size() < expected && System.nanoTime() < deadline) {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                 record(record, System.currentTimeMillis());
             }
         }
-        return seen.size() >= expected;
+        return done.getAsBoolean();
     }
 
     private void record(ConsumerRecord<byte[], byte[]> record, long readAtMillis) {
+        String id = record.key() == null ? "" : new String(record.key(), UTF_8);
+        if (id.startsWith(warmupPrefix)) {
+            warmupOutputs++;
+            return;
+        }
         outputs++;
         if (record.topic().equals(deadLetterTopic)) {
             deadLettered++;
         }
-        String id = record.key() == null ? "" : new String(record.key(), UTF_8);
         if (!seen.add(id)) {
             duplicates++;
             return;

@@ -33,6 +33,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prompts", defaultValue = "5000", description = "Prompts per row (default: ${DEFAULT-VALUE}).")
     int prompts;
 
+    @Option(names = "--warmup", defaultValue = "20",
+            description = "Prompts answered before each row is measured, left out of its figures (default: ${DEFAULT-VALUE}).")
+    int warmupPrompts;
+
     @Option(names = "--rate", defaultValue = "0",
             description = "Prompts per second; 0 = all at once, to measure saturation (default: ${DEFAULT-VALUE}).")
     double rate;
@@ -88,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchScenario scenario = new BenchScenario(workload, prompts, rate, baselinePrompts, latency, jitter,
+        BenchScenario scenario = new BenchScenario(workload, prompts, warmupPrompts, rate, baselinePrompts, latency, jitter,
                 requestsPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate, maxInFlight, instances,
                 parseRows(), settings, rowTimeout);
         BenchResult result;

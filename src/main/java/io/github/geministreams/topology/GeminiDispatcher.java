@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every batching processor of one application instance shares: the Gemini client
@@ -26,13 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GeminiDispatcher implements AutoCloseable {
     /** How often the quota share looks at the last period's 429s. */
     private static final Duration QUOTA_PERIOD = Duration.ofSeconds(1);
-    /**
-     * Threads that start Gemini calls once the rate limiter lets them go, and run retries.
-     * Starting a call builds and serialises the SDK's request on this thread (about a
-     * millisecond of CPU); when a wave of answers frees many permits at once, one thread
-     * made the last of the wave wait for all the others.
-     */
-    private static final int SCHEDULER_THREADS = 2;
     private final ResilientGeminiClient calls;
     private final PipelineMetrics metrics;
     private final QuotaShare quotaShare;
@@ -49,9 +41,8 @@ public final class GeminiDispatcher implements AutoCloseable {
     public GeminiDispatcher(AppConfig config, GeminiClient client, PipelineMetrics metrics) {
         AppConfig.GeminiSettings gemini = config.gemini();
         this.metrics = metrics;
-        AtomicInteger schedulerThreads = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(SCHEDULER_THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "gemini-scheduler-" + schedulerThreads.incrementAndGet());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "gemini-scheduler");
             thread.setDaemon(true);
             return thread;
         });
