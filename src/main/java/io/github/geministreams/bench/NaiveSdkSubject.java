@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -42,12 +40,8 @@ final class NaiveSdkSubject implements BenchSubject {
         builder.stream(prompts, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .mapValues(value -> answer(value, gemini, embedConfig))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        this.streams = new KafkaStreams(builder.build(), props);
+        this.streams = new KafkaStreams(builder.build(),
+                BaselineStreams.properties(clientProperties, applicationId, stateDir));
     }
 
     private byte[] answer(byte[] value, AppConfig.GeminiSettings gemini, EmbedContentConfig embedConfig) {
@@ -71,7 +65,7 @@ final class NaiveSdkSubject implements BenchSubject {
 
     @Override
     public void start() throws InterruptedException {
-        StreamsStarter.startAndAwaitRunning(streams, "naive", Duration.ofMinutes(2));
+        BaselineStreams.startAndAwaitRunning(streams, "naive", Duration.ofMinutes(2));
     }
 
     @Override

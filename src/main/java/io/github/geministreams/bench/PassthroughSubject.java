@@ -3,11 +3,9 @@ package io.github.geministreams.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -20,17 +18,13 @@ final class PassthroughSubject implements BenchSubject {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(prompts, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        this.streams = new KafkaStreams(builder.build(), props);
+        this.streams = new KafkaStreams(builder.build(),
+                BaselineStreams.properties(clientProperties, applicationId, stateDir));
     }
 
     @Override
     public void start() throws InterruptedException {
-        StreamsStarter.startAndAwaitRunning(streams, "passthrough", Duration.ofMinutes(2));
+        BaselineStreams.startAndAwaitRunning(streams, "passthrough", Duration.ofMinutes(2));
     }
 
     @Override

@@ -115,7 +115,8 @@ class PipelineIntegrationTest {
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "restart", 1);
 
-        // First run: the embed batch waits for an hour, so its prompts stay pending when it stops.
+        // First run: the embed batch waits for an hour (fixed policy: the adaptive one would send
+        // these sparse prompts at once), so its prompts stay pending when it stops.
         AppConfig first = restartConfig(topics, simulator, "1h", "state-1");
         GeminiClient firstClient = GeminiClients.create(first);
         StreamsApplication firstApp = new StreamsApplication(first, firstClient);
@@ -163,7 +164,7 @@ class PipelineIntegrationTest {
     private AppConfig restartConfig(TestTopics topics, GeminiSimulator simulator, String embedWait, String stateDir) {
         AppConfig config = ConfigLayers.defaults()
                 .withAll(FaultyGeminiScenario.settings("restart-app", topics, dir.resolve(stateDir)))
-                .withAll(Map.of("embed.batch.max.wait", embedWait))
+                .withAll(Map.of("embed.batch.max.wait", embedWait, "embed.batch.policy", "fixed"))
                 .build()
                 .withBootstrapServers(KAFKA.bootstrapServers());
         return config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
