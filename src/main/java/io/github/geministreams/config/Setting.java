@@ -43,7 +43,7 @@ public enum Setting {
     DEFAULT_TASKS("tasks.default", "generate", "Tasks for prompts that name none: generate, embed, or both."),
     PROMPT_MAX_BYTES("prompt.max.bytes", "65536", "Largest accepted prompt value in bytes; larger goes to dead-letter."),
     EMBED_BATCH_SIZE("embed.batch.size", "100", "Texts per batchEmbedContents request (at most 100)."),
-    EMBED_BATCH_MAX_WAIT("embed.batch.max.wait", "100ms", "Longest an embed item waits for its batch to fill."),
+    EMBED_BATCH_MAX_WAIT("embed.batch.max.wait", "100ms", "Longest an embed item waits for its batch to fill (10x as long while requests queue for the quota)."),
     EMBED_BATCH_POLICY("embed.batch.policy", "adaptive",
             "adaptive: a partial batch goes at once when a permit is free, it would not fill before max.wait "
                     + "and its prompts are fresh (no backlog); fixed: only at max.wait."),

@@ -111,15 +111,17 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     /**
      * The punctuator: answers first (they free permits), then ready requests, then partial
      * batches that are due. Partial batches are sent only here, so the records of one poll
-     * fill a batch together before the policy looks at it, and only while no request queues
-     * for the per-minute quota: then they keep filling, and the quota buys full batches.
+     * fill a batch together before the policy looks at it. While requests queue for the
+     * per-minute quota they keep filling longer (see {@link OpenBatches}): the quota buys full
+     * batches.
      */
     private void onTick(long wallClockMillis) {
         BackpressureBudget.ofThisThread().refill();
         drainCompletions();
         dispatchReady();
-        while (!dispatcher.quotaBound() && openBatches.hasDue(wallClockMillis) && dispatcher.tryAcquire()) {
-            dispatch(openBatches.pollDue(wallClockMillis));
+        boolean quotaBound = dispatcher.quotaBound();
+        while (openBatches.hasDue(wallClockMillis, quotaBound) && dispatcher.tryAcquire()) {
+            dispatch(openBatches.pollDue(wallClockMillis, quotaBound));
         }
     }
 

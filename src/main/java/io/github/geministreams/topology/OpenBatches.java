@@ -19,7 +19,10 @@ import java.util.Map;
  *
  * <p>A filling batch becomes ready when it holds {@code size} items. Otherwise it is only
  * <em>due</em> ({@link #pollDue}): the caller asks only when a request permit is free, so a
- * due batch that finds no permit keeps filling, and under load batches go out full. With
+ * due batch that finds no permit keeps filling, and under load batches go out full. While
+ * requests queue for the per-minute quota ({@code quotaBound}) a partial batch is due only
+ * after {@link #QUOTA_BOUND_WAIT_FACTOR} times {@code maxWait}: sent earlier it would queue
+ * too, and spend a request of the quota on a few texts. With
  * the {@link BatchPolicy#ADAPTIVE adaptive} policy a partial batch is due at once when
  * waiting cannot fill it before {@code maxWait} (judged by the recent gap between arrivals)
  * and its newest item is fresh; an item older than {@code maxWait} when it arrives belongs
@@ -31,6 +34,8 @@ import java.util.Map;
 final class OpenBatches {
     /** Weight of the newest gap in the moving average of gaps between arrivals. */
     private static final double GAP_WEIGHT = 0.3;
+    /** How many times {@code maxWait} a partial batch may wait while requests queue for the quota. */
+    static final int QUOTA_BOUND_WAIT_FACTOR = 10;
 
     private final BatchSettings embed;
     private final Deque<Batch> ready = new ArrayDeque<>();
@@ -80,20 +85,24 @@ final class OpenBatches {
     }
 
     /** True when {@link #pollDue} would return a batch. */
-    boolean hasDue(long nowMillis) {
+    boolean hasDue(long nowMillis, boolean quotaBound) {
         for (Map.Entry<BatchKey, Filling> entry : filling.entrySet()) {
-            if (due(entry.getKey(), entry.getValue(), nowMillis)) {
+            if (due(entry.getKey(), entry.getValue(), nowMillis, quotaBound)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Removes and returns the oldest partial batch that is due at {@code nowMillis}, or null. */
-    Batch pollDue(long nowMillis) {
+    /**
+     * Removes and returns the oldest partial batch that is due at {@code nowMillis}, or null.
+     *
+     * @param quotaBound true while requests queue for the per-minute quota
+     */
+    Batch pollDue(long nowMillis, boolean quotaBound) {
         for (Iterator<Map.Entry<BatchKey, Filling>> it = filling.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<BatchKey, Filling> entry = it.next();
-            if (due(entry.getKey(), entry.getValue(), nowMillis)) {
+            if (due(entry.getKey(), entry.getValue(), nowMillis, quotaBound)) {
                 it.remove();
                 return new Batch(entry.getKey(), entry.getValue().items);
             }
@@ -107,8 +116,12 @@ final class OpenBatches {
                 + filling.values().stream().mapToInt(batch -> batch.items.size()).sum();
     }
 
-    private boolean due(BatchKey key, Filling batch, long nowMillis) {
-        long left = embed.maxWait().toMillis() - (nowMillis - batch.openedAtMillis);
+    private boolean due(BatchKey key, Filling batch, long nowMillis, boolean quotaBound) {
+        long waited = nowMillis - batch.openedAtMillis;
+        if (quotaBound) {
+            return waited >= QUOTA_BOUND_WAIT_FACTOR * embed.maxWait().toMillis();
+        }
+        long left = embed.maxWait().toMillis() - waited;
         if (left <= 0) {
             return true;
         }

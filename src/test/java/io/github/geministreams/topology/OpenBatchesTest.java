@@ -57,10 +57,10 @@ class OpenBatchesTest {
         OpenBatches batches = batches(BatchPolicy.FIXED);
         batches.add(EMBED, item(1), 1_000, FRESH);
         batches.add(EMBED, item(2), 1_050, FRESH);
-        assertFalse(batches.hasDue(1_099));
-        assertNull(batches.pollDue(1_099));
-        assertTrue(batches.hasDue(1_100));
-        assertEquals(List.of("k1", "k2"), keys(batches.pollDue(1_100)));
+        assertFalse(batches.hasDue(1_099, false));
+        assertNull(batches.pollDue(1_099, false));
+        assertTrue(batches.hasDue(1_100, false));
+        assertEquals(List.of("k1", "k2"), keys(batches.pollDue(1_100, false)));
         assertEquals(0, batches.size());
     }
 
@@ -68,11 +68,11 @@ class OpenBatchesTest {
     void shouldSendASparseItemAtOnceWithTheAdaptivePolicy() {
         OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
         batches.add(EMBED, item(1), 1_000, FRESH);
-        assertTrue(batches.hasDue(1_000), "nothing says a second item will come soon");
-        assertEquals(List.of("k1"), keys(batches.pollDue(1_000)));
+        assertTrue(batches.hasDue(1_000, false), "nothing says a second item will come soon");
+        assertEquals(List.of("k1"), keys(batches.pollDue(1_000, false)));
 
         batches.add(EMBED, item(2), 1_500, FRESH);
-        assertTrue(batches.hasDue(1_500), "one item every 500 ms cannot fill a batch of 3 within 100 ms");
+        assertTrue(batches.hasDue(1_500, false), "one item every 500 ms cannot fill a batch of 3 within 100 ms");
     }
 
     @Test
@@ -80,18 +80,28 @@ class OpenBatchesTest {
         OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
         batches.add(EMBED, item(1), 1_000, FRESH);
         batches.add(EMBED, item(2), 1_010, FRESH);
-        assertFalse(batches.hasDue(1_010), "at one item per 10 ms the third comes well within max.wait");
-        assertTrue(batches.hasDue(1_110), "max.wait still bounds the wait");
+        assertFalse(batches.hasDue(1_010, false), "at one item per 10 ms the third comes well within max.wait");
+        assertTrue(batches.hasDue(1_110, false), "max.wait still bounds the wait");
     }
 
     @Test
     void shouldFillBatchesOfABacklogUntilMaxWaitWithTheAdaptivePolicy() {
         OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
         batches.add(EMBED, item(1), 1_000, FROM_BACKLOG);
-        assertFalse(batches.hasDue(1_000));
+        assertFalse(batches.hasDue(1_000, false));
         batches.add(EMBED, item(2), 1_060, FROM_BACKLOG);
-        assertFalse(batches.hasDue(1_099));
-        assertEquals(List.of("k1", "k2"), keys(batches.pollDue(1_100)));
+        assertFalse(batches.hasDue(1_099, false));
+        assertEquals(List.of("k1", "k2"), keys(batches.pollDue(1_100, false)));
+    }
+
+    @Test
+    void shouldLetAPartialBatchFillTenTimesMaxWaitWhileRequestsQueueForTheQuota() {
+        OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
+        batches.add(EMBED, item(1), 1_000, FRESH);
+        assertFalse(batches.hasDue(1_000, true), "a sparse item would go at once, but the quota is the bottleneck");
+        assertFalse(batches.hasDue(1_999, true), "nor at max.wait");
+        assertTrue(batches.hasDue(2_000, true), "10 x max.wait bounds the wait");
+        assertEquals(List.of("k1"), keys(batches.pollDue(2_000, true)));
     }
 
     @Test
@@ -102,9 +112,9 @@ class OpenBatchesTest {
         batches.add(otherModel, item(2), 0, FRESH);
         batches.add(EMBED, item(3), 0, FRESH);
         assertEquals(0, batches.readyCount());
-        assertEquals(List.of("k1", "k3"), keys(batches.pollDue(100)));
-        assertEquals(List.of("k2"), keys(batches.pollDue(100)));
-        assertNull(batches.pollDue(100));
+        assertEquals(List.of("k1", "k3"), keys(batches.pollDue(100, false)));
+        assertEquals(List.of("k2"), keys(batches.pollDue(100, false)));
+        assertNull(batches.pollDue(100, false));
     }
 
     @Test
