@@ -153,7 +153,7 @@ public final class BenchRunner implements AutoCloseable {
     }
 
     private OutputWatcher startWatching(BenchSubject subject, List<String> outputTopics, String deadLetterTopic,
-                                               ConcurrentMap<String, Long> sentAt) throws Exception {
+                                        ConcurrentMap<String, Long> sentAt) throws Exception {
         subject.start();
         return new OutputWatcher(broker.clientProperties(), outputTopics, deadLetterTopic, sentAt, WARMUP_PREFIX);
     }
