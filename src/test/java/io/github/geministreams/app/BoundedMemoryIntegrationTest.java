@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -60,10 +59,9 @@ class BoundedMemoryIntegrationTest {
         GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "memory", 6);
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
-        FaultyGeminiScenario.settings("memory-app", topics, dir.resolve("state"))
-                .forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+        List<String> args = AppProcess.runArgs(KAFKA.bootstrapServers(),
+                FaultyGeminiScenario.settings("memory-app", topics, dir.resolve("state")));
+        Map<String, String> env = AppProcess.simulatorEnvironment(simulator);
         AppProcess app = AppProcess.start(dir.resolve("memory.log"), env, List.of("-Xmx256m"), args.toArray(String[]::new));
         closer.add(app);
         app.awaitLog("is RUNNING", Duration.ofSeconds(120));

@@ -49,7 +49,7 @@ class ChaosIntegrationTest {
     }
 
     private AppProcess startInstance(String name, List<String> args, GeminiSimulator simulator) throws Exception {
-        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+        Map<String, String> env = AppProcess.simulatorEnvironment(simulator);
         // Logs go to target/, where they outlive the test for a look after a failure.
         Path log = Path.of("target", "chaos-logs", name + ".log");
         AppProcess instance = AppProcess.start(log, env, List.of("-Xmx384m"), args.toArray(String[]::new));
@@ -61,9 +61,7 @@ class ChaosIntegrationTest {
         Map<String, String> settings = new HashMap<>(FaultyGeminiScenario.settings(applicationId, topics, dir.resolve("unused")));
         settings.remove("state.dir"); // each instance gets its own below
         settings.putAll(extra);
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
-        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        return args;
+        return AppProcess.runArgs(KAFKA.bootstrapServers(), settings);
     }
 
     private static List<String> withStateDir(List<String> args, Path stateDir) {

@@ -58,14 +58,13 @@ class JobTrackingIntegrationTest {
                 .build());
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "jobs", 6);
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
-        Map.of("application.id", "jobs-app", "topics.file", topics.file.toString(),
-                        "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
-                        "gemini.max.attempts", "20", "gemini.retry.initial.backoff", "20ms",
-                        "gemini.retry.max.backoff", "200ms", "embed.batch.max.wait", "50ms",
-                        "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000")
-                .forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+        List<String> args = AppProcess.runArgs(KAFKA.bootstrapServers(), Map.of(
+                "application.id", "jobs-app", "topics.file", topics.file.toString(),
+                "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
+                "gemini.max.attempts", "20", "gemini.retry.initial.backoff", "20ms",
+                "gemini.retry.max.backoff", "200ms", "embed.batch.max.wait", "50ms",
+                "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
+        Map<String, String> env = AppProcess.simulatorEnvironment(simulator);
 
         AppProcess first = AppProcess.start(dir.resolve("jobs-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
         closer.add(first);

@@ -75,9 +75,9 @@ class PipelineIntegrationTest {
         GeminiSimulator simulator = faultySimulator();
         TestTopics topics = TestTopics.write(dir, "crash", 6);
         Path stateDir = dir.resolve("crash-state");
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
-        FaultyGeminiScenario.settings("crash-app", topics, stateDir).forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        Map<String, String> env = Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
+        List<String> args = AppProcess.runArgs(KAFKA.bootstrapServers(),
+                FaultyGeminiScenario.settings("crash-app", topics, stateDir));
+        Map<String, String> env = AppProcess.simulatorEnvironment(simulator);
 
         AppProcess first = AppProcess.start(dir.resolve("crash-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
         closer.add(first);

@@ -59,16 +59,15 @@ class SecretsIntegrationTest {
                 .build());
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "secrets", 3);
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", KAFKA.bootstrapServers()));
         // Few attempts, so that some Gemini failures are dead-lettered with their messages.
-        Map.of("application.id", "secrets-app", "topics.file", topics.file.toString(),
-                        "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
-                        "gemini.max.attempts", "2", "gemini.retry.initial.backoff", "10ms",
-                        "embed.batch.max.wait", "50ms")
-                .forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        List<String> args = AppProcess.runArgs(KAFKA.bootstrapServers(), Map.of(
+                "application.id", "secrets-app", "topics.file", topics.file.toString(),
+                "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
+                "gemini.max.attempts", "2", "gemini.retry.initial.backoff", "10ms",
+                "embed.batch.max.wait", "50ms"));
         // A credential Kafka ignores on a PLAINTEXT listener but that goes through our configuration.
         args.addAll(List.of("--set", "ssl.truststore.password=" + KAFKA_PASSWORD));
-        Map<String, String> env = Map.of("GEMINI_API_KEY", API_KEY, "GEMINI_BASE_URL", simulator.baseUrl());
+        Map<String, String> env = AppProcess.simulatorEnvironment(simulator);
 
         AppProcess app = AppProcess.start(dir.resolve("secrets.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
         closer.add(app);

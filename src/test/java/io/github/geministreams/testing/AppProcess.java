@@ -1,6 +1,7 @@
 package io.github.geministreams.testing;
 
 import io.github.geministreams.cli.GeminiStreamsCommand;
+import io.github.geministreams.simulator.GeminiSimulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,21 @@ public final class AppProcess implements AutoCloseable {
     private AppProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
+    }
+
+    /**
+     * The arguments of {@code gemini-streams run} against {@code bootstrapServers}, one
+     * {@code --set} per setting; a mutable list, for tests that add more.
+     */
+    public static List<String> runArgs(String bootstrapServers, Map<String, String> settings) {
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrapServers));
+        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        return args;
+    }
+
+    /** The environment that points an instance at the simulator, with the simulator's key. */
+    public static Map<String, String> simulatorEnvironment(GeminiSimulator simulator) {
+        return Map.of("GEMINI_API_KEY", simulator.config().apiKey(), "GEMINI_BASE_URL", simulator.baseUrl());
     }
 
     /** Starts {@code gemini-streams <args>} with extra environment variables. */
