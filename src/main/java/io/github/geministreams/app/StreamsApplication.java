@@ -54,6 +54,7 @@ public final class StreamsApplication implements AutoCloseable {
 
     private final AppConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PipelineMetrics metrics = new PipelineMetrics(registry);
     private final GeminiDispatcher dispatcher;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -67,7 +68,7 @@ public final class StreamsApplication implements AutoCloseable {
 
     public StreamsApplication(AppConfig config, GeminiClient client) {
         this.config = config;
-        this.dispatcher = new GeminiDispatcher(config, client, new PipelineMetrics(registry));
+        this.dispatcher = new GeminiDispatcher(config, client, metrics);
         this.streams = new KafkaStreams(PromptTopology.build(config, dispatcher), config.streamsProperties());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -136,6 +137,11 @@ public final class StreamsApplication implements AutoCloseable {
     /** Our meters and Kafka Streams', as scraped from /metrics. */
     public PrometheusMeterRegistry meters() {
         return registry;
+    }
+
+    /** Gemini attempts retried since the start. */
+    public long geminiRetries() {
+        return metrics.retries();
     }
 
     /** Requests dispatched to Gemini and not yet forwarded. */

@@ -4,7 +4,6 @@ import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
-import io.micrometer.core.instrument.Counter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,10 +38,7 @@ final class GeminiStreamsSubject implements BenchSubject {
 
     @Override
     public long retries() {
-        return (long) apps.stream()
-                .flatMap(app -> app.meters().find("gemini.streams.gemini.retries").counters().stream())
-                .mapToDouble(Counter::count)
-                .sum();
+        return apps.stream().mapToLong(StreamsApplication::geminiRetries).sum();
     }
 
     @Override

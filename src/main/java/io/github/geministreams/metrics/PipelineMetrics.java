@@ -99,6 +99,11 @@ public final class PipelineMetrics {
         }
     }
 
+    /** Attempts retried so far, every operation together. */
+    public long retries() {
+        return (long) registry.find(PREFIX + "gemini.retries").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
     /** A failed attempt that will be retried after a backoff. */
     public void retried(String operation) {
         Counter.builder(PREFIX + "gemini.retries")
