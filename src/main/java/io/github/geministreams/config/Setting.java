@@ -47,7 +47,8 @@ public enum Setting {
     EMBED_BATCH_POLICY("embed.batch.policy", "adaptive",
             "adaptive: a partial batch goes at once when a permit is free, it would not fill before max.wait "
                     + "and its prompts are fresh (no backlog); fixed: only at max.wait."),
-    MAX_IN_FLIGHT("max.in.flight", "64", "Concurrent Gemini requests per instance (an embed batch is one)."),
+    MAX_IN_FLIGHT("max.in.flight", "4096", "Most concurrent Gemini requests per instance (an embed batch is one): a cap; "
+            + "the limit in force follows the quota at the observed latency (gauge concurrency_limit)."),
     PUNCTUATE_INTERVAL("punctuate.interval", "10ms", "Tick of the wall-clock punctuator that flushes and drains."),
     SHUTDOWN_GRACE("shutdown.grace", "30s", "How long a stop waits for in-flight calls to finish."),
 

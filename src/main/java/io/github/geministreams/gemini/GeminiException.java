@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class GeminiException extends RuntimeException {
     /** Statuses worth retrying: timeouts, rate limits and server errors. */
+    private static final String LARGER_THAN_QUOTA = "LARGER_THAN_QUOTA";
     private static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
     /** The SDK leaves the RetryInfo and QuotaFailure details only in the message text. */
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"([0-9]+(?:\\.[0-9]+)?)s\"");
@@ -41,6 +42,15 @@ public final class GeminiException extends RuntimeException {
     /** A failure the API answered with {@code httpStatus}, as the API words it. */
     public static GeminiException of(int httpStatus, String status, String message) {
         return new GeminiException(httpStatus, status, message, RETRYABLE_STATUSES.contains(httpStatus), null);
+    }
+
+    /**
+     * A call that asks for more than this instance's whole per-minute quota: it can never be
+     * sent as it is. Not retryable; an embed batch is split instead ({@link #largerThanQuota()}).
+     */
+    public static GeminiException largerThanQuota(String asked, String limit) {
+        return new GeminiException(0, LARGER_THAN_QUOTA, "the call needs " + asked
+                + ", more than this instance's whole per-minute quota of " + limit, false, null);
     }
 
     /** A failure before any answer: connection refused or reset, timeout. Always retryable. */
@@ -90,6 +100,11 @@ public final class GeminiException extends RuntimeException {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** True for {@link #largerThanQuota}: never sent, because no minute of the quota holds it. */
+    public boolean largerThanQuota() {
+        return LARGER_THAN_QUOTA.equals(status);
     }
 
     /** How long the API asked us to wait (a 429's RetryInfo), if it said. */

@@ -1,89 +1,99 @@
 package io.github.geministreams.gemini;
 
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * Requests-per-minute and tokens-per-minute token buckets (Bucket4j) in front of Gemini.
- * A limit of 0 means unlimited. {@link #scale(double)} applies a fraction of the limits (an
- * instance's share of the project's quota, lowered further after 429s).
+ * Requests-per-minute and tokens-per-minute quotas in front of Gemini, each a
+ * {@link RollingQuota}: over any minute this instance never spends more than its share of
+ * either, and under a steady demand it spends all of it. A limit of 0 means unlimited.
+ * {@link #scale(double)} applies a fraction of the limits (the instance's share of the
+ * project's quota, lowered further after 429s).
  *
- * <p><b>Never blocks.</b> {@link #acquire} reserves the permits at once and returns a future
- * that the scheduler completes when the reservation is due, so callers (the stream thread)
- * never sleep. Reservations are served in the order they were made. Thread-safe.
+ * <p><b>Never blocks.</b> {@link #acquire} returns a future that completes when the call may
+ * start; a waiting call holds nothing but its place in line. Calls are let through in the
+ * order they asked (first in, first out: a large embed batch is not overtaken forever by
+ * single requests), each charged in full when it goes. A call larger than a whole minute's
+ * limit can never go: its future fails at once with a {@link GeminiException#largerThanQuota() GeminiException}, so the
+ * caller can split it.
  *
- * <p><b>Staying under a sliding 60-second quota.</b> A bucket that starts full and refills
- * the whole limit per minute would allow nearly twice the limit in the first minute. So the
- * bucket holds one second's worth (or the largest single call, when that is more) and
- * refills the rest over the minute: at most the limit in any 60 seconds, at the cost of
- * that first bucketful.
+ * <p><b>Threading.</b> Thread-safe. Futures complete on the caller's thread when the quota
+ * has room at once, otherwise on the scheduler; never while a lock is held, because what
+ * runs next is the HTTP call.
  */
 public final class GeminiRateLimiter {
     private static final CompletableFuture<Void> NOW = CompletableFuture.completedFuture(null);
 
     private final long requestsPerMinute;
     private final long tokensPerMinute;
-    private final int largestRequest;
-    private final Bucket requests;
-    private final Bucket tokens;
+    private final RollingQuota requests;
+    private final RollingQuota tokens;
     private final ScheduledExecutorService scheduler;
-    private volatile long requestCapacity;
-    private volatile long tokenCapacity;
+    private final LongSupplier nanoClock;
+    private final Deque<Waiter> waiting = new ArrayDeque<>();
+    private ScheduledFuture<?> wakeUp;
+    private long wakeUpAtNanos = Long.MAX_VALUE;
 
     public GeminiRateLimiter(long requestsPerMinute, long tokensPerMinute, ScheduledExecutorService scheduler) {
-        this(requestsPerMinute, tokensPerMinute, 1, scheduler);
+        this(requestsPerMinute, tokensPerMinute, scheduler, System::nanoTime);
     }
 
-    /**
-     * @param largestRequest the most requests one call takes (an embed batch's size when each
-     *                       text counts): the requests bucket holds at least that many, up to
-     *                       the whole per-minute limit, so such a call is never cut short
-     */
-    public GeminiRateLimiter(long requestsPerMinute, long tokensPerMinute, int largestRequest,
-                             ScheduledExecutorService scheduler) {
+    GeminiRateLimiter(long requestsPerMinute, long tokensPerMinute, ScheduledExecutorService scheduler,
+                      LongSupplier nanoClock) {
         this.requestsPerMinute = requestsPerMinute;
         this.tokensPerMinute = tokensPerMinute;
-        this.largestRequest = largestRequest;
-        this.requestCapacity = capacity(requestsPerMinute, largestRequest);
-        this.tokenCapacity = capacity(tokensPerMinute, 1);
-        this.requests = requestsPerMinute <= 0 ? null
-                : Bucket.builder().addLimit(limit(requestsPerMinute, largestRequest)).build();
-        this.tokens = tokensPerMinute <= 0 ? null : Bucket.builder().addLimit(limit(tokensPerMinute, 1)).build();
+        this.requests = new RollingQuota(requestsPerMinute);
+        this.tokens = new RollingQuota(tokensPerMinute);
         this.scheduler = scheduler;
+        this.nanoClock = nanoClock;
     }
 
     /** True when neither limit is set: nothing to share or scale. */
     public boolean unlimited() {
-        return requests == null && tokens == null;
+        return requests.unlimited() && tokens.unlimited();
     }
 
+    /** The configured (whole project's) requests-per-minute limit; 0 = unlimited. */
     public long requestsPerMinute() {
         return requestsPerMinute;
     }
 
+    /** The configured (whole project's) tokens-per-minute limit; 0 = unlimited. */
     public long tokensPerMinute() {
         return tokensPerMinute;
     }
 
+    /** Requests per minute this instance applies now; 0 = unlimited. */
+    public synchronized long requestsPerMinuteNow() {
+        return requests.unlimited() ? 0 : requests.limit();
+    }
+
+    /** Tokens per minute this instance applies now; 0 = unlimited. */
+    public synchronized long tokensPerMinuteNow() {
+        return tokens.unlimited() ? 0 : tokens.limit();
+    }
+
     /**
-     * Applies {@code fraction} (0..1] of the configured limits from now on. Tokens already
-     * taken stay taken, so a lower rate also applies to reservations that are waiting.
+     * Applies {@code fraction} (0..1] of the configured limits from now on. What was spent in
+     * the last minute stays counted, so a lower share holds back calls that are waiting.
      */
-    public synchronized void scale(double fraction) {
-        if (requests != null) {
-            long scaled = scaled(requestsPerMinute, fraction);
-            requestCapacity = capacity(scaled, largestRequest);
-            requests.replaceConfiguration(configuration(scaled, largestRequest), TokensInheritanceStrategy.AS_IS);
+    public void scale(double fraction) {
+        synchronized (this) {
+            if (!requests.unlimited()) {
+                requests.setLimit(scaled(requestsPerMinute, fraction));
+            }
+            if (!tokens.unlimited()) {
+                tokens.setLimit(scaled(tokensPerMinute, fraction));
+            }
         }
-        if (tokens != null) {
-            long scaled = scaled(tokensPerMinute, fraction);
-            tokenCapacity = capacity(scaled, 1);
-            tokens.replaceConfiguration(configuration(scaled, 1), TokensInheritanceStrategy.AS_IS);
-        }
+        release();
     }
 
     /** {@code perMinute} × {@code fraction}, at least 1. */
@@ -92,44 +102,127 @@ public final class GeminiRateLimiter {
     }
 
     /**
-     * Reserves {@code requestCount} requests and {@code tokenCount} tokens. A reservation larger
-     * than a bucket holds is cut to what it holds, so it waits for a full bucket rather than
-     * forever.
+     * Waits for room for {@code requestCount} requests and {@code tokenCount} tokens, and
+     * charges them.
      *
-     * @return a future completed (on the scheduler) when the call may start
+     * @return a future completed when the call may start, or failed with a
+     *         {@link GeminiException#largerThanQuota() GeminiException} when the call is larger than a whole minute's limit
      */
     public CompletableFuture<Void> acquire(int requestCount, long tokenCount) {
-        CompletableFuture<Void> requestPermit = reserve(requests, Math.min(requestCount, requestCapacity));
-        return requestPermit.thenCompose(granted -> reserve(tokens, Math.min(tokenCount, tokenCapacity)));
-    }
-
-    /** A rough count of a text's tokens before the call: about four characters each. */
-    public static long estimateTokens(String text) {
-        return Math.max(1, (text == null ? 0 : text.length()) / 4);
-    }
-
-    private CompletableFuture<Void> reserve(Bucket bucket, long amount) {
-        if (bucket == null || amount <= 0) {
+        if (unlimited()) {
             return NOW;
         }
-        if (bucket.tryConsume(amount)) {
-            return NOW;
+        Waiter waiter = new Waiter(requestCount, tokenCount, new CompletableFuture<>());
+        synchronized (this) {
+            GeminiException tooLarge = tooLarge(requestCount, tokenCount);
+            if (tooLarge != null) {
+                return CompletableFuture.failedFuture(tooLarge);
+            }
+            waiting.addLast(waiter);
         }
-        return bucket.asScheduler().consume(amount, scheduler);
+        release();
+        return waiter.permit;
     }
 
-    /** One second's worth, but at least {@code largestRequest} while the limit allows it. */
-    private static long capacity(long perMinute, int largestRequest) {
-        return perMinute <= 0 ? 0 : Math.max(1, Math.max(perMinute / 60, Math.min(largestRequest, perMinute)));
+    /**
+     * Counts tokens a call used beyond what was charged for it (its real count came back with
+     * the answer); calls that ask later wait for them.
+     */
+    public void owe(long extraTokens) {
+        if (extraTokens <= 0 || tokens.unlimited()) {
+            return;
+        }
+        synchronized (this) {
+            tokens.owe(extraTokens, nanoClock.getAsLong());
+        }
+        release();
     }
 
-    private static BucketConfiguration configuration(long perMinute, int largestRequest) {
-        return BucketConfiguration.builder().addLimit(limit(perMinute, largestRequest)).build();
+    /**
+     * The most requests one call should take now (an embed batch's texts when each counts):
+     * see {@link RollingQuota#largestRequestFor}; {@link Long#MAX_VALUE} when unlimited.
+     */
+    public synchronized long largestRequest() {
+        return RollingQuota.largestRequestFor(requests.unlimited() ? 0 : requests.limit());
     }
 
-    private static io.github.bucket4j.Bandwidth limit(long perMinute, int largestRequest) {
-        long capacity = capacity(perMinute, largestRequest);
-        long refill = Math.max(1, perMinute - capacity);
-        return io.github.bucket4j.Bandwidth.builder().capacity(capacity).refillGreedy(refill, Duration.ofMinutes(1)).build();
+    /** Calls waiting for their turn now. */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    /** Lets out, in order, every waiting call the quotas have room for; schedules the next look. */
+    private void release() {
+        List<Waiter> due = new ArrayList<>();
+        synchronized (this) {
+            long now = nanoClock.getAsLong();
+            long next = Long.MAX_VALUE;
+            while (!waiting.isEmpty()) {
+                Waiter head = waiting.peekFirst();
+                GeminiException tooLarge = tooLarge(head.requests, head.tokens);
+                if (tooLarge != null) {
+                    // The share shrank below this call since it asked.
+                    waiting.pollFirst();
+                    head.failure = tooLarge;
+                    due.add(head);
+                    continue;
+                }
+                long readyAt = Math.max(requests.readyAt(head.requests, now), tokens.readyAt(head.tokens, now));
+                if (readyAt > now) {
+                    next = readyAt;
+                    break;
+                }
+                requests.spend(head.requests, now);
+                tokens.spend(head.tokens, now);
+                due.add(waiting.pollFirst());
+            }
+            scheduleWakeUp(next, now);
+        }
+        for (Waiter waiter : due) {
+            if (waiter.failure != null) {
+                waiter.permit.completeExceptionally(waiter.failure);
+            } else {
+                waiter.permit.complete(null);
+            }
+        }
+    }
+
+    private void scheduleWakeUp(long atNanos, long nowNanos) {
+        if (atNanos == Long.MAX_VALUE || atNanos >= wakeUpAtNanos && wakeUp != null && !wakeUp.isDone()) {
+            return;
+        }
+        if (wakeUp != null) {
+            wakeUp.cancel(false);
+        }
+        wakeUpAtNanos = atNanos;
+        wakeUp = scheduler.schedule(() -> {
+            synchronized (this) {
+                wakeUpAtNanos = Long.MAX_VALUE;
+            }
+            release();
+        }, atNanos - nowNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private GeminiException tooLarge(long requestCount, long tokenCount) {
+        if (!requests.unlimited() && requestCount > requests.limit()) {
+            return GeminiException.largerThanQuota(requestCount + " requests", requests.limit() + " requests");
+        }
+        if (!tokens.unlimited() && tokenCount > tokens.limit()) {
+            return GeminiException.largerThanQuota("about " + tokenCount + " tokens", tokens.limit() + " tokens");
+        }
+        return null;
+    }
+
+    private static final class Waiter {
+        final long requests;
+        final long tokens;
+        final CompletableFuture<Void> permit;
+        GeminiException failure;
+
+        Waiter(long requests, long tokens, CompletableFuture<Void> permit) {
+            this.requests = requests;
+            this.tokens = tokens;
+            this.permit = permit;
+        }
     }
 }

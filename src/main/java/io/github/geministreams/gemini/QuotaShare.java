@@ -44,6 +44,11 @@ public final class QuotaShare {
         return limiter.acquire(requestCount, tokenCount);
     }
 
+    /** Tokens a call turned out to use beyond what it was charged; see {@link GeminiRateLimiter#owe}. */
+    public void owe(long extraTokens) {
+        limiter.owe(extraTokens);
+    }
+
     /** One answer from Gemini, 429 or not. */
     public void recordAttempt(boolean wasRateLimited) {
         attempts.increment();

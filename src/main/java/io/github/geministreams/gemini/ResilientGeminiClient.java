@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,20 +46,31 @@ public final class ResilientGeminiClient {
     private final RateLimitedLog dailyQuotaLog = new RateLimitedLog(log, Duration.ofMinutes(1));
     private final AtomicInteger heldOnDailyQuota = new AtomicInteger();
     private final AtomicInteger waitingForQuota = new AtomicInteger();
+    private final AttemptListener attemptListener;
+    private final TokenEstimate tokenEstimate = new TokenEstimate();
+
+    /** A client whose attempts nobody else watches. */
+    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, QuotaShare limiter,
+                                 boolean embedTextsCountAsRequests, ScheduledExecutorService scheduler,
+                                 PipelineMetrics metrics) {
+        this(delegate, retry, limiter, embedTextsCountAsRequests, scheduler, metrics, AttemptListener.NONE);
+    }
 
     /**
      * @param embedTextsCountAsRequests when true an embed call takes one request from the
      *                                  quota per text, as the Gemini API counts batchEmbedContents
+     * @param attemptListener           told of every HTTP attempt (the concurrency limit learns latency from it)
      */
     public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, QuotaShare limiter,
                                  boolean embedTextsCountAsRequests, ScheduledExecutorService scheduler,
-                                 PipelineMetrics metrics) {
+                                 PipelineMetrics metrics, AttemptListener attemptListener) {
         this.delegate = delegate;
         this.retry = retry;
         this.limiter = limiter;
         this.embedTextsCountAsRequests = embedTextsCountAsRequests;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.attemptListener = attemptListener;
     }
 
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request) {
@@ -72,9 +84,9 @@ public final class ResilientGeminiClient {
      *               nobody will forward
      */
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request, BooleanSupplier wanted) {
-        long tokens = GeminiRateLimiter.estimateTokens(request.prompt())
-                + GeminiRateLimiter.estimateTokens(request.systemInstruction());
-        return withRetries("generate", 1, tokens, wanted, () -> delegate.generate(request));
+        long tokens = tokenEstimate.of(java.util.Arrays.asList(request.prompt(), request.systemInstruction()));
+        return withRetries("generate", 1, tokens, wanted, () -> delegate.generate(request),
+                answer -> answer.usage().promptTokens());
     }
 
     public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request) {
@@ -83,13 +95,18 @@ public final class ResilientGeminiClient {
 
     /** As {@link #generate(GenerateRequest, BooleanSupplier)}, for a batch of texts. */
     public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request, BooleanSupplier wanted) {
-        long tokens = request.texts().stream().mapToLong(GeminiRateLimiter::estimateTokens).sum();
+        long tokens = tokenEstimate.of(request.texts());
         int requests = embedTextsCountAsRequests ? request.texts().size() : 1;
-        return withRetries("embed", requests, tokens, wanted, () -> delegate.embed(request));
+        // Embedding answers carry no token count: the estimate stands.
+        return withRetries("embed", requests, tokens, wanted, () -> delegate.embed(request), answer -> 0);
     }
 
+    /**
+     * @param countedTokens the input tokens Gemini counted for an answer, 0 when it does not say
+     */
     private <T> CompletableFuture<Attempted<T>> withRetries(String operation, int requests, long tokens,
-                                                            BooleanSupplier wanted, Supplier<CompletableFuture<T>> call) {
+                                                            BooleanSupplier wanted, Supplier<CompletableFuture<T>> call,
+                                                            ToLongFunction<T> countedTokens) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicBoolean held = new AtomicBoolean();
         // The daily-quota hold wraps the ordinary retries: each time the day's quota refuses
@@ -98,7 +115,7 @@ public final class ResilientGeminiClient {
                 this.<T>retryPolicy(operation)).with(scheduler);
         CompletableFuture<T> result = executor.getStageAsync(() -> {
             release(held);
-            return attempt(operation, requests, tokens, wanted, call, attempts);
+            return attempt(operation, requests, tokens, wanted, call, countedTokens, attempts);
         });
         return result.handle((value, failure) -> {
             release(held);
@@ -110,11 +127,14 @@ public final class ResilientGeminiClient {
     }
 
     private <T> CompletionStage<T> attempt(String operation, int requests, long tokens, BooleanSupplier wanted,
-                                           Supplier<CompletableFuture<T>> call, AtomicInteger attempts) {
+                                           Supplier<CompletableFuture<T>> call, ToLongFunction<T> countedTokens,
+                                           AtomicInteger attempts) {
         long waitStarted = System.nanoTime();
         waitingForQuota.incrementAndGet();
-        return limiter.acquire(requests, tokens).thenCompose(permitted -> {
-            waitingForQuota.decrementAndGet();
+        // Counted down however the wait ends: a failed wait (a call larger than the quota) too.
+        CompletableFuture<Void> permit = limiter.acquire(requests, tokens)
+                .whenComplete((permitted, failure) -> waitingForQuota.decrementAndGet());
+        return permit.thenCompose(permitted -> {
             if (!wanted.getAsBoolean()) {
                 throw new CancellationException("the " + operation + " call is no longer wanted (its task closed)");
             }
@@ -125,6 +145,7 @@ public final class ResilientGeminiClient {
                 long latency = System.nanoTime() - sent;
                 if (failure != null) {
                     GeminiException error = GeminiException.fromSdk(failure);
+                    attemptListener.attempted(latency, requests, tokens, error.httpStatus());
                     metrics.geminiRequest(operation, latency,
                             error.httpStatus() > 0 ? String.valueOf(error.httpStatus()) : "transport");
                     limiter.recordAttempt(error.httpStatus() == 429 && !error.dailyQuotaExhausted());
@@ -135,11 +156,22 @@ public final class ResilientGeminiClient {
                     }
                     throw error;
                 }
+                attemptListener.attempted(latency, requests, tokens, 200);
                 metrics.geminiRequest(operation, latency, "ok");
                 limiter.recordAttempt(false);
+                reconcileTokens(tokens, countedTokens.applyAsLong(value));
                 return value;
             });
         });
+    }
+
+    /** Charges what an answer's real token count adds to its estimate, and improves the next estimates. */
+    private void reconcileTokens(long estimated, long counted) {
+        if (counted <= 0) {
+            return;
+        }
+        tokenEstimate.observe(estimated, counted);
+        limiter.owe(counted - estimated);
     }
 
     /** Attempts waiting for the per-minute rate limits: more than zero means the quota is what limits us now. */

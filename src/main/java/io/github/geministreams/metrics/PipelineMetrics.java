@@ -118,9 +118,14 @@ public final class PipelineMetrics {
     }
 
     /** Requests dispatched and not yet forwarded, read when scraped. */
-    public void trackInFlight(Supplier<Number> inFlight) {
+    public void trackInFlight(Supplier<Number> inFlight, Supplier<Number> limit) {
         Gauge.builder(PREFIX + "in.flight", inFlight)
                 .description("Gemini requests dispatched and not yet forwarded")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(PREFIX + "concurrency.limit", limit)
+                .description("Gemini requests allowed in flight now: what the quota needs at the observed latency, "
+                        + "at most max.in.flight")
                 .strongReference(true)
                 .register(registry);
     }

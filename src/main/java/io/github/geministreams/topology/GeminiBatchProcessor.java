@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * {@link #init} re-dispatches exactly the entries whose outputs were not committed:
  * Gemini may be called again for them, but no output is duplicated and none is lost.
  *
- * <p><b>Backpressure.</b> At most {@code max.in.flight} requests per instance are at
- * Gemini ({@link GeminiDispatcher} permits). When this task has that many requests
+ * <p><b>Backpressure.</b> At most the dispatcher's concurrency limit of requests per instance
+ * are at Gemini ({@link GeminiDispatcher} permits). When this task has that many requests
  * in flight or waiting for a permit, {@code process} waits, draining completions, up to
  * {@link #BACKPRESSURE_SLICE} per record and the thread's {@link BackpressureBudget} per
  * processing round: short enough that the thread's other tasks drain theirs and its
@@ -89,7 +89,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         this.dispatcher = dispatcher;
         this.storeName = storeName;
         this.outputs = outputs;
-        this.openBatches = new OpenBatches(config.pipeline().embedBatch());
+        int batchSize = config.pipeline().embedBatch().size();
+        this.openBatches = new OpenBatches(config.pipeline().embedBatch(), () -> dispatcher.largestEmbedBatch(batchSize));
     }
 
     @Override
@@ -221,7 +222,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     }
 
     private void waitForCapacityUntil(long deadlineNanos) {
-        while (inFlight + openBatches.readyCount() >= config.pipeline().maxInFlight() && inFlight > 0) {
+        while (inFlight + openBatches.readyCount() >= dispatcher.concurrencyLimit() && inFlight > 0) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 backpressureLog.info("Task {}: backpressure, {} requests in flight and {} batches waiting for a permit",
@@ -255,7 +256,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         Batch batch = completion.batch();
         if (completion.failure() != null) {
             if (isolatable(batch, completion.failure())) {
-                // The API rejects a whole batch for one bad text: halve it until the bad one stands alone.
+                // The API rejects a whole batch for one bad text: halve it until the bad one stands
+                // alone. A batch larger than this instance's quota share is halved until it fits.
                 openBatches.retryFirst(batch.split());
                 return;
             }
@@ -326,7 +328,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
             return false;
         }
         Throwable cause = failure instanceof GeminiCallFailedException failed ? failed.failure() : failure;
-        return cause instanceof GeminiException gemini && gemini.httpStatus() == 400;
+        return cause instanceof GeminiException gemini && (gemini.httpStatus() == 400 || gemini.largerThanQuota());
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.gemini.ConcurrencyLimit;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GeminiRateLimiter;
 import io.github.geministreams.gemini.QuotaShare;
@@ -10,14 +11,14 @@ import io.github.geministreams.metrics.PipelineMetrics;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What every batching processor of one application instance shares: the Gemini client
- * with its retries and rate limits, and the {@code max.in.flight} permits. A permit is held
- * from dispatch until the processor has drained the call's completion on its stream thread,
- * so "idle" means every answer has been forwarded.
+ * with its retries and rate limits, and the request permits of its {@link ConcurrencyLimit}
+ * (as many as the quota needs at the observed latency, at most {@code max.in.flight}). A
+ * permit is held from dispatch until the processor has drained the call's completion on its
+ * stream thread, so "idle" means every answer has been forwarded.
  *
  * <p>Graceful shutdown: {@link #stopDispatching()}, then {@link #awaitIdle(Duration)} while
  * the stream threads keep punctuating, then close Kafka Streams. Thread-safe.
@@ -29,8 +30,9 @@ public final class GeminiDispatcher implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final QuotaShare quotaShare;
     private final ScheduledExecutorService scheduler;
-    private final int maxInFlight;
-    private final Semaphore permits;
+    private final ConcurrencyLimit permits;
+    private final GeminiRateLimiter rateLimiter;
+    private final boolean embedTextsCountAsRequests;
     private volatile boolean dispatching = true;
 
     /** A dispatcher whose meters are kept in memory only. */
@@ -46,18 +48,19 @@ public final class GeminiDispatcher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.maxInFlight = config.pipeline().maxInFlight();
-        this.permits = new Semaphore(maxInFlight);
-        this.quotaShare = new QuotaShare(
-                new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(),
-                        gemini.embedTextsCountAsRequests() ? config.pipeline().embedBatch().size() : 1, scheduler));
-        scheduler.scheduleAtFixedRate(quotaShare::adjust, QUOTA_PERIOD.toMillis(), QUOTA_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
+        this.rateLimiter = new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler);
+        this.embedTextsCountAsRequests = gemini.embedTextsCountAsRequests();
+        this.quotaShare = new QuotaShare(rateLimiter);
+        this.permits = new ConcurrencyLimit(config.pipeline().maxInFlight(), rateLimiter);
+        scheduler.scheduleAtFixedRate(() -> {
+            quotaShare.adjust();
+            permits.adjust();
+        }, QUOTA_PERIOD.toMillis(), QUOTA_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2,
                 gemini.dailyQuotaRecheck());
         this.calls = new ResilientGeminiClient(client, retry, quotaShare, gemini.embedTextsCountAsRequests(), scheduler,
-                metrics);
-        metrics.trackInFlight(this::inFlight);
+                metrics, permits);
+        metrics.trackInFlight(this::inFlight, permits::limit);
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }
 
@@ -77,6 +80,15 @@ public final class GeminiDispatcher implements AutoCloseable {
     /** Takes one request permit if one is free and dispatching has not been stopped. */
     boolean tryAcquire() {
         return dispatching && permits.tryAcquire();
+    }
+
+    /**
+     * The most texts one embed request may carry now: when each text counts as a request, a
+     * hundredth of this instance's per-minute share ({@link GeminiRateLimiter#largestRequest}),
+     * so that batches of any size keep the quota spent.
+     */
+    int largestEmbedBatch(int configured) {
+        return embedTextsCountAsRequests ? (int) Math.min(configured, rateLimiter.largestRequest()) : configured;
     }
 
     /** Gives back the permit of a request whose completion has been drained. */
@@ -108,16 +120,17 @@ public final class GeminiDispatcher implements AutoCloseable {
 
     /** Requests dispatched whose completion has not been drained yet. */
     public int inFlight() {
-        return maxInFlight - permits.availablePermits();
+        return permits.inFlight();
+    }
+
+    /** Requests allowed in flight now (adaptive, at most {@code max.in.flight}). */
+    public int concurrencyLimit() {
+        return permits.limit();
     }
 
     /** Waits until every dispatched request has been drained, or the timeout passes; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (permits.tryAcquire(maxInFlight, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            permits.release(maxInFlight);
-            return true;
-        }
-        return false;
+        return permits.awaitIdle(timeout);
     }
 
     @Override

@@ -11,13 +11,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * What one processor has not dispatched yet: requests that are ready (full embed batches,
  * generate prompts, halves of a rejected batch) in the order they became ready, and the
  * embed batches still filling, one per {@link BatchKey}.
  *
- * <p>A filling batch becomes ready when it holds {@code size} items. Otherwise it is only
+ * <p>A filling batch becomes ready when it holds {@code size} items (fewer while the quota
+ * share holds fewer per minute). Otherwise it is only
  * <em>due</em> ({@link #pollDue}): the caller asks only when a request permit is free, so a
  * due batch that finds no permit keeps filling, and under load batches go out full. While
  * requests queue for the per-minute quota ({@code quotaBound}) a partial batch is due only
@@ -38,12 +40,22 @@ final class OpenBatches {
     static final int QUOTA_BOUND_WAIT_FACTOR = 10;
 
     private final BatchSettings embed;
+    private final IntSupplier largestBatch;
     private final Deque<Batch> ready = new ArrayDeque<>();
     private final Map<BatchKey, Filling> filling = new LinkedHashMap<>();
     private final Map<BatchKey, Arrivals> arrivals = new HashMap<>();
 
     OpenBatches(BatchSettings embed) {
+        this(embed, embed::size);
+    }
+
+    /**
+     * @param largestBatch the most texts a batch may hold now, at most {@code embed.size()}: less
+     *                     while the instance's per-minute quota share is smaller than a batch
+     */
+    OpenBatches(BatchSettings embed, IntSupplier largestBatch) {
         this.embed = embed;
+        this.largestBatch = largestBatch;
     }
 
     /**
@@ -61,7 +73,7 @@ final class OpenBatches {
         keyArrivals.arrived(nowMillis, ageMillis > embed.maxWait().toMillis());
         Filling batch = filling.computeIfAbsent(key, k -> new Filling(nowMillis));
         batch.items.add(item);
-        if (batch.items.size() >= embed.size()) {
+        if (batch.items.size() >= largestBatch.getAsInt()) {
             filling.remove(key);
             ready.add(new Batch(key, batch.items));
         }
@@ -129,7 +141,7 @@ final class OpenBatches {
             return false;
         }
         Arrivals keyArrivals = arrivals.get(key);
-        return !keyArrivals.backlog && keyArrivals.millisToArrive(embed.size() - batch.items.size()) > left;
+        return !keyArrivals.backlog && keyArrivals.millisToArrive(largestBatch.getAsInt() - batch.items.size()) > left;
     }
 
     private static final class Filling {

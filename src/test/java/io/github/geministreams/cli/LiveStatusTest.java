@@ -13,7 +13,7 @@ class LiveStatusTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PipelineMetrics metrics = new PipelineMetrics(registry);
         AtomicInteger inFlight = new AtomicInteger(3);
-        metrics.trackInFlight(inFlight::get);
+        metrics.trackInFlight(inFlight::get, () -> 64);
         LiveStatus status = new LiveStatus(registry);
         for (int i = 0; i < 5; i++) {
             metrics.promptReceived();

@@ -9,11 +9,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The asynchronous front of the quota ledgers; their arithmetic is {@link RollingQuotaTest}'s. */
 class GeminiRateLimiterTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
@@ -26,7 +29,7 @@ class GeminiRateLimiterTest {
     void shouldNeverWaitWithoutLimits() {
         GeminiRateLimiter limiter = new GeminiRateLimiter(0, 0, scheduler);
         for (int i = 0; i < 10_000; i++) {
-            assertTrue(limiter.acquire(1, 1_000).isDone());
+            assertTrue(limiter.acquire(100, 1_000_000).isDone());
         }
     }
 
@@ -35,46 +38,73 @@ class GeminiRateLimiterTest {
         // 600 a minute: 10 at once, then one every ~100 ms.
         GeminiRateLimiter limiter = new GeminiRateLimiter(600, 0, scheduler);
         List<CompletableFuture<Void>> permits = new ArrayList<>();
-        long started = System.nanoTime();
         for (int i = 0; i < 13; i++) {
             permits.add(limiter.acquire(1, 1));
         }
-        // acquire() only reserves: asking for 13 did not block this thread for the ~300 ms they need.
+        // acquire() only queues: asking for 13 did not block this thread for the ~300 ms they need.
         assertTrue(permits.subList(0, 10).stream().allMatch(CompletableFuture::isDone));
         assertFalse(permits.get(12).isDone(), "the 13th permit is not due yet");
+        assertTrue(limiter.waiting() > 0, "the last ones wait in line");
         await().atMost(Duration.ofSeconds(5)).until(() -> permits.stream().allMatch(CompletableFuture::isDone));
-        assertTrue(System.nanoTime() - started >= Duration.ofMillis(250).toNanos(), "3 extra permits need ~300 ms");
+        assertEquals(0, limiter.waiting());
     }
 
     @Test
-    void shouldHoldTheLargestCallSoABatchIsChargedInFull() {
-        // 600 a minute, calls of up to 100 requests (an embed batch where each text counts).
-        GeminiRateLimiter limiter = new GeminiRateLimiter(600, 0, 100, scheduler);
-        assertTrue(limiter.acquire(100, 1).isDone(), "the first batch fits the bucket");
-        CompletableFuture<Void> second = limiter.acquire(100, 1);
-        assertFalse(second.isDone(), "the second batch waits for 100 more (about 12 s at 500 a minute of refill)");
-        assertFalse(limiter.acquire(1, 1).isDone(), "and so does a single request behind it");
+    void shouldServeCallsInTheOrderTheyAskedSoALargeBatchIsNotOvertaken() {
+        GeminiRateLimiter limiter = new GeminiRateLimiter(6_000, 0, scheduler);
+        List<String> order = new CopyOnWriteArrayList<>();
+        limiter.acquire(100, 1).thenRun(() -> order.add("first batch"));
+        CompletableFuture<Void> batch = limiter.acquire(100, 1).thenRun(() -> order.add("second batch"));
+        CompletableFuture<Void> single = limiter.acquire(1, 1).thenRun(() -> order.add("single"));
+        assertFalse(single.isDone(), "a single request does not overtake the batch waiting before it");
+        await().atMost(Duration.ofSeconds(5)).until(() -> batch.isDone() && single.isDone());
+        assertEquals(List.of("first batch", "second batch", "single"), order);
     }
 
     @Test
-    void shouldLimitTokensToo() {
+    void shouldFailACallLargerThanTheWholeMinuteSoTheCallerCanSplitIt() {
+        GeminiRateLimiter limiter = new GeminiRateLimiter(50, 1_000, scheduler);
+        CompletionException tooMany = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> limiter.acquire(100, 1).join());
+        GeminiException failure = GeminiException.fromSdk(tooMany);
+        assertTrue(failure.largerThanQuota(), failure.getMessage());
+        assertFalse(failure.retryable());
+        assertTrue(failure.getMessage().contains("100 requests") && failure.getMessage().contains("50 requests"),
+                failure.getMessage());
+        assertTrue(GeminiException.fromSdk(assertThrowsJoin(limiter.acquire(1, 5_000))).largerThanQuota(),
+                "a prompt of more tokens than a minute allows can never be sent either");
+        assertTrue(limiter.acquire(50, 1_000).isDone(), "exactly the whole minute fits");
+    }
+
+    @Test
+    void shouldFailAWaitingCallWhenTheShareShrinksBelowIt() {
+        GeminiRateLimiter limiter = new GeminiRateLimiter(600, 0, scheduler);
+        assertTrue(limiter.acquire(600, 1).isDone());
+        CompletableFuture<Void> waiting = limiter.acquire(600, 1);
+        assertFalse(waiting.isDone());
+        limiter.scale(0.5);
+        assertTrue(waiting.isCompletedExceptionally(), "300 a minute can never hold 600");
+        assertTrue(GeminiException.fromSdk(assertThrowsJoin(waiting)).largerThanQuota());
+    }
+
+    @Test
+    void shouldApplyTheShareToBothLimits() {
+        GeminiRateLimiter limiter = new GeminiRateLimiter(600, 60_000, scheduler);
+        limiter.scale(1.0 / 6);
+        assertEquals(100, limiter.requestsPerMinuteNow());
+        assertEquals(10_000, limiter.tokensPerMinuteNow());
+        assertEquals(600, limiter.requestsPerMinute(), "the configured limit is the project's and stays");
+    }
+
+    @Test
+    void shouldMakeLaterCallsWaitForTokensAnAnswerReportedBeyondItsEstimate() {
         GeminiRateLimiter limiter = new GeminiRateLimiter(0, 6_000, scheduler);
-        assertTrue(limiter.acquire(1, 100).isDone(), "a second's worth of tokens is available");
-        CompletableFuture<Void> next = limiter.acquire(1, 100);
-        assertFalse(next.isDone());
-        await().atMost(Duration.ofSeconds(5)).until(next::isDone);
+        assertTrue(limiter.acquire(1, 10).isDone());
+        limiter.owe(5_000);
+        assertFalse(limiter.acquire(1, 10).isDone(), "5,010 of 6,000 spent, paced at 100 a second: the next waits");
     }
 
-    @Test
-    void shouldCutAReservationLargerThanTheBucketSoItCanComplete() {
-        GeminiRateLimiter limiter = new GeminiRateLimiter(0, 60, scheduler);
-        CompletableFuture<Void> huge = limiter.acquire(1, 1_000_000);
-        await().atMost(Duration.ofSeconds(5)).until(huge::isDone);
-    }
-
-    @Test
-    void shouldEstimateAboutFourCharactersPerToken() {
-        assertEquals(1, GeminiRateLimiter.estimateTokens(""));
-        assertEquals(25, GeminiRateLimiter.estimateTokens("x".repeat(100)));
+    private static Throwable assertThrowsJoin(CompletableFuture<Void> future) {
+        return org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, future::join);
     }
 }

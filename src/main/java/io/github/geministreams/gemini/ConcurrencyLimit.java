@@ -1,0 +1,186 @@
+package io.github.geministreams.gemini;
+
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import io.github.geministreams.logging.RateLimitedLog;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many Gemini requests this instance keeps in flight: as many as its quota needs at the
+ * latency Gemini shows, never more than {@code max.in.flight} (a cap, not a target).
+ *
+ * <p><b>With a quota</b> the limit follows Little's law: requests in flight = the rate the
+ * quota allows × the time a request takes, with {@link #HEADROOM} for jitter and retries.
+ * The rate is this instance's share of requests (or tokens) per minute divided by what one
+ * request costs on average (an embed batch of 40 texts costs 40 requests), and the time is
+ * the mean HTTP latency of the last seconds. A fixed 64 reaches 32 requests/s at 2 s of
+ * latency whatever the quota; this reaches the quota at any latency.
+ *
+ * <p><b>Without a quota</b> nothing says how fast Gemini (or this machine) can go, so the limit
+ * is found by watching latency: Netflix's {@link Gradient2Limit} grows it while latency stays
+ * flat and shrinks it when latency climbs above its long-run level (the server or the client
+ * is saturated and more requests would only queue).
+ *
+ * <p><b>Overload.</b> When a few percent of the last second's answers are 429 or 503 the limit
+ * is halved (down to a twentieth), then grows back by a tenth a second.
+ *
+ * <p>Thread-safe: {@link #tryAcquire}/{@link #release} from stream threads, {@link #attempted}
+ * from HTTP callback threads, {@link #adjust} once a second on the dispatcher's scheduler.
+ */
+public final class ConcurrencyLimit implements AttemptListener {
+    private static final Logger log = LoggerFactory.getLogger(ConcurrencyLimit.class);
+    static final double HEADROOM = 1.5;
+    /** Requests always allowed in flight, whatever the quota: a trickle of latency samples. */
+    static final int FLOOR = 4;
+    private static final int INITIAL_WITHOUT_QUOTA = 64;
+    private static final double OVERLOADED_SHARE = 0.03;
+    private static final long MIN_OVERLOADED = 3;
+    private static final double MIN_FACTOR = 0.05;
+    /** Weight of the newest second in the moving averages of latency and cost per request. */
+    private static final double SMOOTHING = 0.3;
+
+    private final int cap;
+    private final GeminiRateLimiter quota;
+    private final Gradient2Limit withoutQuota;
+    private final RateLimitedLog changeLog = new RateLimitedLog(log, Duration.ofMinutes(1));
+    private final LongAdder latencyNanos = new LongAdder();
+    private final LongAdder samples = new LongAdder();
+    private final LongAdder requestUnits = new LongAdder();
+    private final LongAdder tokenUnits = new LongAdder();
+    private final LongAdder overloaded = new LongAdder();
+    private int inFlight;
+    private volatile int limit;
+    private double meanLatencySeconds = Double.NaN;
+    private double meanRequestUnits = Double.NaN;
+    private double meanTokens = Double.NaN;
+    private double factor = 1;
+
+    /**
+     * @param cap   {@code max.in.flight}
+     * @param quota the rate limiter whose current limits say what rate to reach
+     */
+    public ConcurrencyLimit(int cap, GeminiRateLimiter quota) {
+        this.cap = cap;
+        this.quota = quota;
+        this.withoutQuota = Gradient2Limit.newBuilder()
+                .initialLimit(Math.min(cap, INITIAL_WITHOUT_QUOTA))
+                .minLimit(Math.min(cap, FLOOR))
+                .maxConcurrency(cap)
+                .build();
+        this.limit = quota.unlimited() ? Math.min(cap, INITIAL_WITHOUT_QUOTA) : littlesLaw();
+    }
+
+    /** Takes a place for one request if fewer than the limit are in flight. */
+    public synchronized boolean tryAcquire() {
+        if (inFlight >= limit) {
+            return false;
+        }
+        inFlight++;
+        return true;
+    }
+
+    /** Gives back the place of a request whose answer has been handled. */
+    public synchronized void release() {
+        inFlight--;
+        if (inFlight == 0) {
+            notifyAll();
+        }
+    }
+
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+
+    /** The number of requests allowed in flight now. */
+    public int limit() {
+        return limit;
+    }
+
+    /** Waits until no request is in flight, or the timeout passes; true when idle. */
+    public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    @Override
+    public void attempted(long latency, int requests, long tokens, int httpStatus) {
+        latencyNanos.add(latency);
+        samples.increment();
+        requestUnits.add(requests);
+        tokenUnits.add(tokens);
+        if (httpStatus == 429 || httpStatus == 503) {
+            overloaded.increment();
+        } else if (quota.unlimited()) {
+            withoutQuota.onSample(0, latency, inFlight(), false);
+        }
+    }
+
+    /** Once a second: takes in the last second's answers and sets the limit. */
+    public void adjust() {
+        long count = samples.sumThenReset();
+        long latency = latencyNanos.sumThenReset();
+        long requests = requestUnits.sumThenReset();
+        long tokens = tokenUnits.sumThenReset();
+        long overloadedCount = overloaded.sumThenReset();
+        if (count > 0) {
+            meanLatencySeconds = smooth(meanLatencySeconds, latency / 1e9 / count);
+            meanRequestUnits = smooth(meanRequestUnits, (double) requests / count);
+            meanTokens = smooth(meanTokens, Math.max(1, (double) tokens / count));
+        }
+        String why;
+        if (overloadedCount >= MIN_OVERLOADED && overloadedCount > count * OVERLOADED_SHARE) {
+            factor = Math.max(MIN_FACTOR, factor / 2);
+            why = overloadedCount + " of " + count + " answers were 429 or 503";
+        } else {
+            factor = Math.min(1, factor + 0.1);
+            why = null;
+        }
+        int target = quota.unlimited() ? withoutQuota.getLimit() : littlesLaw();
+        int next = Math.max(Math.min(cap, FLOOR), Math.min(cap, (int) Math.ceil(target * factor)));
+        if (next != limit) {
+            changeLog.info("Gemini concurrency limit {} -> {} ({}, mean latency {} ms, cap max.in.flight={})", limit, next,
+                    why != null ? why : quota.unlimited() ? "no quota: latency-driven" : describeQuota(),
+                    Double.isNaN(meanLatencySeconds) ? "?" : Math.round(meanLatencySeconds * 1000), cap);
+            limit = next;
+        }
+    }
+
+    /** Requests in flight that the quota's rate needs at the observed latency, with headroom. */
+    private int littlesLaw() {
+        // Before the first answer, assume a second of latency and requests of one unit.
+        double latencySeconds = orElse(meanLatencySeconds, 1);
+        double requestsPerSecond = Double.POSITIVE_INFINITY;
+        long rpm = quota.requestsPerMinuteNow();
+        if (rpm > 0) {
+            requestsPerSecond = rpm / 60.0 / Math.max(1, orElse(meanRequestUnits, 1));
+        }
+        long tpm = quota.tokensPerMinuteNow();
+        if (tpm > 0) {
+            requestsPerSecond = Math.min(requestsPerSecond, tpm / 60.0 / Math.max(1, orElse(meanTokens, 1)));
+        }
+        return (int) Math.min(cap, Math.ceil(requestsPerSecond * latencySeconds * HEADROOM) + FLOOR);
+    }
+
+    private String describeQuota() {
+        return "quota " + quota.requestsPerMinuteNow() + " requests/min, " + quota.tokensPerMinuteNow()
+                + " tokens/min (0 = none), " + String.format("%.1f", orElse(meanRequestUnits, 1)) + " requests per call";
+    }
+
+    private static double orElse(double value, double fallback) {
+        return Double.isNaN(value) ? fallback : value;
+    }
+
+    private static double smooth(double previous, double sample) {
+        return Double.isNaN(previous) ? sample : SMOOTHING * sample + (1 - SMOOTHING) * previous;
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.geministreams.gemini;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ConcurrencyLimitTest {
+    private static final long SECONDS = 1_000_000_000L;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private static void answers(ConcurrencyLimit limit, int count, double latencySeconds, int requests, int status) {
+        for (int i = 0; i < count; i++) {
+            limit.attempted((long) (latencySeconds * SECONDS), requests, 10, status);
+        }
+    }
+
+    @Test
+    void shouldKeepWhatTheQuotaNeedsInFlightAtTheObservedLatency() {
+        // 6,000 a minute = 100 requests a second; at 2 s each, Little's law says 200 in flight.
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        answers(limit, 50, 2.0, 1, 200);
+        limit.adjust();
+        assertEquals((int) Math.ceil(100 * 2.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
+
+        ConcurrencyLimit slower = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        answers(slower, 50, 8.0, 1, 200);
+        slower.adjust();
+        assertEquals(4 * (limit.limit() - ConcurrencyLimit.FLOOR) + ConcurrencyLimit.FLOOR, slower.limit(),
+                "four times the latency needs four times the requests in flight");
+    }
+
+    @Test
+    void shouldCountWhatOneRequestCostsAgainstTheQuota() {
+        // Embed batches of 50 texts, each text a request of the quota: 2 batches a second.
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        answers(limit, 20, 0.5, 50, 200);
+        limit.adjust();
+        assertEquals((int) Math.ceil(2 * 0.5 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
+    }
+
+    @Test
+    void shouldFollowTheInstanceShareAndTheTokenQuota() {
+        GeminiRateLimiter quota = new GeminiRateLimiter(60_000, 60_000, scheduler);
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, quota);
+        // 1,000 requests/s allowed, but 1,000 tokens/s at 100 tokens a request: 10 requests/s.
+        for (int i = 0; i < 30; i++) {
+            limit.attempted(SECONDS, 1, 100, 200);
+        }
+        limit.adjust();
+        assertEquals((int) Math.ceil(10 * 1.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit(),
+                "the tighter of the two quotas sets the rate");
+    }
+
+    @Test
+    void shouldNeverExceedTheCap() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(64, new GeminiRateLimiter(100_000, 0, scheduler));
+        answers(limit, 100, 5.0, 1, 200);
+        limit.adjust();
+        assertEquals(64, limit.limit());
+        for (int i = 0; i < 64; i++) {
+            assertTrue(limit.tryAcquire());
+        }
+        assertFalse(limit.tryAcquire(), "the 65th waits");
+        limit.release();
+        assertTrue(limit.tryAcquire());
+    }
+
+    @Test
+    void shouldHalveOnABurstOf429sAnd503sAndGrowBack() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        answers(limit, 100, 2.0, 1, 200);
+        limit.adjust();
+        int full = limit.limit();
+        answers(limit, 95, 2.0, 1, 200);
+        answers(limit, 5, 2.0, 1, 503);
+        limit.adjust();
+        assertTrue(limit.limit() <= full / 2 + 1, "halved: " + limit.limit() + " of " + full);
+        for (int i = 0; i < 12; i++) {
+            answers(limit, 100, 2.0, 1, 200);
+            limit.adjust();
+        }
+        assertEquals(full, limit.limit(), "back to what the quota needs");
+
+        answers(limit, 98, 2.0, 1, 200);
+        answers(limit, 2, 2.0, 1, 429);
+        limit.adjust();
+        assertEquals(full, limit.limit(), "two 429s in a hundred are retried, not a reason to slow down");
+    }
+
+    @Test
+    void shouldStartAtTheUsualSixtyFourWithoutAQuotaAndWaitForIdle() throws InterruptedException {
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler));
+        assertEquals(64, limit.limit());
+        assertTrue(limit.tryAcquire());
+        assertFalse(limit.awaitIdle(Duration.ofMillis(20)), "one request is still in flight");
+        scheduler.schedule(limit::release, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertTrue(limit.awaitIdle(Duration.ofSeconds(5)));
+        assertEquals(0, limit.inFlight());
+    }
+
+    @Test
+    void shouldGrowWithoutAQuotaWhileLatencyStaysFlat() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler));
+        for (int i = 0; i < 64; i++) {
+            assertTrue(limit.tryAcquire());
+        }
+        for (int second = 0; second < 5; second++) {
+            answers(limit, 200, 0.2, 1, 200);
+            limit.adjust();
+        }
+        assertTrue(limit.limit() > 64, "flat latency with every permit in use: more in flight, " + limit.limit());
+    }
+}
