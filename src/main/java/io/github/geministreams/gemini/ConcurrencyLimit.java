@@ -45,7 +45,7 @@ public final class ConcurrencyLimit implements AttemptListener {
     private final int cap;
     private final GeminiRateLimiter quota;
     private final Gradient2Limit withoutQuota;
-    private final RateLimitedLog changeLog = new RateLimitedLog(log, Duration.ofMinutes(1));
+    private final RateLimitedLog changeLog = new RateLimitedLog(log, Duration.ofSeconds(1));
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder samples = new LongAdder();
     private final LongAdder requestUnits = new LongAdder();

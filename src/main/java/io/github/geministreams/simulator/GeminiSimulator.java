@@ -132,7 +132,6 @@ public final class GeminiSimulator implements AutoCloseable {
     private byte[] serve(HttpExchange exchange, String path) throws IOException {
         SimulatorConfig current = config;
         Admission gate = admission;
-        sleep(gate.latency());
         Matcher matcher = MODEL_PATH.matcher(path);
         if (!"POST".equals(exchange.getRequestMethod()) || !matcher.matches()) {
             throw new GeminiRequestException(ApiError.notFound("Unknown path " + exchange.getRequestMethod() + " " + path));
@@ -150,7 +149,9 @@ public final class GeminiSimulator implements AutoCloseable {
             throw new GeminiRequestException(ApiError.invalidArgument("Invalid JSON payload received: not an object"));
         }
         ModelCall call = endpoints.parse(matcher.group(2), matcher.group(1), body, current);
+        // Quotas count a request when it arrives, as the API does; the latency is the answer's.
         gate.admit(call, matcher.group(2));
+        sleep(gate.latency());
         return Json.toBytes(call.answer().get());
     }
 

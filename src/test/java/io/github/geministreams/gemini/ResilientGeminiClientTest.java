@@ -127,6 +127,59 @@ class ResilientGeminiClientTest {
                 delay.toMillis() + " ms is outside " + lowMillis + ".." + highMillis);
     }
 
+    @Test
+    void shouldFailACallLargerThanTheWholeQuotaWithoutSendingItAndStopWaitingForIt() {
+        ResilientGeminiClient client = new ResilientGeminiClient(gemini, new RetrySettings(5, Duration.ofMillis(1),
+                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new QuotaShare(new GeminiRateLimiter(10, 0, scheduler)),
+                true, scheduler, PipelineMetrics.inMemory());
+        java.util.List<String> texts = java.util.Collections.nCopies(20, "text");
+        GeminiCallFailedException failed = failure(client.embed(new EmbedRequest("m", texts, 8, null)));
+        GeminiException cause = assertInstanceOf(GeminiException.class, failed.failure());
+        assertTrue(cause.largerThanQuota(), cause.getMessage());
+        assertEquals(0, failed.attempts(), "never sent");
+        assertEquals(0, gemini.embedCalls());
+        assertEquals(0, client.waitingForQuota(), "a failed wait is no longer counted as waiting for the quota");
+    }
+
+    @Test
+    void shouldTellTheListenerOfEveryAttemptWithWhatItWasCharged() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ResilientGeminiClient client = new ResilientGeminiClient(gemini, new RetrySettings(5, Duration.ofMillis(1),
+                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)),
+                true, scheduler, PipelineMetrics.inMemory(),
+                (latency, requests, tokens, status) -> seen.add(requests + " requests, " + tokens + " tokens: " + status));
+        gemini.failNext(1, GeminiException.of(503, "UNAVAILABLE", "overloaded"));
+        client.embed(new EmbedRequest("m", java.util.List.of("a".repeat(40), "b".repeat(40)), 8, null)).get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.List.of("2 requests, 20 tokens: 503", "2 requests, 20 tokens: 200"), seen);
+    }
+
+    @Test
+    void shouldChargeTheTokensGeminiCountedBeyondTheEstimate() throws Exception {
+        GeminiClient denseTokens = new GeminiClient() {
+            @Override
+            public java.util.concurrent.CompletableFuture<GenerateResult> generate(GenerateRequest request) {
+                return java.util.concurrent.CompletableFuture.completedFuture(new GenerateResult("ok", "STOP", null, null,
+                        new TokenUsage(5_000, 1, 0, 5_001), request.model()));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<EmbedResult> embed(EmbedRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        GeminiRateLimiter limiter = new GeminiRateLimiter(0, 6_000, scheduler);
+        ResilientGeminiClient client = new ResilientGeminiClient(denseTokens, new RetrySettings(1, Duration.ofMillis(1),
+                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new QuotaShare(limiter), true, scheduler,
+                PipelineMetrics.inMemory());
+        client.generate(PROMPT).get(10, TimeUnit.SECONDS);
+        // "hello" was estimated at 2 tokens; Gemini counted 5,000 of the 6,000 a minute.
+        assertTrue(!limiter.acquire(1, 10).isDone(), "the next call waits for what the answer really cost");
+    }
+
     private static GeminiCallFailedException failure(java.util.concurrent.CompletableFuture<?> call) {
         ExecutionException thrown = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
         return assertInstanceOf(GeminiCallFailedException.class, thrown.getCause());

@@ -43,6 +43,22 @@ class OpenBatchesTest {
     }
 
     @Test
+    void shouldMakeABatchReadyAtTheLargestSizeTheQuotaShareAllowsNow() {
+        int[] largest = {2};
+        OpenBatches batches = new OpenBatches(new BatchSettings(3, Duration.ofMillis(100), BatchPolicy.FIXED),
+                () -> largest[0]);
+        batches.add(EMBED, item(1), 0, FRESH);
+        batches.add(EMBED, item(2), 0, FRESH);
+        assertEquals(List.of("k1", "k2"), keys(batches.pollReady()), "a share of 200 requests a minute: batches of 2");
+        largest[0] = 3;
+        batches.add(EMBED, item(3), 0, FRESH);
+        batches.add(EMBED, item(4), 0, FRESH);
+        assertEquals(0, batches.readyCount(), "the share grew: the batch fills to 3 again");
+        batches.add(EMBED, item(5), 0, FRESH);
+        assertEquals(List.of("k3", "k4", "k5"), keys(batches.pollReady()));
+    }
+
+    @Test
     void shouldMakeEachGeneratePromptARequestOfItsOwnAtOnce() {
         OpenBatches batches = batches(BatchPolicy.FIXED);
         batches.add(GENERATE, item(1), 0, FRESH);
