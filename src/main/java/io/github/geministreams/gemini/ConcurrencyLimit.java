@@ -1,7 +1,6 @@
 package io.github.geministreams.gemini;
 
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
-import io.github.geministreams.logging.RateLimitedLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Overload.</b> When a few percent of the last second's answers are 429 or 503 the limit
  * is halved (down to a twentieth), then grows back by a tenth a second.
  *
+ * <p>The limit is a gauge ({@code gemini_streams_concurrency_limit}) and logged when it changed,
+ * at most once a minute.
+ *
  * <p>Thread-safe: {@link #tryAcquire}/{@link #release} from stream threads, {@link #attempted}
  * from HTTP callback threads, {@link #adjust} once a second on the dispatcher's scheduler.
  */
@@ -45,7 +47,7 @@ public final class ConcurrencyLimit implements AttemptListener {
     private final int cap;
     private final GeminiRateLimiter quota;
     private final Gradient2Limit withoutQuota;
-    private final RateLimitedLog changeLog = new RateLimitedLog(log, Duration.ofSeconds(1));
+    private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder samples = new LongAdder();
     private final LongAdder requestUnits = new LongAdder();
@@ -57,6 +59,8 @@ public final class ConcurrencyLimit implements AttemptListener {
     private double meanRequestUnits = Double.NaN;
     private double meanTokens = Double.NaN;
     private double factor = 1;
+    private int lastLogged;
+    private long lastLoggedAtNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     /**
      * @param cap   {@code max.in.flight}
@@ -147,12 +151,22 @@ public final class ConcurrencyLimit implements AttemptListener {
         }
         int target = quota.unlimited() ? withoutQuota.getLimit() : littlesLaw();
         int next = Math.max(Math.min(cap, FLOOR), Math.min(cap, (int) Math.ceil(target * factor)));
-        if (next != limit) {
-            changeLog.info("Gemini concurrency limit {} -> {} ({}, mean latency {} ms, cap max.in.flight={})", limit, next,
-                    why != null ? why : quota.unlimited() ? "no quota: latency-driven" : describeQuota(),
-                    Double.isNaN(meanLatencySeconds) ? "?" : Math.round(meanLatencySeconds * 1000), cap);
-            limit = next;
+        limit = next;
+        logChange(why);
+    }
+
+    /** Says what the limit is now when it changed, at most once a minute (it moves every second). */
+    private void logChange(String why) {
+        long now = System.nanoTime();
+        if (limit == lastLogged || now - lastLoggedAtNanos < LOG_INTERVAL_NANOS) {
+            return;
         }
+        log.info("Gemini requests in flight allowed: {} (was {} a minute or more ago; {}, mean latency {} ms, "
+                        + "cap max.in.flight={})", limit, lastLogged,
+                why != null ? why : quota.unlimited() ? "no quota: latency-driven" : describeQuota(),
+                Double.isNaN(meanLatencySeconds) ? "?" : Math.round(meanLatencySeconds * 1000), cap);
+        lastLogged = limit;
+        lastLoggedAtNanos = now;
     }
 
     /** Requests in flight that the quota's rate needs at the observed latency, with headroom. */

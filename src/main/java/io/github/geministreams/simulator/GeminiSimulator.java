@@ -13,7 +13,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Admin endpoints: {@code GET /simulator/stats} (the counters as JSON) and
  * {@code POST /simulator/reset}.
  *
- * <p><b>Threading.</b> Each request runs on a thread of its own (a cached pool of daemon
- * threads), so latency never queues requests behind each other and {@code maxConcurrent}
- * measures the client's concurrency. The configuration can be swapped at any time.
+ * <p><b>Threading.</b> A request is read, checked and counted against the quotas on a thread of
+ * a cached pool; its answer is then sent by a small scheduler once the latency has passed,
+ * so waiting requests hold no thread (thousands can be in flight, as against the real API)
+ * and {@code maxConcurrent} measures the client's concurrency. The configuration can be
+ * swapped at any time.
  */
 public final class GeminiSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GeminiSimulator.class);
@@ -40,6 +44,7 @@ public final class GeminiSimulator implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads;
+    private final ScheduledExecutorService answers;
     private final SimulatorCounters counters = new SimulatorCounters();
     private final ModelEndpoints endpoints = new ModelEndpoints(counters);
     private volatile SimulatorConfig config;
@@ -55,6 +60,12 @@ public final class GeminiSimulator implements AutoCloseable {
             return thread;
         });
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
+        AtomicInteger answerCount = new AtomicInteger();
+        this.answers = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "gemini-simulator-answers-" + answerCount.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         server.setExecutor(threads);
         server.createContext("/", this::handle);
     }
@@ -110,26 +121,53 @@ public final class GeminiSimulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if (path.startsWith("/simulator/")) {
+        String path = exchange.getRequestURI().getPath();
+        if (path.startsWith("/simulator/")) {
+            try (exchange) {
                 handleAdmin(exchange, path);
-                return;
             }
-            counters.requestStarted(path);
-            try {
-                byte[] answer = serve(exchange, path);
-                send(exchange, 200, answer);
-            } catch (GeminiRequestException rejected) {
-                counters.rejected(rejected.error().code(), rejected.kind());
-                send(exchange, rejected.error().code(), rejected.error().body());
-            } finally {
-                counters.requestFinished();
-            }
+            return;
+        }
+        counters.requestStarted(path);
+        Admitted admitted;
+        try {
+            admitted = admit(exchange, path);
+        } catch (GeminiRequestException rejected) {
+            // Refusals (bad request, quota) come back at once, as the API's do.
+            answer(exchange, () -> {
+                throw rejected;
+            });
+            return;
+        }
+        long latencyNanos = admitted.latency().toNanos();
+        if (latencyNanos <= 0) {
+            answer(exchange, admitted.answer());
+        } else {
+            answers.schedule(() -> answer(exchange, admitted.answer()), latencyNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    private byte[] serve(HttpExchange exchange, String path) throws IOException {
+    /** An admitted request: its answer, to be sent once its latency has passed. */
+    private record Admitted(Supplier<Object> answer, Duration latency) {
+    }
+
+    /** Sends the answer (or the error it throws), then closes the exchange. */
+    private void answer(HttpExchange exchange, Supplier<Object> answer) {
+        try (exchange) {
+            try {
+                send(exchange, 200, Json.toBytes(answer.get()));
+            } catch (GeminiRequestException rejected) {
+                counters.rejected(rejected.error().code(), rejected.kind());
+                send(exchange, rejected.error().code(), rejected.error().body());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Could not answer {}: {}", exchange.getRequestURI(), e.toString());
+        } finally {
+            counters.requestFinished();
+        }
+    }
+
+    private Admitted admit(HttpExchange exchange, String path) throws IOException {
         SimulatorConfig current = config;
         Admission gate = admission;
         Matcher matcher = MODEL_PATH.matcher(path);
@@ -151,8 +189,7 @@ public final class GeminiSimulator implements AutoCloseable {
         ModelCall call = endpoints.parse(matcher.group(2), matcher.group(1), body, current);
         // Quotas count a request when it arrives, as the API does; the latency is the answer's.
         gate.admit(call, matcher.group(2));
-        sleep(gate.latency());
-        return Json.toBytes(call.answer().get());
+        return new Admitted(call.answer()::get, gate.latency());
     }
 
     private void handleAdmin(HttpExchange exchange, String path) throws IOException {
@@ -192,20 +229,10 @@ public final class GeminiSimulator implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration latency) {
-        if (latency.isZero() || latency.isNegative()) {
-            return;
-        }
-        try {
-            TimeUnit.NANOSECONDS.sleep(latency.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         server.stop(0);
+        answers.shutdownNow();
         threads.shutdownNow();
     }
 }

@@ -37,9 +37,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 200,000 prompts, produced before the start, through one instance with a 256 MiB heap:
- * backpressure keeps what is held in memory bounded, so it completes without an
- * OutOfMemoryError. The peak heap is read from the instance's own /metrics while it runs.
+ * 200,000 prompts, produced before the start, through one instance with a 256 MiB heap and
+ * thousands of requests in flight (a second of latency under a quota whose Little's law asks
+ * for more than the {@code max.in.flight} cap): backpressure keeps what is held in memory
+ * bounded, so it completes without an OutOfMemoryError. The peak heap and the peak of
+ * requests in flight are read from the instance's own /metrics while it runs.
  */
 class BoundedMemoryIntegrationTest {
     @RegisterExtension
@@ -47,6 +49,9 @@ class BoundedMemoryIntegrationTest {
     private static final int PROMPTS = 200_000;
     private static final Pattern METRICS_PORT = Pattern.compile("Metrics at http://localhost:(\\d+)/metrics");
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} (\\S+)$");
+    private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^gemini_streams_in_flight (\\S+)$");
+    /** At a second of latency, 600,000 requests a minute need ~15,000 in flight: the cap binds. */
+    private static final String QUOTA = "600000";
 
     @TempDir
     Path dir;
@@ -56,11 +61,13 @@ class BoundedMemoryIntegrationTest {
 
     @Test
     void shouldAnswerABacklogOf200000PromptsWithinA256MiBHeap() throws Exception {
-        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
+        GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder().latency(Duration.ofSeconds(1)).build());
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "memory", 6);
-        List<String> args = AppProcess.runArgs(KAFKA.bootstrapServers(),
+        Map<String, String> settings = new java.util.HashMap<>(
                 FaultyGeminiScenario.settings("memory-app", topics, dir.resolve("state")));
+        settings.put("gemini.rate.requests.per.minute", QUOTA);
+        List<String> args = AppProcess.runArgs(KAFKA.bootstrapServers(), settings);
         Map<String, String> env = AppProcess.simulatorEnvironment(simulator);
         AppProcess app = AppProcess.start(dir.resolve("memory.log"), env, List.of("-Xmx256m"), args.toArray(String[]::new));
         closer.add(app);
@@ -70,12 +77,16 @@ class BoundedMemoryIntegrationTest {
 
         long producedIn = produceBacklog(topics.prompts);
         AtomicLong peakHeap = new AtomicLong();
+        AtomicLong peakInFlight = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         closer.add(sampler::shutdownNow);
         HttpClient http = HttpClient.newHttpClient();
         URI metrics = URI.create("http://localhost:" + port.group(1) + "/metrics");
-        sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(heapUsed(http, metrics), Math::max),
-                0, 250, TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(() -> {
+            String scrape = scrape(http, metrics);
+            peakHeap.accumulateAndGet(sum(HEAP_USED, scrape), Math::max);
+            peakInFlight.accumulateAndGet(sum(IN_FLIGHT, scrape), Math::max);
+        }, 0, 250, TimeUnit.MILLISECONDS);
 
         long started = System.nanoTime();
         try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
@@ -93,24 +104,30 @@ class BoundedMemoryIntegrationTest {
             String log = app.logText();
             assertTrue(!log.contains("OutOfMemoryError"), "no OutOfMemoryError:\n" + app.tail());
             assertTrue(peakHeap.get() > 0, "the heap was sampled");
+            assertTrue(peakInFlight.get() >= 2_000, "thousands of requests were in flight: " + peakInFlight.get());
             System.out.printf("bounded memory run: %d prompts (produced in %d s) answered in %.0f s (%.0f prompts/s) "
-                            + "with -Xmx256m; peak heap used %.0f MiB; 0 duplicates, 0 dead-lettered%n",
-                    PROMPTS, producedIn, seconds, PROMPTS / seconds, peakHeap.get() / 1048576.0);
+                            + "with -Xmx256m; peak heap used %.0f MiB; peak requests in flight %d; 0 duplicates, "
+                            + "0 dead-lettered%n",
+                    PROMPTS, producedIn, seconds, PROMPTS / seconds, peakHeap.get() / 1048576.0, peakInFlight.get());
         }
     }
 
-    private static long heapUsed(HttpClient http, URI metrics) {
+    private static String scrape(HttpClient http, URI metrics) {
         try {
-            String scrape = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-            Matcher pools = HEAP_USED.matcher(scrape);
-            long used = 0;
-            while (pools.find()) {
-                used += (long) Double.parseDouble(pools.group(1));
-            }
-            return used;
+            return http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
-            return 0; // the instance is busy or stopping; the next sample counts
+            return ""; // the instance is busy or stopping; the next sample counts
         }
+    }
+
+    /** The sum of the samples {@code meter} matches in a Prometheus scrape (heap: one per pool). */
+    private static long sum(Pattern meter, String scrape) {
+        Matcher samples = meter.matcher(scrape);
+        long total = 0;
+        while (samples.find()) {
+            total += (long) Double.parseDouble(samples.group(1));
+        }
+        return total;
     }
 
     /** Produces the backlog; returns the seconds it took. */
