@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * flat and shrinks it when latency climbs above its long-run level (the server or the client
  * is saturated and more requests would only queue).
  *
- * <p><b>Overload.</b> When a few percent of the last second's answers are 429 or 503 the limit
- * is halved (down to a twentieth), then grows back by a tenth a second.
+ * <p><b>Overload.</b> When a few percent of the last second's answers are 429 or 503, or Gemini
+ * suddenly slows down (the last second's mean latency over twice its long-run mean), the limit
+ * is halved (down to a twentieth), then grows back by a tenth a second: more requests would
+ * only queue at an overloaded server.
  *
  * <p>The limit is a gauge ({@code gemini_streams_concurrency_limit}) and logged when it changed,
  * at most once a minute.
@@ -43,6 +45,10 @@ public final class ConcurrencyLimit implements AttemptListener {
     private static final double MIN_FACTOR = 0.05;
     /** Weight of the newest second in the moving averages of latency and cost per request. */
     private static final double SMOOTHING = 0.3;
+    /** Weight of the newest second in the long-run latency, about a minute's memory. */
+    private static final double LONG_RUN_SMOOTHING = 0.02;
+    /** A second this many times slower than the long run is a slowdown. */
+    private static final double SLOWDOWN = 2;
 
     private final int cap;
     private final GeminiRateLimiter quota;
@@ -56,6 +62,7 @@ public final class ConcurrencyLimit implements AttemptListener {
     private int inFlight;
     private volatile int limit;
     private double meanLatencySeconds = Double.NaN;
+    private double longRunLatencySeconds = Double.NaN;
     private double meanRequestUnits = Double.NaN;
     private double meanTokens = Double.NaN;
     private double factor = 1;
@@ -136,15 +143,22 @@ public final class ConcurrencyLimit implements AttemptListener {
         long requests = requestUnits.sumThenReset();
         long tokens = tokenUnits.sumThenReset();
         long overloadedCount = overloaded.sumThenReset();
+        double lastSecond = count > 0 ? latency / 1e9 / count : Double.NaN;
+        boolean slowedDown = count > 0 && lastSecond > SLOWDOWN * longRunLatencySeconds;
         if (count > 0) {
-            meanLatencySeconds = smooth(meanLatencySeconds, latency / 1e9 / count);
-            meanRequestUnits = smooth(meanRequestUnits, (double) requests / count);
-            meanTokens = smooth(meanTokens, Math.max(1, (double) tokens / count));
+            meanLatencySeconds = smooth(meanLatencySeconds, lastSecond, SMOOTHING);
+            longRunLatencySeconds = smooth(longRunLatencySeconds, lastSecond, LONG_RUN_SMOOTHING);
+            meanRequestUnits = smooth(meanRequestUnits, (double) requests / count, SMOOTHING);
+            meanTokens = smooth(meanTokens, Math.max(1, (double) tokens / count), SMOOTHING);
         }
         String why;
         if (overloadedCount >= MIN_OVERLOADED && overloadedCount > count * OVERLOADED_SHARE) {
             factor = Math.max(MIN_FACTOR, factor / 2);
             why = overloadedCount + " of " + count + " answers were 429 or 503";
+        } else if (slowedDown) {
+            factor = Math.max(MIN_FACTOR, factor / 2);
+            why = String.format("Gemini slowed down: %.0f ms in the last second against %.0f ms", lastSecond * 1000,
+                    longRunLatencySeconds * 1000);
         } else {
             factor = Math.min(1, factor + 0.1);
             why = null;
@@ -194,7 +208,7 @@ public final class ConcurrencyLimit implements AttemptListener {
         return Double.isNaN(value) ? fallback : value;
     }
 
-    private static double smooth(double previous, double sample) {
-        return Double.isNaN(previous) ? sample : SMOOTHING * sample + (1 - SMOOTHING) * previous;
+    private static double smooth(double previous, double sample, double weight) {
+        return Double.isNaN(previous) ? sample : weight * sample + (1 - weight) * previous;
     }
 }

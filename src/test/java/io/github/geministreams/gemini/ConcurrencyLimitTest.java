@@ -99,6 +99,25 @@ class ConcurrencyLimitTest {
     }
 
     @Test
+    void shouldHalveWhenGeminiSuddenlySlowsDownAndFollowTheNewLatencyOnceItLasts() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(100_000, new GeminiRateLimiter(6_000, 0, scheduler));
+        for (int i = 0; i < 5; i++) {
+            answers(limit, 100, 1.0, 1, 200);
+            limit.adjust();
+        }
+        int steady = limit.limit();
+        answers(limit, 100, 3.0, 1, 200);
+        limit.adjust();
+        assertTrue(limit.limit() < steady, "a second three times slower than usual is a slowdown: " + limit.limit());
+        for (int i = 0; i < 120; i++) {
+            answers(limit, 100, 3.0, 1, 200);
+            limit.adjust();
+        }
+        assertTrue(limit.limit() > 2 * steady, "once the slower latency lasts, Little's law asks for more in flight: "
+                + limit.limit() + " against " + steady);
+    }
+
+    @Test
     void shouldStartAtTheUsualSixtyFourWithoutAQuotaAndWaitForIdle() throws InterruptedException {
         ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler));
         assertEquals(64, limit.limit());
