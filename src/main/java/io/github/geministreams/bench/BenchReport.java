@@ -64,12 +64,14 @@ public final class BenchReport {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("workload", s.workload().name().toLowerCase(java.util.Locale.ROOT));
         settings.put("prompts", s.prompts());
+        settings.put("promptTokens", s.promptTokens());
         settings.put("warmupPrompts", s.warmupPrompts());
         settings.put("ratePerSecond", s.rate());
         settings.put("baselinePrompts", s.baselinePrompts());
         settings.put("latencyMillis", s.latency().toMillis());
         settings.put("jitterMillis", s.jitter().toMillis());
         settings.put("requestsPerMinute", s.requestsPerMinute());
+        settings.put("tokensPerMinute", s.tokensPerMinute());
         settings.put("batchCountsOnce", s.batchCountsOnce());
         settings.put("rateLimitErrorRate", s.rateLimitErrorRate());
         settings.put("serverErrorRate", s.serverErrorRate());
@@ -81,14 +83,26 @@ public final class BenchReport {
 
     private static String describe(BenchResult result) {
         BenchScenario s = result.scenario();
-        return s.workload().name().toLowerCase(java.util.Locale.ROOT) + ", " + s.prompts() + " prompts "
+        return s.workload().name().toLowerCase(java.util.Locale.ROOT) + ", " + s.prompts() + " prompts of "
+                + String.format("%.1f", PromptText.meanTokens(s.prompts(), s.promptTokens())) + " tokens "
                 + (s.rate() > 0 ? "at " + s.rate() + "/s" : "at once") + " after " + s.warmupPrompts() + " warm-up"
                 + ", latency " + Durations.format(s.latency()) + " + 0.." + Durations.format(s.jitter())
-                + ", quota " + (s.requestsPerMinute() > 0 ? s.requestsPerMinute() + " requests/min"
-                        + (s.batchCountsOnce() ? " (a batch counts once)" : " (each embedded text counts)") : "none")
+                + ", quota " + quota(s)
                 + ", errors " + pct(s.rateLimitErrorRate()) + " 429 / " + pct(s.serverErrorRate()) + " 500"
                 + ", max.in.flight " + s.maxInFlight() + ", embed batch " + result.embedBatch()
                 + (s.settings().isEmpty() ? "" : ", settings " + s.settings());
+    }
+
+    private static String quota(BenchScenario s) {
+        List<String> limits = new ArrayList<>();
+        if (s.requestsPerMinute() > 0) {
+            limits.add(s.requestsPerMinute() + " requests/min"
+                    + (s.batchCountsOnce() ? " (a batch counts once)" : " (each embedded text counts)"));
+        }
+        if (s.tokensPerMinute() > 0) {
+            limits.add(s.tokensPerMinute() + " tokens/min");
+        }
+        return limits.isEmpty() ? "none" : String.join(" + ", limits);
     }
 
     private static String pct(double rate) {

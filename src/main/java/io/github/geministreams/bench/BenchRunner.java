@@ -53,6 +53,7 @@ public final class BenchRunner implements AutoCloseable {
                 .latency(scenario.latency())
                 .jitter(scenario.jitter())
                 .requestsPerMinute(scenario.requestsPerMinute())
+                .tokensPerMinute(scenario.tokensPerMinute())
                 .batchItemsCountAsRequests(!scenario.batchCountsOnce())
                 .rateLimitErrorRate(scenario.rateLimitErrorRate())
                 .internalErrorRate(scenario.serverErrorRate())
@@ -117,7 +118,7 @@ public final class BenchRunner implements AutoCloseable {
         progress.printf("bench: %s, %d prompts%s ...%n", name, prompts,
                 scenario.rate() > 0 ? String.format(" at %.1f/s", scenario.rate()) : " at once");
         ConcurrentMap<String, Long> sentAt = new ConcurrentHashMap<>();
-        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload());
+        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload(), scenario.promptTokens());
         try (subject; OutputWatcher watcher = startWatching(subject, outputTopics, deadLetterTopic, sentAt)) {
             warmUp(name, load, watcher, promptsTopic);
             simulator.reset();
@@ -180,6 +181,7 @@ public final class BenchRunner implements AutoCloseable {
         settings.put("metrics.port", "-1");
         settings.put("max.in.flight", String.valueOf(scenario.maxInFlight()));
         settings.put("gemini.rate.requests.per.minute", String.valueOf(scenario.requestsPerMinute()));
+        settings.put("gemini.rate.tokens.per.minute", String.valueOf(scenario.tokensPerMinute()));
         settings.put("gemini.rate.embed.texts.count.as.requests", String.valueOf(!scenario.batchCountsOnce()));
         settings.putAll(scenario.settings());
         AppConfig config = ConfigLayers.defaults().withAll(settings).build()

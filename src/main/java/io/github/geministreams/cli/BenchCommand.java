@@ -33,6 +33,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prompts", defaultValue = "5000", description = "Prompts per row (default: ${DEFAULT-VALUE}).")
     int prompts;
 
+    @Option(names = "--prompt-tokens", defaultValue = "0",
+            description = "Pad each prompt text to about N tokens (4 characters a token), so a --tpm quota binds; "
+                    + "0 = short texts of about 12 tokens (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
     @Option(names = "--warmup", defaultValue = "20",
             description = "Prompts answered before each row is measured, left out of its figures (default: ${DEFAULT-VALUE}).")
     int warmupPrompts;
@@ -56,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rpm", defaultValue = "0",
             description = "Requests-per-minute quota of the simulator, also given to gemini-streams; 0 = none.")
     long requestsPerMinute;
+
+    @Option(names = "--tpm", defaultValue = "0",
+            description = "Tokens-per-minute quota of the simulator, also given to gemini-streams; 0 = none.")
+    long tokensPerMinute;
 
     @Option(names = "--batch-counts-once",
             description = "A batchEmbedContents request counts once against --rpm (the real API counts each text).")
@@ -92,9 +101,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchScenario scenario = new BenchScenario(workload, prompts, warmupPrompts, rate, baselinePrompts, latency, jitter,
-                requestsPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate, maxInFlight, instances,
-                parseRows(), settings, rowTimeout);
+        BenchScenario scenario = new BenchScenario(workload, prompts, promptTokens, warmupPrompts, rate, baselinePrompts,
+                latency, jitter, requestsPerMinute, tokensPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate,
+                maxInFlight, instances, parseRows(), settings, rowTimeout);
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
             result = runner.run();

@@ -28,8 +28,8 @@ class BenchRunnerTest {
     void shouldMeasureEveryRowOnItsOwnTopicsAndCountWhatEachDid() throws Exception {
         int prompts = 300;
         int baselinePrompts = 10;
-        BenchScenario scenario = new BenchScenario(Workload.MIXED, prompts, 5, 0, baselinePrompts, Duration.ofMillis(20),
-                Duration.ZERO, 0, false, 0, 0, 16, 2,
+        BenchScenario scenario = new BenchScenario(Workload.MIXED, prompts, 0, 5, 0, baselinePrompts,
+                Duration.ofMillis(20), Duration.ZERO, 0, 0, false, 0, 0, 16, 2,
                 Set.of(BenchRow.GEMINI_STREAMS, BenchRow.NAIVE, BenchRow.PASSTHROUGH), Map.of(), Duration.ofMinutes(2));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {

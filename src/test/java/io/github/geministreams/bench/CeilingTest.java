@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class CeilingTest {
     private static BenchScenario scenario(Workload workload, long requestsPerMinute, boolean batchCountsOnce, double rate) {
-        return new BenchScenario(workload, 1_000, 0, rate, 50, Duration.ofMillis(200), Duration.ZERO, requestsPerMinute,
-                batchCountsOnce, 0, 0, 64, 1, Set.of(BenchRow.GEMINI_STREAMS), Map.of(), Duration.ofMinutes(1));
+        return new BenchScenario(workload, 1_000, 0, 0, rate, 50, Duration.ofMillis(200), Duration.ZERO,
+                requestsPerMinute, 0, batchCountsOnce, 0, 0, 64, 1, Set.of(BenchRow.GEMINI_STREAMS), Map.of(), Duration.ofMinutes(1));
     }
 
     @Test
