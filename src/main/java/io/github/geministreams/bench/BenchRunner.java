@@ -27,11 +27,12 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Runs a {@link BenchScenario}: one embedded broker and one Gemini simulator for the whole
- * run, then each row in turn on topics of its own, with the simulator's counters reset in
- * between. Everything runs in this JVM; rows run one at a time.
+ * run, then each row in turn (the Kafka rows on topics of their own), with the simulator's
+ * counters reset in between. Everything runs in this JVM; rows run one at a time.
  */
 public final class BenchRunner implements AutoCloseable {
     static final String GEMINI_STREAMS_ROW = "gemini-streams x";
+    static final String CLIENT_ONLY_ROW = "client-only";
     static final String NAIVE_ROW = "naive sync SDK";
     static final String PASSTHROUGH_ROW = "passthrough";
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
@@ -75,6 +76,9 @@ public final class BenchRunner implements AutoCloseable {
                         Ceiling.itemsPerSecond(scenario, scenario.instances(), batchSize));
             }
         }
+        if (scenario.rows().contains(BenchRow.CLIENT_ONLY)) {
+            rows.add(clientOnly());
+        }
         if (scenario.rows().contains(BenchRow.NAIVE)) {
             rows.add(naive(base));
         }
@@ -91,6 +95,14 @@ public final class BenchRunner implements AutoCloseable {
                 topics.name(TopicRole.PROMPTS),
                 List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
                 topics.name(TopicRole.DEAD_LETTER));
+    }
+
+    /** Builds its Gemini client stack from a configuration of its own, as another gemini-streams instance would. */
+    private RowResult clientOnly() throws InterruptedException {
+        announce(CLIENT_ONLY_ROW, scenario.prompts());
+        RowResult row = new ClientOnlyRow(scenario, appConfig("bench-client-only-"), simulator).measure(CLIENT_ONLY_ROW);
+        reportProgress(row);
+        return row;
     }
 
     private RowResult naive(AppConfig config) throws Exception {
@@ -115,8 +127,7 @@ public final class BenchRunner implements AutoCloseable {
 
     private RowResult measure(String name, int prompts, BenchSubject subject, String promptsTopic,
                               List<String> outputTopics, String deadLetterTopic) throws Exception {
-        progress.printf("bench: %s, %d prompts%s ...%n", name, prompts,
-                scenario.rate() > 0 ? String.format(" at %.1f/s", scenario.rate()) : " at once");
+        announce(name, prompts);
         ConcurrentMap<String, Long> sentAt = new ConcurrentHashMap<>();
         PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload(), scenario.promptTokens());
         try (subject; OutputWatcher watcher = startWatching(subject, outputTopics, deadLetterTopic, sentAt)) {
@@ -145,12 +156,21 @@ public final class BenchRunner implements AutoCloseable {
                         stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
                         stats.total429s(), subject.retries() < 0 ? -1 : subject.retries() - retriesBefore,
                         heap.peakBytes(), complete);
-                progress.printf("bench: %s: %.1f items/s, p50 %d ms, p99 %d ms%s%n", name, row.itemsPerSecond(),
-                        row.p50Millis(), row.p99Millis(), complete ? "" : " (INCOMPLETE: " + watcher.distinct()
-                                + " of " + prompts + " prompts answered within " + scenario.rowTimeout().toSeconds() + " s)");
+                reportProgress(row);
                 return row;
             }
         }
+    }
+
+    private void announce(String name, int prompts) {
+        progress.printf("bench: %s, %d prompts%s ...%n", name, prompts,
+                scenario.rate() > 0 ? String.format(" at %.1f/s", scenario.rate()) : " at once");
+    }
+
+    private void reportProgress(RowResult row) {
+        progress.printf("bench: %s: %.1f items/s, p50 %d ms, p99 %d ms%s%n", row.name(), row.itemsPerSecond(),
+                row.p50Millis(), row.p99Millis(), row.complete() ? "" : " (INCOMPLETE: " + (row.outputs() - row.duplicates())
+                        + " of " + row.prompts() + " prompts answered within " + scenario.rowTimeout().toSeconds() + " s)");
     }
 
     private OutputWatcher startWatching(BenchSubject subject, List<String> outputTopics, String deadLetterTopic,

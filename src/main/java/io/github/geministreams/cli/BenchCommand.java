@@ -84,8 +84,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also measure this many gemini-streams instances together (default: ${DEFAULT-VALUE}).")
     int instances;
 
-    @Option(names = "--rows", split = ",", defaultValue = "gemini-streams,naive,passthrough",
-            description = "Rows to measure: gemini-streams, naive, passthrough (default: all).")
+    @Option(names = "--rows", split = ",", defaultValue = "gemini-streams,client-only,naive,passthrough",
+            description = "Rows to measure: gemini-streams, client-only, naive, passthrough (default: all).")
     List<String> rows;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -123,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
                     .filter(candidate -> candidate.wireName().equalsIgnoreCase(name.trim()))
                     .findFirst()
                     .orElseThrow(() -> new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                            "Unknown row '" + name + "'; rows are gemini-streams, naive, passthrough"));
+                            "Unknown row '" + name + "'; rows are gemini-streams, client-only, naive, passthrough"));
             chosen.add(row);
         }
         return chosen;
