@@ -24,7 +24,7 @@ public final class BenchReport {
         out.println();
         out.println("gemini-streams bench: " + describe(result));
         out.println("(one JVM: embedded broker, simulator and the row under test; heap is theirs together; "
-                + "latency = prompt sent -> output read, read_committed)");
+                + "latency = prompt sent -> output read, read_committed; client-only: prompt due -> answer)");
         out.printf(HEADER, "row", "prompts", "outputs", "dead", "dup", "items/s", "p50 ms", "p95 ms", "p99 ms",
                 "req/item", "texts/req", "429s", "retries", "heap MiB");
         for (RowResult row : result.rows()) {
@@ -38,9 +38,9 @@ public final class BenchReport {
             }
         }
         result.ceilings().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(ceiling ->
-                out.printf("%-18s %7s %7s %5s %4s %9.1f   (computed: min(max.in.flight / latency x batch, quota, rate))%n",
+                out.printf("%-18s %7s %7s %5s %4s %9.1f   (min(quota, rate, client-only): %s)%n",
                         "ceiling " + ceiling.getKey().substring(BenchRunner.GEMINI_STREAMS_ROW.length() - 1).trim(),
-                        "", "", "", "", ceiling.getValue()));
+                        "", "", "", "", ceiling.getValue().itemsPerSecond(), ceiling.getValue().describe()));
         out.println();
         result.ratios().forEach((name, ratio) -> out.printf("  %-40s %s%n", name,
                 name.endsWith("/ naive") || name.contains(" / gemini-streams")

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -66,19 +67,22 @@ public final class BenchRunner implements AutoCloseable {
         AppConfig base = appConfig("bench-gemini-streams-1-");
         int batchSize = base.pipeline().embedBatch().size();
         List<RowResult> rows = new ArrayList<>();
-        Map<String, Double> ceilings = new HashMap<>();
         if (scenario.rows().contains(BenchRow.GEMINI_STREAMS)) {
             rows.add(geminiStreams(1, base));
-            ceilings.put(GEMINI_STREAMS_ROW + 1, Ceiling.itemsPerSecond(scenario, 1, batchSize));
             if (scenario.instances() > 1) {
                 rows.add(geminiStreams(scenario.instances(), appConfig("bench-gemini-streams-" + scenario.instances() + "-")));
-                ceilings.put(GEMINI_STREAMS_ROW + scenario.instances(),
-                        Ceiling.itemsPerSecond(scenario, scenario.instances(), batchSize));
             }
         }
+        OptionalDouble clientOnly = OptionalDouble.empty();
         if (scenario.rows().contains(BenchRow.CLIENT_ONLY)) {
-            rows.add(clientOnly());
+            RowResult row = clientOnly();
+            rows.add(row);
+            clientOnly = OptionalDouble.of(row.itemsPerSecond());
         }
+        Ceiling ceiling = Ceiling.of(scenario, batchSize, clientOnly);
+        Map<String, Ceiling> ceilings = new HashMap<>();
+        rows.stream().map(RowResult::name).filter(name -> name.startsWith(GEMINI_STREAMS_ROW))
+                .forEach(name -> ceilings.put(name, ceiling));
         if (scenario.rows().contains(BenchRow.NAIVE)) {
             rows.add(naive(base));
         }

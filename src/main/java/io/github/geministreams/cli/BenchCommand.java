@@ -17,13 +17,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gemini-streams bench}: measures gemini-streams against a naive baseline, a
- * passthrough topology and the computed ceiling, on an embedded broker and the simulator.
+ * {@code gemini-streams bench}: measures gemini-streams against its Gemini client alone, a
+ * naive baseline and a passthrough topology, and against the ceiling min(quota, arrival rate,
+ * client-only), on an embedded broker and the simulator.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure gemini-streams on an embedded broker against the Gemini simulator, next to the naive "
-                + "baseline (mapValues + synchronous SDK), a passthrough topology (the Kafka-side ceiling) and the "
-                + "computed ceiling; print one table (and --json FILE).",
+        description = {"Measure gemini-streams on an embedded broker against the Gemini simulator, next to its Gemini "
+                + "client with no Kafka (client-only: what this machine and the SDK can do), the naive baseline "
+                + "(mapValues + synchronous SDK) and a passthrough topology (the Kafka-side ceiling); the ceiling is "
+                + "min(quota, arrival rate, client-only). Print one table (and --json FILE).",
                 "Saturation: prompts are produced at once. Light load: --rate 2."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "mixed",
