@@ -24,7 +24,7 @@ public final class BenchReport {
         out.println();
         out.println("gemini-streams bench: " + describe(result));
         out.println("(one JVM: embedded broker, simulator and the row under test; heap is theirs together; "
-                + "latency = prompt sent -> output read, read_committed)");
+                + "latency = prompt sent -> output read, read_committed; client-only: prompt due -> answer)");
         out.printf(HEADER, "row", "prompts", "outputs", "dead", "dup", "items/s", "p50 ms", "p95 ms", "p99 ms",
                 "req/item", "texts/req", "429s", "retries", "heap MiB");
         for (RowResult row : result.rows()) {
@@ -38,9 +38,9 @@ public final class BenchReport {
             }
         }
         result.ceilings().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(ceiling ->
-                out.printf("%-18s %7s %7s %5s %4s %9.1f   (computed: min(max.in.flight / latency x batch, quota, rate))%n",
+                out.printf("%-18s %7s %7s %5s %4s %9.1f   (min(quota, rate, client-only): %s)%n",
                         "ceiling " + ceiling.getKey().substring(BenchRunner.GEMINI_STREAMS_ROW.length() - 1).trim(),
-                        "", "", "", "", ceiling.getValue()));
+                        "", "", "", "", ceiling.getValue().itemsPerSecond(), ceiling.getValue().describe()));
         out.println();
         result.ratios().forEach((name, ratio) -> out.printf("  %-40s %s%n", name,
                 name.endsWith("/ naive") || name.contains(" / gemini-streams")
@@ -64,12 +64,14 @@ public final class BenchReport {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("workload", s.workload().name().toLowerCase(java.util.Locale.ROOT));
         settings.put("prompts", s.prompts());
+        settings.put("promptTokens", s.promptTokens());
         settings.put("warmupPrompts", s.warmupPrompts());
         settings.put("ratePerSecond", s.rate());
         settings.put("baselinePrompts", s.baselinePrompts());
         settings.put("latencyMillis", s.latency().toMillis());
         settings.put("jitterMillis", s.jitter().toMillis());
         settings.put("requestsPerMinute", s.requestsPerMinute());
+        settings.put("tokensPerMinute", s.tokensPerMinute());
         settings.put("batchCountsOnce", s.batchCountsOnce());
         settings.put("rateLimitErrorRate", s.rateLimitErrorRate());
         settings.put("serverErrorRate", s.serverErrorRate());
@@ -81,14 +83,26 @@ public final class BenchReport {
 
     private static String describe(BenchResult result) {
         BenchScenario s = result.scenario();
-        return s.workload().name().toLowerCase(java.util.Locale.ROOT) + ", " + s.prompts() + " prompts "
+        return s.workload().name().toLowerCase(java.util.Locale.ROOT) + ", " + s.prompts() + " prompts of "
+                + String.format("%.1f", PromptText.meanTokens(s.prompts(), s.promptTokens())) + " tokens "
                 + (s.rate() > 0 ? "at " + s.rate() + "/s" : "at once") + " after " + s.warmupPrompts() + " warm-up"
                 + ", latency " + Durations.format(s.latency()) + " + 0.." + Durations.format(s.jitter())
-                + ", quota " + (s.requestsPerMinute() > 0 ? s.requestsPerMinute() + " requests/min"
-                        + (s.batchCountsOnce() ? " (a batch counts once)" : " (each embedded text counts)") : "none")
+                + ", quota " + quota(s)
                 + ", errors " + pct(s.rateLimitErrorRate()) + " 429 / " + pct(s.serverErrorRate()) + " 500"
                 + ", max.in.flight " + s.maxInFlight() + ", embed batch " + result.embedBatch()
                 + (s.settings().isEmpty() ? "" : ", settings " + s.settings());
+    }
+
+    private static String quota(BenchScenario s) {
+        List<String> limits = new ArrayList<>();
+        if (s.requestsPerMinute() > 0) {
+            limits.add(s.requestsPerMinute() + " requests/min"
+                    + (s.batchCountsOnce() ? " (a batch counts once)" : " (each embedded text counts)"));
+        }
+        if (s.tokensPerMinute() > 0) {
+            limits.add(s.tokensPerMinute() + " tokens/min");
+        }
+        return limits.isEmpty() ? "none" : String.join(" + ", limits);
     }
 
     private static String pct(double rate) {

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every row of one run, the computed ceiling of each gemini-streams row (by row name), and
- * the ratios between them.
+ * Every row of one run, the ceiling of each gemini-streams row (by row name), and the ratios
+ * between them.
  */
 public record BenchResult(BenchScenario scenario, BatchSettings embedBatch, List<RowResult> rows,
-                          Map<String, Double> ceilings) {
+                          Map<String, Ceiling> ceilings) {
 
     public BenchResult {
         rows = List.copyOf(rows);
@@ -24,21 +24,23 @@ public record BenchResult(BenchScenario scenario, BatchSettings embedBatch, List
 
     /**
      * The comparisons the benchmark exists for, by name, in print order: each gemini-streams
-     * row against its ceiling, the passthrough row and the naive baseline, and N instances
-     * against one.
+     * row against its ceiling, the client-only row, the passthrough row and the naive
+     * baseline, and N instances against one.
      */
     public Map<String, Double> ratios() {
         Map<String, Double> ratios = new LinkedHashMap<>();
+        Optional<RowResult> clientOnly = row(BenchRunner.CLIENT_ONLY_ROW);
         Optional<RowResult> naive = row(BenchRunner.NAIVE_ROW);
         Optional<RowResult> passthrough = row(BenchRunner.PASSTHROUGH_ROW);
         for (RowResult row : rows) {
             if (!row.name().startsWith(BenchRunner.GEMINI_STREAMS_ROW)) {
                 continue;
             }
-            Double ceiling = ceilings.get(row.name());
-            if (ceiling != null && Double.isFinite(ceiling)) {
-                ratios.put(row.name() + " / ceiling", row.itemsPerSecond() / ceiling);
+            Ceiling ceiling = ceilings.get(row.name());
+            if (ceiling != null && Double.isFinite(ceiling.itemsPerSecond())) {
+                ratios.put(row.name() + " / ceiling", row.itemsPerSecond() / ceiling.itemsPerSecond());
             }
+            clientOnly.ifPresent(base -> ratios.put(row.name() + " / client-only", row.itemsPerSecond() / base.itemsPerSecond()));
             passthrough.ifPresent(base -> ratios.put(row.name() + " / passthrough", row.itemsPerSecond() / base.itemsPerSecond()));
             naive.ifPresent(base -> ratios.put(row.name() + " / naive", row.itemsPerSecond() / base.itemsPerSecond()));
         }

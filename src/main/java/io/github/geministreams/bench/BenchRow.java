@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum BenchRow {
     /** gemini-streams with the scenario's settings, one instance (and N when asked). */
     GEMINI_STREAMS,
+    /** gemini-streams' Gemini client stack driving the simulator with no Kafka: what this machine and the SDK can do. */
+    CLIENT_ONLY,
     /** What a user would otherwise write: Kafka Streams {@code mapValues} calling the SDK synchronously. */
     NAIVE,
     /** Prompts copied to an output topic, exactly once, no Gemini: the Kafka-side ceiling. */

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -27,11 +28,12 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Runs a {@link BenchScenario}: one embedded broker and one Gemini simulator for the whole
- * run, then each row in turn on topics of its own, with the simulator's counters reset in
- * between. Everything runs in this JVM; rows run one at a time.
+ * run, then each row in turn (the Kafka rows on topics of their own), with the simulator's
+ * counters reset in between. Everything runs in this JVM; rows run one at a time.
  */
 public final class BenchRunner implements AutoCloseable {
     static final String GEMINI_STREAMS_ROW = "gemini-streams x";
+    static final String CLIENT_ONLY_ROW = "client-only";
     static final String NAIVE_ROW = "naive sync SDK";
     static final String PASSTHROUGH_ROW = "passthrough";
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
@@ -53,6 +55,7 @@ public final class BenchRunner implements AutoCloseable {
                 .latency(scenario.latency())
                 .jitter(scenario.jitter())
                 .requestsPerMinute(scenario.requestsPerMinute())
+                .tokensPerMinute(scenario.tokensPerMinute())
                 .batchItemsCountAsRequests(!scenario.batchCountsOnce())
                 .rateLimitErrorRate(scenario.rateLimitErrorRate())
                 .internalErrorRate(scenario.serverErrorRate())
@@ -64,16 +67,22 @@ public final class BenchRunner implements AutoCloseable {
         AppConfig base = appConfig("bench-gemini-streams-1-");
         int batchSize = base.pipeline().embedBatch().size();
         List<RowResult> rows = new ArrayList<>();
-        Map<String, Double> ceilings = new HashMap<>();
         if (scenario.rows().contains(BenchRow.GEMINI_STREAMS)) {
             rows.add(geminiStreams(1, base));
-            ceilings.put(GEMINI_STREAMS_ROW + 1, Ceiling.itemsPerSecond(scenario, 1, batchSize));
             if (scenario.instances() > 1) {
                 rows.add(geminiStreams(scenario.instances(), appConfig("bench-gemini-streams-" + scenario.instances() + "-")));
-                ceilings.put(GEMINI_STREAMS_ROW + scenario.instances(),
-                        Ceiling.itemsPerSecond(scenario, scenario.instances(), batchSize));
             }
         }
+        OptionalDouble clientOnly = OptionalDouble.empty();
+        if (scenario.rows().contains(BenchRow.CLIENT_ONLY)) {
+            RowResult row = clientOnly();
+            rows.add(row);
+            clientOnly = OptionalDouble.of(row.itemsPerSecond());
+        }
+        Ceiling ceiling = Ceiling.of(scenario, batchSize, clientOnly);
+        Map<String, Ceiling> ceilings = new HashMap<>();
+        rows.stream().map(RowResult::name).filter(name -> name.startsWith(GEMINI_STREAMS_ROW))
+                .forEach(name -> ceilings.put(name, ceiling));
         if (scenario.rows().contains(BenchRow.NAIVE)) {
             rows.add(naive(base));
         }
@@ -90,6 +99,14 @@ public final class BenchRunner implements AutoCloseable {
                 topics.name(TopicRole.PROMPTS),
                 List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
                 topics.name(TopicRole.DEAD_LETTER));
+    }
+
+    /** Builds its Gemini client stack from a configuration of its own, as another gemini-streams instance would. */
+    private RowResult clientOnly() throws InterruptedException {
+        announce(CLIENT_ONLY_ROW, scenario.prompts());
+        RowResult row = new ClientOnlyRow(scenario, appConfig("bench-client-only-"), simulator).measure(CLIENT_ONLY_ROW);
+        reportProgress(row);
+        return row;
     }
 
     private RowResult naive(AppConfig config) throws Exception {
@@ -114,10 +131,9 @@ public final class BenchRunner implements AutoCloseable {
 
     private RowResult measure(String name, int prompts, BenchSubject subject, String promptsTopic,
                               List<String> outputTopics, String deadLetterTopic) throws Exception {
-        progress.printf("bench: %s, %d prompts%s ...%n", name, prompts,
-                scenario.rate() > 0 ? String.format(" at %.1f/s", scenario.rate()) : " at once");
+        announce(name, prompts);
         ConcurrentMap<String, Long> sentAt = new ConcurrentHashMap<>();
-        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload());
+        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload(), scenario.promptTokens());
         try (subject; OutputWatcher watcher = startWatching(subject, outputTopics, deadLetterTopic, sentAt)) {
             warmUp(name, load, watcher, promptsTopic);
             simulator.reset();
@@ -144,12 +160,21 @@ public final class BenchRunner implements AutoCloseable {
                         stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
                         stats.total429s(), subject.retries() < 0 ? -1 : subject.retries() - retriesBefore,
                         heap.peakBytes(), complete);
-                progress.printf("bench: %s: %.1f items/s, p50 %d ms, p99 %d ms%s%n", name, row.itemsPerSecond(),
-                        row.p50Millis(), row.p99Millis(), complete ? "" : " (INCOMPLETE: " + watcher.distinct()
-                                + " of " + prompts + " prompts answered within " + scenario.rowTimeout().toSeconds() + " s)");
+                reportProgress(row);
                 return row;
             }
         }
+    }
+
+    private void announce(String name, int prompts) {
+        progress.printf("bench: %s, %d prompts%s ...%n", name, prompts,
+                scenario.rate() > 0 ? String.format(" at %.1f/s", scenario.rate()) : " at once");
+    }
+
+    private void reportProgress(RowResult row) {
+        progress.printf("bench: %s: %.1f items/s, p50 %d ms, p99 %d ms%s%n", row.name(), row.itemsPerSecond(),
+                row.p50Millis(), row.p99Millis(), row.complete() ? "" : " (INCOMPLETE: " + (row.outputs() - row.duplicates())
+                        + " of " + row.prompts() + " prompts answered within " + scenario.rowTimeout().toSeconds() + " s)");
     }
 
     private OutputWatcher startWatching(BenchSubject subject, List<String> outputTopics, String deadLetterTopic,
@@ -180,6 +205,7 @@ public final class BenchRunner implements AutoCloseable {
         settings.put("metrics.port", "-1");
         settings.put("max.in.flight", String.valueOf(scenario.maxInFlight()));
         settings.put("gemini.rate.requests.per.minute", String.valueOf(scenario.requestsPerMinute()));
+        settings.put("gemini.rate.tokens.per.minute", String.valueOf(scenario.tokensPerMinute()));
         settings.put("gemini.rate.embed.texts.count.as.requests", String.valueOf(!scenario.batchCountsOnce()));
         settings.putAll(scenario.settings());
         AppConfig config = ConfigLayers.defaults().withAll(settings).build()

@@ -8,9 +8,11 @@ import java.util.Set;
  * One benchmark run: the load, the simulated Gemini, and the settings of gemini-streams.
  *
  * @param prompts             prompts per row (the naive baseline gets at most {@code baselinePrompts})
+ * @param promptTokens        each prompt's text padded to about this many tokens; 0 = short texts (see {@link PromptText})
  * @param warmupPrompts       prompts sent at once and answered before each row is measured, left out of its figures
  * @param rate                prompts per second; 0 = all at once (a backlog, to measure saturation)
  * @param requestsPerMinute   the simulator's quota, also given to gemini-streams; 0 = none
+ * @param tokensPerMinute     the simulator's tokens-per-minute quota, also given to gemini-streams; 0 = none
  * @param batchCountsOnce     a batchEmbedContents request counts once against the quota (the
  *                            real API counts each text); both the simulator and gemini-streams
  * @param instances           gemini-streams instances for the scale-out row; 1 = no such row
@@ -20,12 +22,14 @@ import java.util.Set;
 public record BenchScenario(
         Workload workload,
         int prompts,
+        int promptTokens,
         int warmupPrompts,
         double rate,
         int baselinePrompts,
         Duration latency,
         Duration jitter,
         long requestsPerMinute,
+        long tokensPerMinute,
         boolean batchCountsOnce,
         double rateLimitErrorRate,
         double serverErrorRate,

@@ -2,8 +2,10 @@ package io.github.geministreams.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.github.geministreams.serde.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
@@ -17,17 +19,19 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces a row's prompts: JSON {@code {"id", "prompt", "tasks"}} keyed by id, all at once
- * or paced at a rate. Each record's timestamp is the moment it was sent, and the same moment
+ * Produces a row's prompts: JSON {@code {"id", "prompt", "tasks"}} keyed by id, the texts of
+ * {@link PromptText} and the tasks of the {@link Workload}, all at once or paced at a rate. Each record's timestamp is the moment it was sent, and the same moment
  * goes into {@code sentAt} by id, where the {@link OutputWatcher} finds it.
  */
 final class PromptLoad {
     private final Map<String, Object> clientProperties;
     private final Workload workload;
+    private final int promptTokens;
 
-    PromptLoad(Map<String, Object> clientProperties, Workload workload) {
+    PromptLoad(Map<String, Object> clientProperties, Workload workload, int promptTokens) {
         this.clientProperties = clientProperties;
         this.workload = workload;
+        this.promptTokens = promptTokens;
     }
 
     /**
@@ -53,11 +57,13 @@ final class PromptLoad {
                     }
                 }
                 String id = idPrefix + i;
-                String value = "{\"id\":\"" + id + "\",\"prompt\":\"Text number " + i
-                        + " about stream processing with Kafka\",\"tasks\":[\"" + workload.task(i) + "\"]}";
+                Map<String, Object> value = new LinkedHashMap<>();
+                value.put("id", id);
+                value.put("prompt", PromptText.of(i, promptTokens));
+                value.put("tasks", List.of(workload.task(i)));
                 long now = System.currentTimeMillis();
                 sentAt.put(id, now);
-                sends.add(producer.send(new ProducerRecord<>(topic, null, now, id.getBytes(UTF_8), value.getBytes(UTF_8))));
+                sends.add(producer.send(new ProducerRecord<>(topic, null, now, id.getBytes(UTF_8), Json.toBytes(value))));
             }
             producer.flush();
         }

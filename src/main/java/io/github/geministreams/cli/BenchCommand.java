@@ -17,13 +17,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gemini-streams bench}: measures gemini-streams against a naive baseline, a
- * passthrough topology and the computed ceiling, on an embedded broker and the simulator.
+ * {@code gemini-streams bench}: measures gemini-streams against its Gemini client alone, a
+ * naive baseline and a passthrough topology, and against the ceiling min(quota, arrival rate,
+ * client-only), on an embedded broker and the simulator.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure gemini-streams on an embedded broker against the Gemini simulator, next to the naive "
-                + "baseline (mapValues + synchronous SDK), a passthrough topology (the Kafka-side ceiling) and the "
-                + "computed ceiling; print one table (and --json FILE).",
+        description = {"Measure gemini-streams on an embedded broker against the Gemini simulator, next to its Gemini "
+                + "client with no Kafka (client-only: what this machine and the SDK can do), the naive baseline "
+                + "(mapValues + synchronous SDK) and a passthrough topology (the Kafka-side ceiling); the ceiling is "
+                + "min(quota, arrival rate, client-only). Print one table (and --json FILE).",
                 "Saturation: prompts are produced at once. Light load: --rate 2."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "mixed",
@@ -32,6 +34,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--prompts", defaultValue = "5000", description = "Prompts per row (default: ${DEFAULT-VALUE}).")
     int prompts;
+
+    @Option(names = "--prompt-tokens", defaultValue = "0",
+            description = "Pad each prompt text to about N tokens (4 characters a token), so a --tpm quota binds; "
+                    + "0 = short texts of about 12 tokens (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
 
     @Option(names = "--warmup", defaultValue = "20",
             description = "Prompts answered before each row is measured, left out of its figures (default: ${DEFAULT-VALUE}).")
@@ -57,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Requests-per-minute quota of the simulator, also given to gemini-streams; 0 = none.")
     long requestsPerMinute;
 
+    @Option(names = "--tpm", defaultValue = "0",
+            description = "Tokens-per-minute quota of the simulator, also given to gemini-streams; 0 = none.")
+    long tokensPerMinute;
+
     @Option(names = "--batch-counts-once",
             description = "A batchEmbedContents request counts once against --rpm (the real API counts each text).")
     boolean batchCountsOnce;
@@ -75,8 +86,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also measure this many gemini-streams instances together (default: ${DEFAULT-VALUE}).")
     int instances;
 
-    @Option(names = "--rows", split = ",", defaultValue = "gemini-streams,naive,passthrough",
-            description = "Rows to measure: gemini-streams, naive, passthrough (default: all).")
+    @Option(names = "--rows", split = ",", defaultValue = "gemini-streams,client-only,naive,passthrough",
+            description = "Rows to measure: gemini-streams, client-only, naive, passthrough (default: all).")
     List<String> rows;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -92,9 +103,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchScenario scenario = new BenchScenario(workload, prompts, warmupPrompts, rate, baselinePrompts, latency, jitter,
-                requestsPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate, maxInFlight, instances,
-                parseRows(), settings, rowTimeout);
+        BenchScenario scenario = new BenchScenario(workload, prompts, promptTokens, warmupPrompts, rate, baselinePrompts,
+                latency, jitter, requestsPerMinute, tokensPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate,
+                maxInFlight, instances, parseRows(), settings, rowTimeout);
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
             result = runner.run();
@@ -114,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                     .filter(candidate -> candidate.wireName().equalsIgnoreCase(name.trim()))
                     .findFirst()
                     .orElseThrow(() -> new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                            "Unknown row '" + name + "'; rows are gemini-streams, naive, passthrough"));
+                            "Unknown row '" + name + "'; rows are gemini-streams, client-only, naive, passthrough"));
             chosen.add(row);
         }
         return chosen;

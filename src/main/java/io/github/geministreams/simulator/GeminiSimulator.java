@@ -110,6 +110,11 @@ public final class GeminiSimulator implements AutoCloseable {
         this.config = kept;
     }
 
+    /** The tokens of {@code text} as this simulator counts them against {@code tokensPerMinute}. */
+    public static long tokens(String text) {
+        return ModelEndpoints.tokens(text);
+    }
+
     public SimulatorCounters counters() {
         return counters;
     }

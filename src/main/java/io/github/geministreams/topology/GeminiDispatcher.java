@@ -64,11 +64,12 @@ public final class GeminiDispatcher implements AutoCloseable {
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }
 
-    ResilientGeminiClient calls() {
+    /** The Gemini calls, with this instance's retries and rate limits; take a permit per call first. */
+    public ResilientGeminiClient calls() {
         return calls;
     }
 
-    PipelineMetrics metrics() {
+    public PipelineMetrics metrics() {
         return metrics;
     }
 
@@ -77,8 +78,11 @@ public final class GeminiDispatcher implements AutoCloseable {
         return quotaShare;
     }
 
-    /** Takes one request permit if one is free and dispatching has not been stopped. */
-    boolean tryAcquire() {
+    /**
+     * Takes one request permit if one is free and dispatching has not been stopped. When it
+     * returns false, wait for a call of yours to complete, then try again.
+     */
+    public boolean tryAcquire() {
         return dispatching && permits.tryAcquire();
     }
 
@@ -92,7 +96,7 @@ public final class GeminiDispatcher implements AutoCloseable {
     }
 
     /** Gives back the permit of a request whose completion has been drained. */
-    void release() {
+    public void release() {
         permits.release();
     }
 

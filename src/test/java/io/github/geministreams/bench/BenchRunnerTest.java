@@ -28,15 +28,16 @@ class BenchRunnerTest {
     void shouldMeasureEveryRowOnItsOwnTopicsAndCountWhatEachDid() throws Exception {
         int prompts = 300;
         int baselinePrompts = 10;
-        BenchScenario scenario = new BenchScenario(Workload.MIXED, prompts, 5, 0, baselinePrompts, Duration.ofMillis(20),
-                Duration.ZERO, 0, false, 0, 0, 16, 2,
-                Set.of(BenchRow.GEMINI_STREAMS, BenchRow.NAIVE, BenchRow.PASSTHROUGH), Map.of(), Duration.ofMinutes(2));
+        BenchScenario scenario = new BenchScenario(Workload.MIXED, prompts, 0, 5, 0, baselinePrompts,
+                Duration.ofMillis(20), Duration.ZERO, 0, 0, false, 0, 0, 16, 2,
+                Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY, BenchRow.NAIVE, BenchRow.PASSTHROUGH), Map.of(),
+                Duration.ofMinutes(2));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
             result = runner.run();
         }
 
-        assertEquals(List.of("gemini-streams x1", "gemini-streams x2", "naive sync SDK", "passthrough"),
+        assertEquals(List.of("gemini-streams x1", "gemini-streams x2", "client-only", "naive sync SDK", "passthrough"),
                 result.rows().stream().map(RowResult::name).toList());
         for (RowResult row : result.rows()) {
             assertTrue(row.complete(), row.name() + " answered every prompt");
@@ -49,6 +50,12 @@ class BenchRunnerTest {
         assertTrue(one.requestsPerItem() < 1, "embeddings are batched: " + one.requestsPerItem() + " requests per prompt");
         assertTrue(one.textsPerEmbedRequest() > 1, "texts per embed request: " + one.textsPerEmbedRequest());
         assertEquals(0, one.retries());
+        RowResult clientOnly = result.row("client-only").orElseThrow();
+        assertEquals(prompts, clientOnly.prompts());
+        assertTrue(clientOnly.requestsPerItem() < 1,
+                "embeddings are batched: " + clientOnly.requestsPerItem() + " requests per prompt");
+        assertTrue(clientOnly.textsPerEmbedRequest() > 1, "texts per embed request: " + clientOnly.textsPerEmbedRequest());
+        assertEquals(0, clientOnly.retries());
         RowResult naive = result.row("naive sync SDK").orElseThrow();
         assertEquals(baselinePrompts, naive.prompts());
         assertEquals(1.0, naive.requestsPerItem(), 1e-9, "the baseline sends one request per prompt");
@@ -56,22 +63,27 @@ class BenchRunnerTest {
         RowResult passthrough = result.row("passthrough").orElseThrow();
         assertEquals(0.0, passthrough.requestsPerItem(), 1e-9, "the passthrough never calls Gemini");
         assertEquals(Set.of("gemini-streams x1", "gemini-streams x2"), result.ceilings().keySet());
-        assertEquals(Set.of("gemini-streams x1 / ceiling", "gemini-streams x1 / passthrough", "gemini-streams x1 / naive",
-                        "gemini-streams x2 / ceiling", "gemini-streams x2 / passthrough", "gemini-streams x2 / naive",
-                        "gemini-streams x2 / gemini-streams x1"),
+        for (Ceiling ceiling : result.ceilings().values()) {
+            assertEquals(Ceiling.Limit.CLIENT_ONLY, ceiling.limit(), "no quota and no rate: the client-only row sets it");
+            assertEquals(clientOnly.itemsPerSecond(), ceiling.itemsPerSecond(), 1e-9);
+        }
+        assertEquals(Set.of("gemini-streams x1 / ceiling", "gemini-streams x1 / client-only", "gemini-streams x1 / passthrough",
+                        "gemini-streams x1 / naive", "gemini-streams x2 / ceiling", "gemini-streams x2 / client-only",
+                        "gemini-streams x2 / passthrough", "gemini-streams x2 / naive", "gemini-streams x2 / gemini-streams x1"),
                 result.ratios().keySet());
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         BenchReport.print(result, new PrintStream(table, true, StandardCharsets.UTF_8));
         String printed = table.toString(StandardCharsets.UTF_8);
-        for (String line : List.of("gemini-streams x1", "gemini-streams x2", "naive sync SDK", "passthrough",
-                "ceiling x1", "ceiling x2", "gemini-streams x2 / gemini-streams x1")) {
+        for (String line : List.of("gemini-streams x1", "gemini-streams x2", "client-only", "naive sync SDK", "passthrough",
+                "ceiling x1", "ceiling x2", "set by the client-only row", "gemini-streams x1 / client-only",
+                "gemini-streams x2 / gemini-streams x1")) {
             assertTrue(printed.contains(line), "the table shows " + line + ":\n" + printed);
         }
         Path json = dir.resolve("bench.json");
         BenchReport.writeJson(result, json);
         JsonNode written = Json.MAPPER.readTree(json.toFile());
-        assertEquals(4, written.get("rows").size());
+        assertEquals(5, written.get("rows").size());
         assertEquals(prompts, written.get("rows").get(0).get("outputs").asLong());
         assertEquals("mixed", written.get("settings").get("workload").asText());
     }

@@ -1,0 +1,172 @@
+package io.github.geministreams.bench;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.gemini.EmbedRequest;
+import io.github.geministreams.gemini.GenerateRequest;
+import io.github.geministreams.topology.GeminiDispatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Sends the benchmark's prompts straight through a {@link GeminiDispatcher}, no Kafka: the
+ * texts of {@link PromptText} and the tasks of the {@link Workload}, an embed request per full
+ * batch of {@code embed.batch.size} texts (the last one partial) and a generate request per
+ * prompt, each after taking one of the dispatcher's permits. Prompt {@code i} is due at
+ * {@code i / rate} seconds (all at once without a rate); its latency runs from then to its
+ * answer, so it includes waiting for its batch to fill and for a permit.
+ *
+ * <p>One run per instance. Not thread-safe: {@link #run} drives the calls and handles their
+ * answers on the calling thread; the dispatcher's callback threads only queue them.
+ */
+final class ClientLoad {
+    private static final long MAX_LATENCY_MS = Duration.ofHours(1).toMillis();
+    /** How long to wait for an answer before looking at the clock (and a permit) again. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final GeminiDispatcher dispatcher;
+    private final AppConfig config;
+    private final Workload workload;
+    private final int promptTokens;
+    private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+    private final Histogram latencyMillis = new Histogram(MAX_LATENCY_MS, 3);
+    private long[] dueNanos = new long[0];
+    private long startedNanos;
+    private long lastAnswerNanos;
+    private long outputs;
+    private long failed;
+
+    /** The answer to one call for the prompts {@code items}, or its failure for good; queued from a callback thread. */
+    private record Answer(List<Integer> items, boolean ok, long atNanos) {
+    }
+
+    ClientLoad(GeminiDispatcher dispatcher, AppConfig config, Workload workload, int promptTokens) {
+        this.dispatcher = dispatcher;
+        this.config = config;
+        this.workload = workload;
+        this.promptTokens = promptTokens;
+    }
+
+    /**
+     * Sends {@code count} prompts and handles their answers until every prompt has one or
+     * {@code timeout} passes; true when every prompt has one.
+     *
+     * @param rate prompts per second; 0 = all at once
+     */
+    boolean run(int count, double rate, Duration timeout) throws InterruptedException {
+        startedNanos = System.nanoTime();
+        lastAnswerNanos = startedNanos;
+        long deadline = startedNanos + timeout.toNanos();
+        dueNanos = new long[count];
+        int batchSize = config.pipeline().embedBatch().size();
+        List<Integer> batch = new ArrayList<>(batchSize);
+        for (int i = 0; i < count; i++) {
+            dueNanos[i] = rate > 0 ? startedNanos + (long) (i * 1e9 / rate) : startedNanos;
+            if (!handleAnswersUntil(dueNanos[i], deadline)) {
+                return false;
+            }
+            boolean sent = true;
+            if (isEmbed(i)) {
+                batch.add(i);
+                if (batch.size() == batchSize) {
+                    sent = send(batch, true, deadline);
+                    batch = new ArrayList<>(batchSize);
+                }
+            } else {
+                sent = send(List.of(i), false, deadline);
+            }
+            if (!sent) {
+                return false;
+            }
+        }
+        if (!batch.isEmpty() && !send(batch, true, deadline)) {
+            return false;
+        }
+        while (outputs < count && System.nanoTime() < deadline) {
+            handle(answers.poll(Math.min(POLL_NANOS, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        }
+        return outputs >= count;
+    }
+
+    /** Handles answers as they come until {@code due}; false when the deadline passes first. */
+    private boolean handleAnswersUntil(long due, long deadline) throws InterruptedException {
+        long now;
+        while ((now = System.nanoTime()) < due) {
+            if (now >= deadline) {
+                return false;
+            }
+            handle(answers.poll(Math.min(due, deadline) - now, TimeUnit.NANOSECONDS));
+        }
+        return true;
+    }
+
+    /**
+     * Takes a permit, waiting for answers while there is none, then starts the call; false
+     * when the deadline passes first.
+     */
+    private boolean send(List<Integer> items, boolean embed, long deadline) throws InterruptedException {
+        while (!dispatcher.tryAcquire()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            handle(answers.poll(POLL_NANOS, TimeUnit.NANOSECONDS));
+        }
+        AppConfig.GeminiSettings gemini = config.gemini();
+        CompletableFuture<?> call = embed
+                ? dispatcher.calls().embed(new EmbedRequest(gemini.embedModel(), items.stream().map(this::text).toList(),
+                        gemini.embedDimensions(), gemini.embedTaskType().orElse(null)))
+                : dispatcher.calls().generate(new GenerateRequest(gemini.generateModel(), text(items.get(0)), null));
+        call.whenComplete((answer, failure) -> answers.add(new Answer(items, failure == null, System.nanoTime())));
+        return true;
+    }
+
+    private boolean isEmbed(int index) {
+        return "embed".equals(workload.task(index));
+    }
+
+    private String text(int index) {
+        return PromptText.of(index, promptTokens);
+    }
+
+    /** Counts an answer's prompts and their latencies, then gives its permit back; null = none came. */
+    private void handle(Answer answer) {
+        if (answer == null) {
+            return;
+        }
+        for (int item : answer.items()) {
+            long millis = TimeUnit.NANOSECONDS.toMillis(answer.atNanos() - dueNanos[item]);
+            latencyMillis.recordValue(Math.min(MAX_LATENCY_MS, Math.max(0, millis)));
+        }
+        outputs += answer.items().size();
+        if (!answer.ok()) {
+            failed += answer.items().size();
+        }
+        lastAnswerNanos = Math.max(lastAnswerNanos, answer.atNanos());
+        dispatcher.release();
+    }
+
+    /** Prompts answered or failed for good. */
+    long outputs() {
+        return outputs;
+    }
+
+    /** Prompts whose call failed for good, after its retries. */
+    long failed() {
+        return failed;
+    }
+
+    /** From the first prompt's due time to the last answer handled. */
+    double seconds() {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(lastAnswerNanos - startedNanos)) / 1000.0;
+    }
+
+    /** Latency at {@code percentile} (0..100), in milliseconds. */
+    long latencyMillis(double percentile) {
+        return latencyMillis.getValueAtPercentile(percentile);
+    }
+}
