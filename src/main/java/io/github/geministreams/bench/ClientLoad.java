@@ -16,7 +16,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Sends the benchmark's prompts straight through a {@link GeminiDispatcher}, no Kafka: the
  * texts of {@link PromptText} and the tasks of the {@link Workload}, an embed request per full
- * batch of {@code embed.batch.size} texts (the last one partial) and a generate request per
+ * batch (of {@code embed.batch.size} texts, or fewer as the dispatcher caps them under a small
+ * quota; the last one partial) and a generate request per
  * prompt, each after taking one of the dispatcher's permits. Prompt {@code i} is due at
  * {@code i / rate} seconds (all at once without a rate); its latency runs from then to its
  * answer, so it includes waiting for its batch to fill and for a permit.
@@ -63,8 +64,8 @@ final class ClientLoad {
         lastAnswerNanos = startedNanos;
         long deadline = startedNanos + timeout.toNanos();
         dueNanos = new long[count];
-        int batchSize = config.pipeline().embedBatch().size();
-        List<Integer> batch = new ArrayList<>(batchSize);
+        int configuredBatch = config.pipeline().embedBatch().size();
+        List<Integer> batch = new ArrayList<>(configuredBatch);
         for (int i = 0; i < count; i++) {
             dueNanos[i] = rate > 0 ? startedNanos + (long) (i * 1e9 / rate) : startedNanos;
             if (!handleAnswersUntil(dueNanos[i], deadline)) {
@@ -73,9 +74,10 @@ final class ClientLoad {
             boolean sent = true;
             if (isEmbed(i)) {
                 batch.add(i);
-                if (batch.size() == batchSize) {
+                // As large as the pipeline's batches may be now (smaller under a small quota share).
+                if (batch.size() >= dispatcher.largestEmbedBatch(configuredBatch)) {
                     sent = send(batch, true, deadline);
-                    batch = new ArrayList<>(batchSize);
+                    batch = new ArrayList<>(configuredBatch);
                 }
             } else {
                 sent = send(List.of(i), false, deadline);

@@ -6,6 +6,7 @@ import io.github.geministreams.bench.BenchRow;
 import io.github.geministreams.bench.BenchRunner;
 import io.github.geministreams.bench.BenchScenario;
 import io.github.geministreams.bench.Workload;
+import io.github.geministreams.config.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -78,8 +79,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--error-500", defaultValue = "0", description = "Share of requests answered 500 (0..1).")
     double serverErrorRate;
 
-    @Option(names = "--max-in-flight", defaultValue = "64",
-            description = "max.in.flight of gemini-streams (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-in-flight", defaultValue = "0",
+            description = "max.in.flight of gemini-streams, a cap on its adaptive concurrency; 0 = the setting's default.")
     int maxInFlight;
 
     @Option(names = "--instances", defaultValue = "1",
@@ -105,7 +106,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchScenario scenario = new BenchScenario(workload, prompts, promptTokens, warmupPrompts, rate, baselinePrompts,
                 latency, jitter, requestsPerMinute, tokensPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate,
-                maxInFlight, instances, parseRows(), settings, rowTimeout);
+                maxInFlight > 0 ? maxInFlight : Integer.parseInt(Setting.MAX_IN_FLIGHT.defaultValue()), instances,
+                parseRows(), settings, rowTimeout);
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
             result = runner.run();

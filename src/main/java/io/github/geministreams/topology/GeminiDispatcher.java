@@ -91,7 +91,7 @@ public final class GeminiDispatcher implements AutoCloseable {
      * hundredth of this instance's per-minute share ({@link GeminiRateLimiter#largestRequest}),
      * so that batches of any size keep the quota spent.
      */
-    int largestEmbedBatch(int configured) {
+    public int largestEmbedBatch(int configured) {
         return embedTextsCountAsRequests ? (int) Math.min(configured, rateLimiter.largestRequest()) : configured;
     }
 
