@@ -1,8 +1,9 @@
 package io.github.geministreams.gemini;
 
 /**
- * Told of every HTTP attempt Gemini answered or that failed in transport. Called on HTTP
- * callback threads: must be quick and thread-safe.
+ * Told of every HTTP attempt Gemini answered or that failed in transport, and of every call
+ * once it has its answer or failed for good. Called on HTTP callback threads or the
+ * scheduler: must be quick and thread-safe.
  */
 @FunctionalInterface
 public interface AttemptListener {
@@ -15,4 +16,13 @@ public interface AttemptListener {
      * @param httpStatus   200 for an answer, the error's status, or 0 when no answer came
      */
     void attempted(long latencyNanos, int requests, long tokens, int httpStatus);
+
+    /**
+     * A call ended (answered or failed for good).
+     *
+     * @param serviceNanos from the call to its end, less the time it waited for the rate
+     *                     limits: its attempts, and the backoff between them
+     */
+    default void completed(long serviceNanos) {
+    }
 }

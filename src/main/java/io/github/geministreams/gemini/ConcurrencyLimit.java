@@ -12,10 +12,12 @@ import org.slf4j.LoggerFactory;
  * latency Gemini shows, never more than {@code max.in.flight} (a cap, not a target).
  *
  * <p><b>With a quota</b> the limit follows Little's law: requests in flight = the rate the
- * quota allows × the time a request takes, with {@link #HEADROOM} for jitter and retries.
- * The rate is this instance's share of requests (or tokens) per minute divided by what one
- * request costs on average (an embed batch of 40 texts costs 40 requests), and the time is
- * the mean HTTP latency of the last seconds. A fixed 64 reaches 32 requests/s at 2 s of
+ * quota allows × the time a request takes, with {@link #HEADROOM} for jitter. The rate is
+ * this instance's share of requests (or tokens) per minute divided by what one request costs
+ * on average (an embed batch of 40 texts costs 40 requests); the time is the mean time calls
+ * took in the last seconds from start to end, their retries' backoff included (a call backing
+ * off after a 429 holds its place), but not the time they waited in line for the quota
+ * (counting that would raise the limit, which lengthens the line, without end). A fixed 64 reaches 32 requests/s at 2 s of
  * latency whatever the quota; this reaches the quota at any latency.
  *
  * <p><b>Without a quota</b> nothing says how fast Gemini (or this machine) can go, so the limit
@@ -56,12 +58,15 @@ public final class ConcurrencyLimit implements AttemptListener {
     private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder samples = new LongAdder();
+    private final LongAdder serviceNanos = new LongAdder();
+    private final LongAdder calls = new LongAdder();
     private final LongAdder requestUnits = new LongAdder();
     private final LongAdder tokenUnits = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
     private int inFlight;
     private volatile int limit;
     private double meanLatencySeconds = Double.NaN;
+    private double meanServiceSeconds = Double.NaN;
     private double longRunLatencySeconds = Double.NaN;
     private double meanRequestUnits = Double.NaN;
     private double meanTokens = Double.NaN;
@@ -136,6 +141,12 @@ public final class ConcurrencyLimit implements AttemptListener {
         }
     }
 
+    @Override
+    public void completed(long service) {
+        serviceNanos.add(service);
+        calls.increment();
+    }
+
     /** Once a second: takes in the last second's answers and sets the limit. */
     public void adjust() {
         long count = samples.sumThenReset();
@@ -143,6 +154,11 @@ public final class ConcurrencyLimit implements AttemptListener {
         long requests = requestUnits.sumThenReset();
         long tokens = tokenUnits.sumThenReset();
         long overloadedCount = overloaded.sumThenReset();
+        long ended = calls.sumThenReset();
+        long service = serviceNanos.sumThenReset();
+        if (ended > 0) {
+            meanServiceSeconds = smooth(meanServiceSeconds, service / 1e9 / ended, SMOOTHING);
+        }
         double lastSecond = count > 0 ? latency / 1e9 / count : Double.NaN;
         boolean slowedDown = count > 0 && lastSecond > SLOWDOWN * longRunLatencySeconds;
         if (count > 0) {
@@ -185,8 +201,9 @@ public final class ConcurrencyLimit implements AttemptListener {
 
     /** Requests in flight that the quota's rate needs at the observed latency, with headroom. */
     private int littlesLaw() {
-        // Before the first answer, assume a second of latency and requests of one unit.
-        double latencySeconds = orElse(meanLatencySeconds, 1);
+        // Before the first answer, assume a second per call and requests of one unit. A call
+        // takes at least its last attempt's latency (its first answers may still be retrying).
+        double latencySeconds = Math.max(orElse(meanServiceSeconds, 1), orElse(meanLatencySeconds, 0));
         double requestsPerSecond = Double.POSITIVE_INFINITY;
         long rpm = quota.requestsPerMinuteNow();
         if (rpm > 0) {

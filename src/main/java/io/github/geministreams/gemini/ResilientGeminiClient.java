@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -109,16 +110,19 @@ public final class ResilientGeminiClient {
                                                             ToLongFunction<T> countedTokens) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicBoolean held = new AtomicBoolean();
+        long started = System.nanoTime();
+        AtomicLong waitedForQuota = new AtomicLong();
         // The daily-quota hold wraps the ordinary retries: each time the day's quota refuses
         // the call, the ordinary retries start over once the hold has waited.
         FailsafeExecutor<T> executor = Failsafe.with(this.<T>dailyQuotaHold(operation, held),
                 this.<T>retryPolicy(operation)).with(scheduler);
         CompletableFuture<T> result = executor.getStageAsync(() -> {
             release(held);
-            return attempt(operation, requests, tokens, wanted, call, countedTokens, attempts);
+            return attempt(operation, requests, tokens, wanted, call, countedTokens, attempts, waitedForQuota);
         });
         return result.handle((value, failure) -> {
             release(held);
+            attemptListener.completed(System.nanoTime() - started - waitedForQuota.get());
             if (failure != null) {
                 throw new GeminiCallFailedException(GeminiException.fromSdk(failure), attempts.get());
             }
@@ -128,7 +132,7 @@ public final class ResilientGeminiClient {
 
     private <T> CompletionStage<T> attempt(String operation, int requests, long tokens, BooleanSupplier wanted,
                                            Supplier<CompletableFuture<T>> call, ToLongFunction<T> countedTokens,
-                                           AtomicInteger attempts) {
+                                           AtomicInteger attempts, AtomicLong waitedForQuota) {
         long waitStarted = System.nanoTime();
         waitingForQuota.incrementAndGet();
         // Counted down however the wait ends: a failed wait (a call larger than the quota) too.
@@ -140,6 +144,7 @@ public final class ResilientGeminiClient {
             }
             long sent = System.nanoTime();
             metrics.rateLimiterWaited(sent - waitStarted);
+            waitedForQuota.addAndGet(sent - waitStarted);
             attempts.incrementAndGet();
             return call.get().handle((value, failure) -> {
                 long latency = System.nanoTime() - sent;

@@ -22,6 +22,7 @@ class ConcurrencyLimitTest {
     private static void answers(ConcurrencyLimit limit, int count, double latencySeconds, int requests, int status) {
         for (int i = 0; i < count; i++) {
             limit.attempted((long) (latencySeconds * SECONDS), requests, 10, status);
+            limit.completed((long) (latencySeconds * SECONDS));
         }
     }
 
@@ -41,6 +42,18 @@ class ConcurrencyLimitTest {
     }
 
     @Test
+    void shouldCountTheBackoffOfRetriesAsTimeACallHoldsItsPlace() {
+        // Attempts answer in 0.5 s, but calls take 2 s from start to end: they back off after 429s.
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        for (int i = 0; i < 50; i++) {
+            limit.attempted(SECONDS / 2, 1, 10, 200);
+            limit.completed(2 * SECONDS);
+        }
+        limit.adjust();
+        assertEquals((int) Math.ceil(100 * 2.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
+    }
+
+    @Test
     void shouldCountWhatOneRequestCostsAgainstTheQuota() {
         // Embed batches of 50 texts, each text a request of the quota: 2 batches a second.
         ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
@@ -56,6 +69,7 @@ class ConcurrencyLimitTest {
         // 1,000 requests/s allowed, but 1,000 tokens/s at 100 tokens a request: 10 requests/s.
         for (int i = 0; i < 30; i++) {
             limit.attempted(SECONDS, 1, 100, 200);
+            limit.completed(SECONDS);
         }
         limit.adjust();
         assertEquals((int) Math.ceil(10 * 1.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit(),
