@@ -2,8 +2,8 @@ package io.github.geministreams.gemini;
 
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>The limit is a gauge ({@code gemini_streams_concurrency_limit}) and logged when it changed,
  * at most once a minute.
  *
- * <p>Thread-safe: {@link #tryAcquire}/{@link #release} from stream threads, {@link #attempted}
- * from HTTP callback threads, {@link #adjust} once a second on the dispatcher's scheduler.
+ * <p>Thread-safe: {@link #limit} from stream threads ({@link RequestPermits}), {@link #attempted}
+ * and {@link #completed} from HTTP callback threads, {@link #adjust} once a second on the
+ * dispatcher's scheduler.
  */
 public final class ConcurrencyLimit implements AttemptListener {
     private static final Logger log = LoggerFactory.getLogger(ConcurrencyLimit.class);
@@ -51,11 +52,11 @@ public final class ConcurrencyLimit implements AttemptListener {
     private static final double LONG_RUN_SMOOTHING = 0.02;
     /** A second this many times slower than the long run is a slowdown. */
     private static final double SLOWDOWN = 2;
+    private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final int cap;
     private final GeminiRateLimiter quota;
     private final Gradient2Limit withoutQuota;
-    private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder samples = new LongAdder();
     private final LongAdder serviceNanos = new LongAdder();
@@ -63,7 +64,7 @@ public final class ConcurrencyLimit implements AttemptListener {
     private final LongAdder requestUnits = new LongAdder();
     private final LongAdder tokenUnits = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
-    private int inFlight;
+    private final IntSupplier inFlight;
     private volatile int limit;
     private double meanLatencySeconds = Double.NaN;
     private double meanServiceSeconds = Double.NaN;
@@ -75,12 +76,14 @@ public final class ConcurrencyLimit implements AttemptListener {
     private long lastLoggedAtNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     /**
-     * @param cap   {@code max.in.flight}
-     * @param quota the rate limiter whose current limits say what rate to reach
+     * @param cap      {@code max.in.flight}
+     * @param quota    the rate limiter whose current limits say what rate to reach
+     * @param inFlight requests in flight now (the latency-driven limit grows only while they fill it)
      */
-    public ConcurrencyLimit(int cap, GeminiRateLimiter quota) {
+    public ConcurrencyLimit(int cap, GeminiRateLimiter quota, IntSupplier inFlight) {
         this.cap = cap;
         this.quota = quota;
+        this.inFlight = inFlight;
         this.withoutQuota = Gradient2Limit.newBuilder()
                 .initialLimit(Math.min(cap, INITIAL_WITHOUT_QUOTA))
                 .minLimit(Math.min(cap, FLOOR))
@@ -89,43 +92,9 @@ public final class ConcurrencyLimit implements AttemptListener {
         this.limit = quota.unlimited() ? Math.min(cap, INITIAL_WITHOUT_QUOTA) : littlesLaw();
     }
 
-    /** Takes a place for one request if fewer than the limit are in flight. */
-    public synchronized boolean tryAcquire() {
-        if (inFlight >= limit) {
-            return false;
-        }
-        inFlight++;
-        return true;
-    }
-
-    /** Gives back the place of a request whose answer has been handled. */
-    public synchronized void release() {
-        inFlight--;
-        if (inFlight == 0) {
-            notifyAll();
-        }
-    }
-
-    public synchronized int inFlight() {
-        return inFlight;
-    }
-
     /** The number of requests allowed in flight now. */
     public int limit() {
         return limit;
-    }
-
-    /** Waits until no request is in flight, or the timeout passes; true when idle. */
-    public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return true;
     }
 
     @Override
@@ -137,7 +106,7 @@ public final class ConcurrencyLimit implements AttemptListener {
         if (httpStatus == 429 || httpStatus == 503) {
             overloaded.increment();
         } else if (quota.unlimited()) {
-            withoutQuota.onSample(0, latency, inFlight(), false);
+            withoutQuota.onSample(0, latency, inFlight.getAsInt(), false);
         }
     }
 

@@ -5,6 +5,7 @@ import io.github.geministreams.gemini.ConcurrencyLimit;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GeminiRateLimiter;
 import io.github.geministreams.gemini.QuotaShare;
+import io.github.geministreams.gemini.RequestPermits;
 import io.github.geministreams.gemini.ResilientGeminiClient;
 import io.github.geministreams.gemini.RetrySettings;
 import io.github.geministreams.metrics.PipelineMetrics;
@@ -30,7 +31,8 @@ public final class GeminiDispatcher implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final QuotaShare quotaShare;
     private final ScheduledExecutorService scheduler;
-    private final ConcurrencyLimit permits;
+    private final ConcurrencyLimit concurrency;
+    private final RequestPermits permits;
     private final GeminiRateLimiter rateLimiter;
     private final boolean embedTextsCountAsRequests;
     private volatile boolean dispatching = true;
@@ -51,16 +53,17 @@ public final class GeminiDispatcher implements AutoCloseable {
         this.rateLimiter = new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler);
         this.embedTextsCountAsRequests = gemini.embedTextsCountAsRequests();
         this.quotaShare = new QuotaShare(rateLimiter);
-        this.permits = new ConcurrencyLimit(config.pipeline().maxInFlight(), rateLimiter);
+        this.permits = new RequestPermits(this::concurrencyLimit);
+        this.concurrency = new ConcurrencyLimit(config.pipeline().maxInFlight(), rateLimiter, permits::inFlight);
         scheduler.scheduleAtFixedRate(() -> {
             quotaShare.adjust();
-            permits.adjust();
+            concurrency.adjust();
         }, QUOTA_PERIOD.toMillis(), QUOTA_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2,
                 gemini.dailyQuotaRecheck());
         this.calls = new ResilientGeminiClient(client, retry, quotaShare, gemini.embedTextsCountAsRequests(), scheduler,
-                metrics, permits);
-        metrics.trackInFlight(this::inFlight, permits::limit);
+                metrics, concurrency);
+        metrics.trackInFlight(this::inFlight, concurrency::limit);
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }
 
@@ -129,7 +132,7 @@ public final class GeminiDispatcher implements AutoCloseable {
 
     /** Requests allowed in flight now (adaptive, at most {@code max.in.flight}). */
     public int concurrencyLimit() {
-        return permits.limit();
+        return concurrency.limit();
     }
 
     /** Waits until every dispatched request has been drained, or the timeout passes; true when idle. */

@@ -1,10 +1,8 @@
 package io.github.geministreams.gemini;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -29,12 +27,12 @@ class ConcurrencyLimitTest {
     @Test
     void shouldKeepWhatTheQuotaNeedsInFlightAtTheObservedLatency() {
         // 6,000 a minute = 100 requests a second; at 2 s each, Little's law says 200 in flight.
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
         answers(limit, 50, 2.0, 1, 200);
         limit.adjust();
         assertEquals((int) Math.ceil(100 * 2.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
 
-        ConcurrencyLimit slower = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        ConcurrencyLimit slower = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
         answers(slower, 50, 8.0, 1, 200);
         slower.adjust();
         assertEquals(4 * (limit.limit() - ConcurrencyLimit.FLOOR) + ConcurrencyLimit.FLOOR, slower.limit(),
@@ -44,7 +42,7 @@ class ConcurrencyLimitTest {
     @Test
     void shouldCountTheBackoffOfRetriesAsTimeACallHoldsItsPlace() {
         // Attempts answer in 0.5 s, but calls take 2 s from start to end: they back off after 429s.
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
         for (int i = 0; i < 50; i++) {
             limit.attempted(SECONDS / 2, 1, 10, 200);
             limit.completed(2 * SECONDS);
@@ -56,7 +54,7 @@ class ConcurrencyLimitTest {
     @Test
     void shouldCountWhatOneRequestCostsAgainstTheQuota() {
         // Embed batches of 50 texts, each text a request of the quota: 2 batches a second.
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
         answers(limit, 20, 0.5, 50, 200);
         limit.adjust();
         assertEquals((int) Math.ceil(2 * 0.5 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
@@ -65,7 +63,7 @@ class ConcurrencyLimitTest {
     @Test
     void shouldFollowTheInstanceShareAndTheTokenQuota() {
         GeminiRateLimiter quota = new GeminiRateLimiter(60_000, 60_000, scheduler);
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, quota);
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, quota, () -> 0);
         // 1,000 requests/s allowed, but 1,000 tokens/s at 100 tokens a request: 10 requests/s.
         for (int i = 0; i < 30; i++) {
             limit.attempted(SECONDS, 1, 100, 200);
@@ -78,21 +76,15 @@ class ConcurrencyLimitTest {
 
     @Test
     void shouldNeverExceedTheCap() {
-        ConcurrencyLimit limit = new ConcurrencyLimit(64, new GeminiRateLimiter(100_000, 0, scheduler));
+        ConcurrencyLimit limit = new ConcurrencyLimit(64, new GeminiRateLimiter(100_000, 0, scheduler), () -> 0);
         answers(limit, 100, 5.0, 1, 200);
         limit.adjust();
         assertEquals(64, limit.limit());
-        for (int i = 0; i < 64; i++) {
-            assertTrue(limit.tryAcquire());
-        }
-        assertFalse(limit.tryAcquire(), "the 65th waits");
-        limit.release();
-        assertTrue(limit.tryAcquire());
     }
 
     @Test
     void shouldHalveOnABurstOf429sAnd503sAndGrowBack() {
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler));
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
         answers(limit, 100, 2.0, 1, 200);
         limit.adjust();
         int full = limit.limit();
@@ -114,7 +106,7 @@ class ConcurrencyLimitTest {
 
     @Test
     void shouldHalveWhenGeminiSuddenlySlowsDownAndFollowTheNewLatencyOnceItLasts() {
-        ConcurrencyLimit limit = new ConcurrencyLimit(100_000, new GeminiRateLimiter(6_000, 0, scheduler));
+        ConcurrencyLimit limit = new ConcurrencyLimit(100_000, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
         for (int i = 0; i < 5; i++) {
             answers(limit, 100, 1.0, 1, 200);
             limit.adjust();
@@ -132,22 +124,14 @@ class ConcurrencyLimitTest {
     }
 
     @Test
-    void shouldStartAtTheUsualSixtyFourWithoutAQuotaAndWaitForIdle() throws InterruptedException {
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler));
-        assertEquals(64, limit.limit());
-        assertTrue(limit.tryAcquire());
-        assertFalse(limit.awaitIdle(Duration.ofMillis(20)), "one request is still in flight");
-        scheduler.schedule(limit::release, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
-        assertTrue(limit.awaitIdle(Duration.ofSeconds(5)));
-        assertEquals(0, limit.inFlight());
+    void shouldStartAtTheUsualSixtyFourWithoutAQuota() {
+        assertEquals(64, new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler), () -> 0).limit());
     }
 
     @Test
     void shouldGrowWithoutAQuotaWhileLatencyStaysFlat() {
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler));
-        for (int i = 0; i < 64; i++) {
-            assertTrue(limit.tryAcquire());
-        }
+        // Every permit in use: the limit is what holds the requests back.
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler), () -> 64);
         for (int second = 0; second < 5; second++) {
             answers(limit, 200, 0.2, 1, 200);
             limit.adjust();
