@@ -6,6 +6,7 @@ import dev.failsafe.RetryPolicy;
 import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.metrics.PipelineMetrics;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -85,7 +86,7 @@ public final class ResilientGeminiClient {
      *               nobody will forward
      */
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request, BooleanSupplier wanted) {
-        long tokens = tokenEstimate.of(java.util.Arrays.asList(request.prompt(), request.systemInstruction()));
+        long tokens = tokenEstimate.of(Arrays.asList(request.prompt(), request.systemInstruction()));
         return withRetries("generate", 1, tokens, wanted, () -> delegate.generate(request),
                 answer -> answer.usage().promptTokens());
     }
