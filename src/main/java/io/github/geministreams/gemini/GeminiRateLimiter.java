@@ -71,12 +71,12 @@ public final class GeminiRateLimiter {
     }
 
     /** Requests per minute this instance applies now; 0 = unlimited. */
-    public synchronized long requestsPerMinuteNow() {
+    public long requestsPerMinuteNow() {
         return requests.unlimited() ? 0 : requests.limit();
     }
 
     /** Tokens per minute this instance applies now; 0 = unlimited. */
-    public synchronized long tokensPerMinuteNow() {
+    public long tokensPerMinuteNow() {
         return tokens.unlimited() ? 0 : tokens.limit();
     }
 
@@ -142,7 +142,7 @@ public final class GeminiRateLimiter {
      * The most requests one call should take now (an embed batch's texts when each counts):
      * see {@link RollingQuota#largestRequestFor}; {@link Long#MAX_VALUE} when unlimited.
      */
-    public synchronized long largestRequest() {
+    public long largestRequest() {
         return RollingQuota.largestRequestFor(requests.unlimited() ? 0 : requests.limit());
     }
 

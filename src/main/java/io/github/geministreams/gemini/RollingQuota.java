@@ -26,7 +26,8 @@ import java.util.Deque;
  * without a margin two grants a minute apart here can arrive less than a minute apart there.
  * It costs {@code MARGIN / WINDOW} (0.8%) of the quota.
  *
- * <p>Not thread-safe (the {@link GeminiRateLimiter} serialises access); the clock is passed
+ * <p>Not thread-safe (the {@link GeminiRateLimiter} serialises access), except that
+ * {@link #limit()} and {@link #unlimited()} may be read from any thread; the clock is passed
  * in, in nanoseconds, so that tests can run it on simulated time.
  */
 final class RollingQuota {
@@ -44,7 +45,8 @@ final class RollingQuota {
     /** Oldest first: {@code [lastGrantedAtNanos, units, firstGrantedAtNanos]}. */
     private final Deque<long[]> grants = new ArrayDeque<>();
     private long spent;
-    private long limit;
+    /** Volatile so that {@link #limit()} may be read without the limiter's lock. */
+    private volatile long limit;
     /** GCRA's theoretical time at which everything granted so far has been paid for at the limit's pace. */
     private long paidUntilNanos = Long.MIN_VALUE;
 

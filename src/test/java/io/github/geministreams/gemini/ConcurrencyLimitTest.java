@@ -24,15 +24,25 @@ class ConcurrencyLimitTest {
         }
     }
 
+    /** A limit under 6,000 requests a minute: 100 a second. */
+    private ConcurrencyLimit under6000PerMinute() {
+        return new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
+    }
+
+    /** What Little's law should give: requests a second × seconds each, with headroom and the floor. */
+    private static int littlesLaw(double requestsPerSecond, double seconds) {
+        return (int) Math.ceil(requestsPerSecond * seconds * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR;
+    }
+
     @Test
     void shouldKeepWhatTheQuotaNeedsInFlightAtTheObservedLatency() {
         // 6,000 a minute = 100 requests a second; at 2 s each, Little's law says 200 in flight.
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
+        ConcurrencyLimit limit = under6000PerMinute();
         answers(limit, 50, 2.0, 1, 200);
         limit.adjust();
-        assertEquals((int) Math.ceil(100 * 2.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
+        assertEquals(littlesLaw(100, 2.0), limit.limit());
 
-        ConcurrencyLimit slower = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
+        ConcurrencyLimit slower = under6000PerMinute();
         answers(slower, 50, 8.0, 1, 200);
         slower.adjust();
         assertEquals(4 * (limit.limit() - ConcurrencyLimit.FLOOR) + ConcurrencyLimit.FLOOR, slower.limit(),
@@ -42,22 +52,22 @@ class ConcurrencyLimitTest {
     @Test
     void shouldCountTheBackoffOfRetriesAsTimeACallHoldsItsPlace() {
         // Attempts answer in 0.5 s, but calls take 2 s from start to end: they back off after 429s.
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
+        ConcurrencyLimit limit = under6000PerMinute();
         for (int i = 0; i < 50; i++) {
             limit.attempted(SECONDS / 2, 1, 10, 200);
             limit.completed(2 * SECONDS);
         }
         limit.adjust();
-        assertEquals((int) Math.ceil(100 * 2.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
+        assertEquals(littlesLaw(100, 2.0), limit.limit());
     }
 
     @Test
     void shouldCountWhatOneRequestCostsAgainstTheQuota() {
         // Embed batches of 50 texts, each text a request of the quota: 2 batches a second.
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
+        ConcurrencyLimit limit = under6000PerMinute();
         answers(limit, 20, 0.5, 50, 200);
         limit.adjust();
-        assertEquals((int) Math.ceil(2 * 0.5 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit());
+        assertEquals(littlesLaw(2, 0.5), limit.limit());
     }
 
     @Test
@@ -70,7 +80,7 @@ class ConcurrencyLimitTest {
             limit.completed(SECONDS);
         }
         limit.adjust();
-        assertEquals((int) Math.ceil(10 * 1.0 * ConcurrencyLimit.HEADROOM) + ConcurrencyLimit.FLOOR, limit.limit(),
+        assertEquals(littlesLaw(10, 1.0), limit.limit(),
                 "the tighter of the two quotas sets the rate");
     }
 
@@ -84,7 +94,7 @@ class ConcurrencyLimitTest {
 
     @Test
     void shouldHalveOnABurstOf429sAnd503sAndGrowBack() {
-        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(6_000, 0, scheduler), () -> 0);
+        ConcurrencyLimit limit = under6000PerMinute();
         answers(limit, 100, 2.0, 1, 200);
         limit.adjust();
         int full = limit.limit();
