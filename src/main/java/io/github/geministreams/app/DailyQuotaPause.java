@@ -1,6 +1,6 @@
 package io.github.geministreams.app;
 
-import io.github.geministreams.topology.GeminiDispatcher;
+import io.github.geministreams.topology.GeminiGateway;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +13,13 @@ import org.slf4j.LoggerFactory;
  * Pauses Kafka Streams while requests are held on an exhausted daily Gemini quota, and
  * resumes it once none is. Paused, the instance keeps polling and heartbeating, so it stays
  * in its consumer group and keeps its partitions, but reads no more prompts: the backlog
- * waits in Kafka, not in memory, and nothing is dead-lettered for want of quota.
+ * waits in Kafka, and nothing is dead-lettered for want of quota.
+ *
+ * <p>A paused Kafka Streams does not punctuate either, so answers could not be forwarded
+ * while it is paused. It therefore pauses only once <em>every</em> request in flight is held
+ * on the daily quota: then no answer can arrive to be forwarded until the quota is back, and
+ * the first held request to go through ends the pause (within one check interval) before
+ * its answer needs forwarding.
  *
  * <p>Checks on a daemon thread of its own every {@code interval}.
  */
@@ -21,7 +27,7 @@ final class DailyQuotaPause implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DailyQuotaPause.class);
 
     private final KafkaStreams streams;
-    private final GeminiDispatcher dispatcher;
+    private final GeminiGateway gateway;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gemini-streams-daily-quota");
         thread.setDaemon(true);
@@ -29,21 +35,22 @@ final class DailyQuotaPause implements AutoCloseable {
     });
     private volatile boolean pausedByUs;
 
-    DailyQuotaPause(KafkaStreams streams, GeminiDispatcher dispatcher, Duration interval) {
+    DailyQuotaPause(KafkaStreams streams, GeminiGateway gateway, Duration interval) {
         this.streams = streams;
-        this.dispatcher = dispatcher;
+        this.gateway = gateway;
         timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void check() {
         try {
-            int held = dispatcher.heldOnDailyQuota();
-            if (held > 0 && !pausedByUs) {
+            int held = gateway.heldOnDailyQuota();
+            boolean onlyHeldInFlight = held > 0 && held >= gateway.inFlight();
+            if (onlyHeldInFlight && !pausedByUs) {
                 streams.pause();
                 pausedByUs = true;
                 log.warn("Daily Gemini quota exhausted: {} requests held; processing paused until the quota is back "
                         + "(the instance stays in its consumer group, nothing is dead-lettered)", held);
-            } else if (held == 0 && pausedByUs) {
+            } else if (!onlyHeldInFlight && pausedByUs) {
                 streams.resume();
                 pausedByUs = false;
                 log.info("Daily Gemini quota available again: processing resumed");

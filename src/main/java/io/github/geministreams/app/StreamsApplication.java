@@ -6,7 +6,7 @@ import io.github.geministreams.metrics.MetricsServer;
 import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.topics.TopicProvisioner;
 import io.github.geministreams.topics.TopicRole;
-import io.github.geministreams.topology.GeminiDispatcher;
+import io.github.geministreams.topology.GeminiGateway;
 import io.github.geministreams.topology.PromptTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * store for the next start. Safe to call {@code close()} from a shutdown hook.
  *
  * <p>Around the topology it keeps: the meters and the /metrics and /health endpoints
- * ({@code metrics.port}); this instance's share of the Gemini quota, set from the prompts
- * partitions it owns each time Kafka Streams reaches RUNNING; and the pause while a daily
- * quota is exhausted ({@link DailyQuotaPause}).
+ * ({@code metrics.port}); the prompts topic's partition count, from which each batching task
+ * takes its share of the Gemini quota; and the pause while a daily quota is exhausted
+ * ({@link DailyQuotaPause}).
  */
 public final class StreamsApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApplication.class);
@@ -55,12 +55,11 @@ public final class StreamsApplication implements AutoCloseable {
     private final AppConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
-    private final GeminiDispatcher dispatcher;
+    private final GeminiGateway gateway;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final DailyQuotaPause dailyQuotaPause;
     private MetricsServer metricsServer;
-    private volatile int promptPartitions;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
@@ -68,14 +67,14 @@ public final class StreamsApplication implements AutoCloseable {
 
     public StreamsApplication(AppConfig config, GeminiClient client) {
         this.config = config;
-        this.dispatcher = new GeminiDispatcher(config, client, metrics);
-        this.streams = new KafkaStreams(PromptTopology.build(config, dispatcher), config.streamsProperties());
+        this.gateway = new GeminiGateway(config, client, metrics);
+        this.streams = new KafkaStreams(PromptTopology.build(config, gateway), config.streamsProperties());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        this.dailyQuotaPause = new DailyQuotaPause(streams, dispatcher, QUOTA_CHECK_INTERVAL);
+        this.dailyQuotaPause = new DailyQuotaPause(streams, gateway, QUOTA_CHECK_INTERVAL);
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(this::onUncaughtException);
     }
@@ -85,16 +84,16 @@ public final class StreamsApplication implements AutoCloseable {
         log.info("Starting gemini-streams with {}", String.join(", ", config.describe()));
         try (Admin admin = Admin.create(config.clientProperties())) {
             new TopicProvisioner(admin, TOPIC_TIMEOUT).ensure(config.topics());
-            promptPartitions = admin.describeTopics(List.of(config.topics().name(TopicRole.PROMPTS))).allTopicNames()
+            int promptPartitions = admin.describeTopics(List.of(config.topics().name(TopicRole.PROMPTS))).allTopicNames()
                     .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().iterator().next().partitions().size();
+            // Each batching task opened claims one partition's share of the quota; closed, it gives it back.
+            gateway.promptPartitions(promptPartitions);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot read the prompts topic's partitions: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the prompts topic's partitions", e);
         }
-        // Until the first assignment is known, claim no more than one partition's share of the quota.
-        dispatcher.quotaShare().assign(0, promptPartitions);
         if (config.metricsPort() >= 0) {
             metricsServer = MetricsServer.start(config.metricsPort(), registry, () -> state.name());
         }
@@ -146,28 +145,30 @@ public final class StreamsApplication implements AutoCloseable {
 
     /** Requests dispatched to Gemini and not yet forwarded. */
     public int inFlight() {
-        return dispatcher.inFlight();
+        return gateway.inFlight();
     }
 
     @Override
     public void close() {
         dailyQuotaPause.close();
         Duration grace = config.pipeline().shutdownGrace();
-        dispatcher.stopDispatching();
-        int inFlight = dispatcher.inFlight();
-        if (inFlight > 0 && state == KafkaStreams.State.RUNNING) {
+        gateway.stopDispatching();
+        int inFlight = gateway.inFlight();
+        // Answers are forwarded by the punctuators of the tasks that sent them, which run while
+        // RUNNING and while REBALANCING (tasks kept through a rebalance go on punctuating).
+        if (inFlight > 0 && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)) {
             log.info("Stopping: waiting up to {}s for {} Gemini requests in flight", grace.toSeconds(), inFlight);
             try {
-                if (!dispatcher.awaitIdle(grace)) {
+                if (!gateway.awaitIdle(grace)) {
                     log.warn("Stopping: {} requests still in flight after {}s; they stay pending and are sent again on the next start",
-                            dispatcher.inFlight(), grace.toSeconds());
+                            gateway.inFlight(), grace.toSeconds());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         streams.close(Duration.ofSeconds(60));
-        dispatcher.close();
+        gateway.close();
         streamsMetrics.close();
         if (metricsServer != null) {
             metricsServer.close();
@@ -177,9 +178,6 @@ public final class StreamsApplication implements AutoCloseable {
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
         state = newState;
-        if (newState == KafkaStreams.State.RUNNING) {
-            shareQuotaByAssignment();
-        }
         if (newState == KafkaStreams.State.REBALANCING) {
             log.info("Rebalancing (was {})", oldState);
         }
@@ -189,21 +187,6 @@ public final class StreamsApplication implements AutoCloseable {
         }
         if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
             stopped.countDown();
-        }
-    }
-
-    /** This instance's share of the Gemini quota: the share of the prompts partitions it now owns. */
-    private void shareQuotaByAssignment() {
-        String prompts = config.topics().name(TopicRole.PROMPTS);
-        try {
-            int assigned = (int) streams.metadataForLocalThreads().stream()
-                    .flatMap(thread -> thread.activeTasks().stream())
-                    .flatMap(task -> task.topicPartitions().stream())
-                    .filter(partition -> partition.topic().equals(prompts))
-                    .count();
-            dispatcher.quotaShare().assign(assigned, promptPartitions);
-        } catch (RuntimeException e) {
-            log.warn("Could not work out this instance's share of the Gemini quota; keeping the last one: {}", e.toString());
         }
     }
 

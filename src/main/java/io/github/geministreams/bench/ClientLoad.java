@@ -3,7 +3,7 @@ package io.github.geministreams.bench;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.GenerateRequest;
-import io.github.geministreams.topology.GeminiDispatcher;
+import io.github.geministreams.topology.GeminiGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,23 +14,23 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Sends the benchmark's prompts straight through a {@link GeminiDispatcher}, no Kafka: the
+ * Sends the benchmark's prompts straight through a {@link GeminiGateway}, no Kafka: the
  * texts of {@link PromptText} and the tasks of the {@link Workload}, an embed request per full
- * batch (of {@code embed.batch.size} texts, or fewer as the dispatcher caps them under a small
+ * batch (of {@code embed.batch.size} texts, or fewer as the gateway caps them under a small
  * quota; the last one partial) and a generate request per
- * prompt, each after taking one of the dispatcher's permits. Prompt {@code i} is due at
+ * prompt, each after taking one of the gateway's permits. Prompt {@code i} is due at
  * {@code i / rate} seconds (all at once without a rate); its latency runs from then to its
  * answer, so it includes waiting for its batch to fill and for a permit.
  *
  * <p>One run per instance. Not thread-safe: {@link #run} drives the calls and handles their
- * answers on the calling thread; the dispatcher's callback threads only queue them.
+ * answers on the calling thread; the gateway's callback threads only queue them.
  */
 final class ClientLoad {
     private static final long MAX_LATENCY_MS = Duration.ofHours(1).toMillis();
     /** How long to wait for an answer before looking at the clock (and a permit) again. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final GeminiDispatcher dispatcher;
+    private final GeminiGateway gateway;
     private final AppConfig config;
     private final Workload workload;
     private final int promptTokens;
@@ -46,8 +46,8 @@ final class ClientLoad {
     private record Answer(List<Integer> items, boolean ok, long atNanos) {
     }
 
-    ClientLoad(GeminiDispatcher dispatcher, AppConfig config, Workload workload, int promptTokens) {
-        this.dispatcher = dispatcher;
+    ClientLoad(GeminiGateway gateway, AppConfig config, Workload workload, int promptTokens) {
+        this.gateway = gateway;
         this.config = config;
         this.workload = workload;
         this.promptTokens = promptTokens;
@@ -75,7 +75,7 @@ final class ClientLoad {
             if (isEmbed(i)) {
                 batch.add(i);
                 // As large as the pipeline's batches may be now (smaller under a small quota share).
-                if (batch.size() >= dispatcher.largestEmbedBatch(configuredBatch)) {
+                if (batch.size() >= gateway.largestEmbedBatch(configuredBatch)) {
                     sent = send(batch, true, deadline);
                     batch = new ArrayList<>(configuredBatch);
                 }
@@ -112,7 +112,7 @@ final class ClientLoad {
      * when the deadline passes first.
      */
     private boolean send(List<Integer> items, boolean embed, long deadline) throws InterruptedException {
-        while (!dispatcher.tryAcquire()) {
+        while (!gateway.tryAcquire()) {
             if (System.nanoTime() >= deadline) {
                 return false;
             }
@@ -120,9 +120,9 @@ final class ClientLoad {
         }
         AppConfig.GeminiSettings gemini = config.gemini();
         CompletableFuture<?> call = embed
-                ? dispatcher.calls().embed(new EmbedRequest(gemini.embedModel(), items.stream().map(this::text).toList(),
+                ? gateway.calls().embed(new EmbedRequest(gemini.embedModel(), items.stream().map(this::text).toList(),
                         gemini.embedDimensions(), gemini.embedTaskType().orElse(null)))
-                : dispatcher.calls().generate(new GenerateRequest(gemini.generateModel(), text(items.get(0)), null));
+                : gateway.calls().generate(new GenerateRequest(gemini.generateModel(), text(items.get(0)), null));
         call.whenComplete((answer, failure) -> answers.add(new Answer(items, failure == null, System.nanoTime())));
         return true;
     }
@@ -149,7 +149,7 @@ final class ClientLoad {
             failed += answer.items().size();
         }
         lastAnswerNanos = Math.max(lastAnswerNanos, answer.atNanos());
-        dispatcher.release();
+        gateway.release();
     }
 
     /** Prompts answered or failed for good. */

@@ -5,16 +5,16 @@ import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorCounters;
-import io.github.geministreams.topology.GeminiDispatcher;
+import io.github.geministreams.topology.GeminiGateway;
 
 /**
  * The client-only row: the Gemini client stack of one gemini-streams instance (the
- * google-genai client over HTTP and the pipeline's {@link GeminiDispatcher} with its retries,
+ * google-genai client over HTTP and the pipeline's {@link GeminiGateway} with its retries,
  * rate limits and request permits), built from the same configuration, driving the simulator
  * with the same prompts and no Kafka at all. It measures what this machine and the SDK can
  * do, which no gemini-streams row can beat.
  *
- * <p>The dispatcher keeps the whole quota, as an instance that owns every prompts partition does.
+ * <p>The gateway keeps the whole quota, as an instance that owns every prompts partition does.
  */
 final class ClientOnlyRow {
     private final BenchScenario scenario;
@@ -30,12 +30,12 @@ final class ClientOnlyRow {
     /** Warms up, resets the simulator's counters, then measures the scenario's prompts. */
     RowResult measure(String name) throws InterruptedException {
         GeminiClient client = GeminiClients.create(config);
-        try (client; GeminiDispatcher dispatcher = new GeminiDispatcher(config, client)) {
-            warmUp(name, dispatcher);
+        try (client; GeminiGateway gateway = new GeminiGateway(config, client)) {
+            warmUp(name, gateway);
             simulator.reset();
-            long retriesBefore = dispatcher.metrics().retries();
+            long retriesBefore = gateway.metrics().retries();
             try (HeapSampler heap = HeapSampler.start()) {
-                ClientLoad load = new ClientLoad(dispatcher, config, scenario.workload(), scenario.promptTokens());
+                ClientLoad load = new ClientLoad(gateway, config, scenario.workload(), scenario.promptTokens());
                 boolean complete = load.run(scenario.prompts(), scenario.rate(), scenario.rowTimeout());
                 SimulatorCounters.Snapshot stats = simulator.counters().snapshot();
                 long requests = stats.generateRequests() + stats.batchEmbedRequests();
@@ -45,17 +45,17 @@ final class ClientOnlyRow {
                         load.latencyMillis(50), load.latencyMillis(95), load.latencyMillis(99),
                         (double) requests / scenario.prompts(),
                         stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
-                        stats.total429s(), dispatcher.metrics().retries() - retriesBefore, heap.peakBytes(), complete);
+                        stats.total429s(), gateway.metrics().retries() - retriesBefore, heap.peakBytes(), complete);
             }
         }
     }
 
     /** The first calls pay for connections, class loading and the JIT; they are left out of every figure. */
-    private void warmUp(String name, GeminiDispatcher dispatcher) throws InterruptedException {
+    private void warmUp(String name, GeminiGateway gateway) throws InterruptedException {
         if (scenario.warmupPrompts() <= 0) {
             return;
         }
-        ClientLoad warmup = new ClientLoad(dispatcher, config, scenario.workload(), scenario.promptTokens());
+        ClientLoad warmup = new ClientLoad(gateway, config, scenario.workload(), scenario.promptTokens());
         if (!warmup.run(scenario.warmupPrompts(), 0, scenario.rowTimeout())) {
             throw new IllegalStateException("The " + name + " row did not answer its " + scenario.warmupPrompts()
                     + " warm-up prompts within " + scenario.rowTimeout().toSeconds() + " s");

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -64,6 +63,7 @@ public record AppConfig(
                 reader.longAtLeast(Setting.REQUESTS_PER_MINUTE, 0),
                 reader.longAtLeast(Setting.TOKENS_PER_MINUTE, 0),
                 reader.bool(Setting.EMBED_TEXTS_COUNT_AS_REQUESTS),
+                reader.bool(Setting.QUOTA_GAINED_SHARE_ASSUMED_SPENT),
                 reader.positiveDuration(Setting.DAILY_QUOTA_RECHECK));
         int embedBatch = reader.intAtLeast(Setting.EMBED_BATCH_SIZE, 1);
         if (embedBatch > MAX_EMBED_BATCH) {
@@ -92,8 +92,6 @@ public record AppConfig(
     public Properties streamsProperties() {
         Properties props = new Properties();
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Gemini calls are slow; a record may wait in process() while backpressure drains.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "300000");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
         // A prompt of the broker's maximum size goes to dead-letter with headers added: allow
         // records up to the dead-letter topic's max.message.bytes (2 MiB in topics.yaml).
@@ -162,6 +160,7 @@ public record AppConfig(
             long requestsPerMinute,
             long tokensPerMinute,
             boolean embedTextsCountAsRequests,
+            boolean gainedShareAssumedSpent,
             Duration dailyQuotaRecheck) {
 
         public boolean hasApiKey() {
@@ -171,7 +170,7 @@ public record AppConfig(
         public GeminiSettings withConnection(String key, String url) {
             return new GeminiSettings(key, Optional.ofNullable(url), generateModel, embedModel, embedDimensions,
                     embedTaskType, requestTimeout, maxAttempts, initialBackoff, maxBackoff,
-                    requestsPerMinute, tokensPerMinute, embedTextsCountAsRequests, dailyQuotaRecheck);
+                    requestsPerMinute, tokensPerMinute, embedTextsCountAsRequests, gainedShareAssumedSpent, dailyQuotaRecheck);
         }
 
         @Override
@@ -185,6 +184,7 @@ public record AppConfig(
                     + ", requestsPerMinute=" + limit(requestsPerMinute)
                     + ", tokensPerMinute=" + limit(tokensPerMinute)
                     + ", embedTextsCountAsRequests=" + embedTextsCountAsRequests
+                    + ", gainedShareAssumedSpent=" + gainedShareAssumedSpent
                     + ", dailyQuotaRecheck=" + Durations.format(dailyQuotaRecheck) + "}";
         }
 

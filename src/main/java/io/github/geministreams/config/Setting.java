@@ -37,6 +37,9 @@ public enum Setting {
     EMBED_TEXTS_COUNT_AS_REQUESTS("gemini.rate.embed.texts.count.as.requests", "true",
             "Each text of a batch embed request counts against the requests-per-minute quota, as the Gemini API "
                     + "counts it; false = a batch counts once."),
+    QUOTA_GAINED_SHARE_ASSUMED_SPENT("gemini.quota.gained.share.assumed.spent", "true",
+            "A quota share this instance gains (a partition it takes over) counts as spent in the last minute by its "
+                    + "previous owner, so it is taken up over 60 s; false = at once (one instance alone on its key)."),
     DAILY_QUOTA_RECHECK("gemini.quota.daily.recheck", "10m",
             "While a daily quota is exhausted, how often a held request tries again (sooner if the server says so)."),
 

@@ -96,6 +96,24 @@ public final class GeminiRateLimiter {
         release();
     }
 
+    /**
+     * Counts {@code fraction} of the configured limits as spent by someone else, evenly over
+     * the last minute: a share this instance just gained, which its previous owner may have
+     * spent. It frees up as that minute slides by.
+     */
+    public void assumeSpent(double fraction) {
+        synchronized (this) {
+            long now = nanoClock.getAsLong();
+            if (!requests.unlimited()) {
+                requests.assumeSpentInLastWindow(Math.round(requestsPerMinute * fraction), now);
+            }
+            if (!tokens.unlimited()) {
+                tokens.assumeSpentInLastWindow(Math.round(tokensPerMinute * fraction), now);
+            }
+        }
+        release();
+    }
+
     /** {@code perMinute} × {@code fraction}, at least 1. */
     public static long scaled(long perMinute, double fraction) {
         return Math.max(1, Math.round(perMinute * fraction));

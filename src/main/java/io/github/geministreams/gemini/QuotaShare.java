@@ -1,108 +1,99 @@
 package io.github.geministreams.gemini;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How much of the Gemini project's quota this instance uses. The configured limits are the
- * project's; an instance that owns {@code assigned} of the prompts topic's {@code total}
- * partitions takes that share of them, so instances together stay under the quota with no
- * coordination beyond Kafka's own assignment. The share is set again after every rebalance.
+ * Applies this instance's part of the Gemini quota to its rate limiter: the
+ * {@link FleetShare} (partitions owned) times the {@link RateLimitBackoff} (429s), when a task
+ * opens or closes and once a period ({@link #adjust}) as the backoff moves.
  *
- * <p>On top of the share, additive increase / multiplicative decrease: when at least five and
- * more than a fifth of the attempts of the last period were answered 429, the rate is halved
- * (down to 1/20); otherwise it climbs back by a tenth per period. A few 429s do not count:
- * the server's retry delay already handles them, and at a few dozen attempts a second,
- * reacting to every short burst halved the rate again and again for no gain.
+ * <p><b>A gained share is taken up over the quota's window.</b> Gemini counts the last
+ * minute, and the previous owner of a partition may have spent that partition's share in it.
+ * So the share a task brings is recorded as already spent, evenly over the last minute
+ * ({@link GeminiRateLimiter#assumeSpent}): it becomes free as that minute slides by, a
+ * linear ramp from nothing to the new share in 60 s, while the limit itself (and so the
+ * largest call allowed) is the new share at once. A share lost applies at once. With
+ * {@code assumeGainedSpent} false (one instance alone on its key, nobody to overlap with)
+ * a gain is spent at once.
  *
- * <p>Thread-safe: attempts are recorded from callback threads, {@link #adjust()} runs on the
- * dispatcher's scheduler, {@link #assign} on a stream thread's state listener.
+ * <p>Thread-safe: tasks open and close on stream threads, {@link #adjust} runs on the
+ * dispatcher's scheduler.
  */
 public final class QuotaShare {
     private static final Logger log = LoggerFactory.getLogger(QuotaShare.class);
-    static final double MIN_FACTOR = 0.05;
-    private static final double DECREASE = 0.5;
-    private static final double INCREASE = 0.1;
-    private static final double RATE_LIMITED_SHARE = 0.2;
-    private static final long MIN_RATE_LIMITED = 5;
 
     private final GeminiRateLimiter limiter;
-    private final LongAdder attempts = new LongAdder();
-    private final LongAdder rateLimited = new LongAdder();
-    private double share = 1;
-    private double factor = 1;
-    private String shareText = "all";
+    private final FleetShare fleet;
+    private final RateLimitBackoff backoff;
+    private final boolean assumeGainedSpent;
+    private double applied = Double.NaN;
+    private String changedBecause;
 
-    public QuotaShare(GeminiRateLimiter limiter) {
+    public QuotaShare(GeminiRateLimiter limiter, RateLimitBackoff backoff, boolean assumeGainedSpent) {
         this.limiter = limiter;
+        this.fleet = new FleetShare();
+        this.backoff = backoff;
+        this.assumeGainedSpent = assumeGainedSpent;
     }
 
-    /** Waits (without blocking) for the permits of one call; see {@link GeminiRateLimiter#acquire}. */
-    public CompletableFuture<Void> acquire(int requestCount, long tokenCount) {
-        return limiter.acquire(requestCount, tokenCount);
+    /** The prompts topic has {@code total} partitions. */
+    public synchronized void promptPartitions(int total) {
+        applyChange(fleet.promptPartitions(total), "the prompts topic has " + total + " partitions");
     }
 
-    /** Tokens a call turned out to use beyond what it was charged; see {@link GeminiRateLimiter#owe}. */
-    public void owe(long extraTokens) {
-        limiter.owe(extraTokens);
+    /** A batching task opened on this instance. */
+    public synchronized void taskOpened() {
+        applyChange(fleet.taskOpened(), "a task opened");
     }
 
-    /** One answer from Gemini, 429 or not. */
-    public void recordAttempt(boolean wasRateLimited) {
-        attempts.increment();
-        if (wasRateLimited) {
-            rateLimited.increment();
-        }
+    /** A batching task closed on this instance. */
+    public synchronized void taskClosed() {
+        applyChange(fleet.taskClosed(), "a task closed");
     }
 
-    /**
-     * This instance now owns {@code assigned} of {@code total} prompts partitions. An instance
-     * with none still gets one partition's share: it may be re-dispatching pending prompts.
-     */
-    public synchronized void assign(int assigned, int total) {
-        if (limiter.unlimited() || total <= 0) {
-            return;
-        }
-        double newShare = Math.max(1, Math.min(assigned, total)) / (double) total;
-        if (newShare != share) {
-            share = newShare;
-            shareText = assigned + "/" + total + " partitions";
-            apply("the prompts partitions were reassigned");
-        }
-    }
-
-    /** Once per period: halve after a burst of 429s, else climb back towards the full share. */
+    /** Once a period: moves the backoff and the ramp, and logs what changed since the last period. */
     public synchronized void adjust() {
-        long answered = attempts.sumThenReset();
-        long limited = rateLimited.sumThenReset();
-        if (limiter.unlimited()) {
-            return;
+        String backoffChange = backoff.adjust();
+        if (backoffChange != null) {
+            note(backoffChange);
         }
-        if (limited >= MIN_RATE_LIMITED && limited > answered * RATE_LIMITED_SHARE) {
-            double lowered = Math.max(MIN_FACTOR, factor * DECREASE);
-            if (lowered != factor) {
-                factor = lowered;
-                apply(limited + " of " + answered + " attempts were answered 429");
-            }
-        } else if (factor < 1) {
-            factor = Math.min(1, factor + INCREASE);
-            apply("no burst of 429s");
+        scaleLimiter();
+        if (changedBecause != null && !limiter.unlimited()) {
+            double fraction = fraction();
+            log.info("Gemini rate limit for this instance: {} requests/min, {} tokens/min ({} of the quota; {}, share {}; "
+                            + "429 backoff x{}) after: {}",
+                    limit(limiter.requestsPerMinute(), fraction), limit(limiter.tokensPerMinute(), fraction),
+                    String.format("%.3f", fraction), fleet.describe(), String.format("%.3f", fleet.fraction()),
+                    String.format("%.2f", backoff.factor()), changedBecause);
         }
+        changedBecause = null;
     }
 
     /** The fraction of the configured limits applied now. */
-    public synchronized double fraction() {
-        return share * factor;
+    public double fraction() {
+        return fleet.fraction() * backoff.factor();
     }
 
-    private void apply(String why) {
-        double fraction = share * factor;
-        limiter.scale(fraction);
-        log.info("Gemini rate limit for this instance: {} requests/min, {} tokens/min ({} of the quota: {}, backoff x{}); {}",
-                limit(limiter.requestsPerMinute(), fraction), limit(limiter.tokensPerMinute(), fraction),
-                shareText, String.format("%.2f", share), String.format("%.2f", factor), why);
+    private void applyChange(double gained, String why) {
+        note(why);
+        scaleLimiter();
+        if (gained > 0 && assumeGainedSpent) {
+            limiter.assumeSpent(gained * backoff.factor());
+        }
+    }
+
+    private void note(String why) {
+        // Tasks open and close by the dozen in a rebalance: the log says it once, on the next period.
+        changedBecause = changedBecause == null ? why : changedBecause.endsWith(why) ? changedBecause : changedBecause + "; " + why;
+    }
+
+    private void scaleLimiter() {
+        double fraction = fraction();
+        if (!limiter.unlimited() && fraction != applied) {
+            applied = fraction;
+            limiter.scale(fraction);
+        }
     }
 
     private static String limit(long perMinute, double fraction) {

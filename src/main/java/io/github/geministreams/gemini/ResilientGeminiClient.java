@@ -40,7 +40,7 @@ public final class ResilientGeminiClient {
 
     private final GeminiClient delegate;
     private final RetrySettings retry;
-    private final QuotaShare limiter;
+    private final GeminiRateLimiter limiter;
     private final boolean embedTextsCountAsRequests;
     private final ScheduledExecutorService scheduler;
     private final PipelineMetrics metrics;
@@ -52,7 +52,7 @@ public final class ResilientGeminiClient {
     private final TokenEstimate tokenEstimate = new TokenEstimate();
 
     /** A client whose attempts nobody else watches. */
-    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, QuotaShare limiter,
+    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, GeminiRateLimiter limiter,
                                  boolean embedTextsCountAsRequests, ScheduledExecutorService scheduler,
                                  PipelineMetrics metrics) {
         this(delegate, retry, limiter, embedTextsCountAsRequests, scheduler, metrics, AttemptListener.NONE);
@@ -63,7 +63,7 @@ public final class ResilientGeminiClient {
      *                                  quota per text, as the Gemini API counts batchEmbedContents
      * @param attemptListener           told of every HTTP attempt (the concurrency limit learns latency from it)
      */
-    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, QuotaShare limiter,
+    public ResilientGeminiClient(GeminiClient delegate, RetrySettings retry, GeminiRateLimiter limiter,
                                  boolean embedTextsCountAsRequests, ScheduledExecutorService scheduler,
                                  PipelineMetrics metrics, AttemptListener attemptListener) {
         this.delegate = delegate;
@@ -151,10 +151,12 @@ public final class ResilientGeminiClient {
                 long latency = System.nanoTime() - sent;
                 if (failure != null) {
                     GeminiException error = GeminiException.fromSdk(failure);
-                    attemptListener.attempted(latency, requests, tokens, error.httpStatus());
+                    if (!error.dailyQuotaExhausted()) {
+                        // An exhausted day says nothing about latency or about sending too fast.
+                        attemptListener.attempted(latency, requests, tokens, error.httpStatus());
+                    }
                     metrics.geminiRequest(operation, latency,
                             error.httpStatus() > 0 ? String.valueOf(error.httpStatus()) : "transport");
-                    limiter.recordAttempt(error.httpStatus() == 429 && !error.dailyQuotaExhausted());
                     if (error.httpStatus() == 429) {
                         rateLimitLog.warn("Gemini rate limit: {} answered 429 {}{}; retrying with backoff", operation,
                                 error.quotaId().map(quota -> "for quota " + quota).orElse(""),
@@ -164,7 +166,6 @@ public final class ResilientGeminiClient {
                 }
                 attemptListener.attempted(latency, requests, tokens, 200);
                 metrics.geminiRequest(operation, latency, "ok");
-                limiter.recordAttempt(false);
                 reconcileTokens(tokens, countedTokens.applyAsLong(value));
                 return value;
             });

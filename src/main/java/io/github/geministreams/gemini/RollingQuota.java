@@ -2,6 +2,9 @@ package io.github.geministreams.gemini;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Deque;
 
 /**
@@ -38,6 +41,8 @@ final class RollingQuota {
      * Grants within this span of the first are recorded as one entry, at the latest time (never
      * earlier: conservative), so that 100,000 requests a minute do not keep 100,000 entries.
      */
+    /** Grants that record a minute of someone else's spending ({@link #assumeSpentInLastWindow}). */
+    static final int ASSUMED_SLICES = 60;
     private static final long MERGE_NANOS = Duration.ofMillis(5).toNanos();
     private static final long WINDOW_NANOS = WINDOW.plus(MARGIN).toNanos();
     private static final long BURST_NANOS = BURST.toNanos();
@@ -98,6 +103,31 @@ final class RollingQuota {
      */
     void owe(long units, long nowNanos) {
         spend(units, nowNanos);
+    }
+
+    /**
+     * Records {@code units} as spent evenly over the window that ends at {@code nowNanos}, in
+     * {@link #ASSUMED_SLICES} grants: someone else's recent spending, which frees up as the
+     * window slides. Pacing is not touched: it is this instance's own rate.
+     */
+    void assumeSpentInLastWindow(long units, long nowNanos) {
+        if (unlimited() || units <= 0) {
+            return;
+        }
+        expire(nowNanos);
+        List<long[]> merged = new ArrayList<>(grants);
+        long slice = WINDOW_NANOS / ASSUMED_SLICES;
+        for (int i = 1; i <= ASSUMED_SLICES; i++) {
+            long share = units / ASSUMED_SLICES + (i <= units % ASSUMED_SLICES ? 1 : 0);
+            long at = nowNanos - WINDOW_NANOS + i * slice;
+            if (share > 0) {
+                merged.add(new long[] {at, share, at});
+            }
+        }
+        merged.sort(Comparator.comparingLong(grant -> grant[0]));
+        grants.clear();
+        grants.addAll(merged);
+        spent += units;
     }
 
     /** Units spent within the window ending at {@code nowNanos}. */

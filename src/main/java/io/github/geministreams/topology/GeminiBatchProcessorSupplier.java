@@ -19,18 +19,18 @@ final class GeminiBatchProcessorSupplier implements ProcessorSupplier<String, Pe
     static final String STORE_NAME = "gemini-pending";
 
     private final AppConfig config;
-    private final GeminiDispatcher dispatcher;
+    private final GeminiGateway gateway;
     private final GeminiBatchProcessor.OutputNames outputs;
 
-    GeminiBatchProcessorSupplier(AppConfig config, GeminiDispatcher dispatcher, GeminiBatchProcessor.OutputNames outputs) {
+    GeminiBatchProcessorSupplier(AppConfig config, GeminiGateway gateway, GeminiBatchProcessor.OutputNames outputs) {
         this.config = config;
-        this.dispatcher = dispatcher;
+        this.gateway = gateway;
         this.outputs = outputs;
     }
 
     @Override
     public Processor<String, PendingPrompt, byte[], byte[]> get() {
-        return new GeminiBatchProcessor(config, dispatcher, STORE_NAME, outputs);
+        return new GeminiBatchProcessor(config, gateway, STORE_NAME, outputs);
     }
 
     @Override

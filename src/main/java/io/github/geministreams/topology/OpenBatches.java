@@ -38,12 +38,17 @@ final class OpenBatches {
     private static final double GAP_WEIGHT = 0.3;
     /** How many times {@code maxWait} a partial batch may wait while requests queue for the quota. */
     static final int QUOTA_BOUND_WAIT_FACTOR = 10;
+    /** Keys whose arrival statistics are kept before idle ones are dropped. */
+    static final int ARRIVALS_KEPT = 64;
+    private static final long IDLE_KEY_MILLIS = 60_000;
 
     private final BatchSettings embed;
     private final IntSupplier largestBatch;
     private final Deque<Batch> ready = new ArrayDeque<>();
     private final Map<BatchKey, Filling> filling = new LinkedHashMap<>();
     private final Map<BatchKey, Arrivals> arrivals = new HashMap<>();
+    /** Items in {@code ready} and {@code filling}. */
+    private int itemCount;
 
     OpenBatches(BatchSettings embed) {
         this(embed, embed::size);
@@ -65,9 +70,13 @@ final class OpenBatches {
      * @param ageMillis how long ago the prompt was produced (its record timestamp to now)
      */
     void add(BatchKey key, BatchItem item, long nowMillis, long ageMillis) {
+        itemCount++;
         if (key.task() == Task.GENERATE) {
             ready.add(new Batch(key, List.of(item)));
             return;
+        }
+        if (arrivals.size() >= ARRIVALS_KEPT && !arrivals.containsKey(key)) {
+            forgetIdleKeys(nowMillis);
         }
         Arrivals keyArrivals = arrivals.computeIfAbsent(key, k -> new Arrivals());
         keyArrivals.arrived(nowMillis, ageMillis > embed.maxWait().toMillis());
@@ -83,12 +92,17 @@ final class OpenBatches {
     void retryFirst(List<Batch> batches) {
         for (int i = batches.size() - 1; i >= 0; i--) {
             ready.addFirst(batches.get(i));
+            itemCount += batches.get(i).items().size();
         }
     }
 
     /** The oldest ready request, or null. */
     Batch pollReady() {
-        return ready.poll();
+        Batch batch = ready.poll();
+        if (batch != null) {
+            itemCount -= batch.items().size();
+        }
+        return batch;
     }
 
     /** Requests ready to be sent, waiting only for a permit. */
@@ -116,6 +130,7 @@ final class OpenBatches {
             Map.Entry<BatchKey, Filling> entry = it.next();
             if (due(entry.getKey(), entry.getValue(), nowMillis, quotaBound)) {
                 it.remove();
+                itemCount -= entry.getValue().items.size();
                 return new Batch(entry.getKey(), entry.getValue().items);
             }
         }
@@ -124,8 +139,22 @@ final class OpenBatches {
 
     /** Items not dispatched: in ready requests and in batches still filling. */
     int size() {
-        return ready.stream().mapToInt(batch -> batch.items().size()).sum()
-                + filling.values().stream().mapToInt(batch -> batch.items.size()).sum();
+        return itemCount;
+    }
+
+    /** Keys whose arrival statistics are kept now. */
+    int keysTracked() {
+        return arrivals.size();
+    }
+
+    /**
+     * Drops the arrival statistics of keys (task and a model a prompt named) with nothing
+     * filling and no arrival for a minute: prompts may name any model, and the map must not
+     * grow with every name ever seen.
+     */
+    private void forgetIdleKeys(long nowMillis) {
+        arrivals.entrySet().removeIf(entry -> !filling.containsKey(entry.getKey())
+                && nowMillis - entry.getValue().lastMillis > IDLE_KEY_MILLIS);
     }
 
     private boolean due(BatchKey key, Filling batch, long nowMillis, boolean quotaBound) {

@@ -9,6 +9,7 @@ import io.github.geministreams.model.Embedding;
 import io.github.geministreams.model.GeneratedResponse;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
+import io.github.geministreams.model.Task;
 import io.github.geministreams.model.TokenCounts;
 import io.github.geministreams.serde.Json;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,13 @@ final class OutputRecords {
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
-    /** The original record, unchanged, with the reason a Gemini call for it failed. */
-    static Record<byte[], byte[]> deadLetter(PendingPrompt pending, DeadLetterHeaders.Stage stage, Throwable failure,
-                                             long nowMillis) {
+    /**
+     * The original record with the reason a Gemini call for {@code task} failed. A prompt that
+     * asked for more than one task gets a dead letter per failed task, whose value asks for
+     * that task only ({@link ReplayValue}): replaying the dead-letter topic then re-runs what
+     * failed, never a task that succeeded.
+     */
+    static Record<byte[], byte[]> deadLetter(PendingPrompt pending, Task task, Throwable failure, long nowMillis) {
         int attempts = 1;
         Throwable cause = failure;
         if (failure instanceof GeminiCallFailedException failed) {
@@ -51,9 +56,13 @@ final class OutputRecords {
         }
         int status = cause instanceof GeminiException gemini ? gemini.httpStatus() : 0;
         boolean retryable = cause instanceof GeminiException gemini && gemini.retryable();
+        DeadLetterHeaders.Stage stage = task == Task.EMBED ? DeadLetterHeaders.Stage.EMBED : DeadLetterHeaders.Stage.GENERATE;
         var headers = DeadLetterHeaders.build(pending.source(), stage, cause.getClass().getName(),
                 cause.getMessage(), attempts, status, retryable);
-        return new Record<>(pending.originalKey(), pending.originalValue(), nowMillis, headers);
+        byte[] value = pending.request().tasks().size() > 1
+                ? ReplayValue.onlyTask(pending.originalValue(), pending.request(), task)
+                : pending.originalValue();
+        return new Record<>(pending.originalKey(), value, nowMillis, headers);
     }
 
     private static byte[] idBytes(PromptRequest request) {

@@ -36,13 +36,13 @@ public final class PromptTopology {
     private PromptTopology() {
     }
 
-    /** The topology with a dispatcher of its own around {@code client}. */
+    /** The topology with a gateway of its own around {@code client}. */
     public static Topology build(AppConfig config, GeminiClient client) {
-        return build(config, new GeminiDispatcher(config, client));
+        return build(config, new GeminiGateway(config, client));
     }
 
-    /** The topology around a dispatcher the caller keeps, to drain it on a graceful stop. */
-    public static Topology build(AppConfig config, GeminiDispatcher dispatcher) {
+    /** The topology around a gateway the caller keeps, to drain it on a graceful stop. */
+    public static Topology build(AppConfig config, GeminiGateway gateway) {
         TopicPlan topics = config.topics();
         PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks());
         var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
@@ -52,8 +52,8 @@ public final class PromptTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.PROMPTS));
         topology.addProcessor(PARSER, () -> new PromptParseProcessor(parser, BATCHER, DEAD_LETTER_SINK,
-                JOB_EVENTS_SINK, dispatcher.metrics()), SOURCE);
-        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, dispatcher, outputs), PARSER);
+                JOB_EVENTS_SINK, gateway.metrics()), SOURCE);
+        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, outputs), PARSER);
         topology.addSink(RESPONSES_SINK, topics.name(TopicRole.RESPONSES), bytes, bytes, BATCHER);
         topology.addSink(EMBEDDINGS_SINK, topics.name(TopicRole.EMBEDDINGS), bytes, bytes, BATCHER);
         topology.addSink(DEAD_LETTER_SINK, topics.name(TopicRole.DEAD_LETTER), bytes, bytes, PARSER, BATCHER);

@@ -7,94 +7,103 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The share of the quota applied to the limiter as tasks open and close, on simulated time. */
 class QuotaShareTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicLong nanos = new AtomicLong(TimeUnit.HOURS.toNanos(1));
 
     @AfterEach
     void stop() {
         scheduler.shutdownNow();
     }
 
-    private QuotaShare share(long requestsPerMinute) {
-        return new QuotaShare(new GeminiRateLimiter(requestsPerMinute, 0, scheduler));
+    private GeminiRateLimiter limiter(long requestsPerMinute) {
+        return new GeminiRateLimiter(requestsPerMinute, 0, scheduler, nanos::get);
     }
 
-    private static void answers(QuotaShare share, int ok, int rateLimited) {
-        for (int i = 0; i < ok; i++) {
-            share.recordAttempt(false);
+    private void advanceSeconds(double seconds) {
+        nanos.addAndGet((long) (seconds * 1e9));
+    }
+
+    /** Requests of one unit granted at once, up to {@code most}. */
+    private static int grantedNow(GeminiRateLimiter limiter, int most) {
+        int granted = 0;
+        while (granted < most && limiter.acquire(1, 0).isDone()) {
+            granted++;
         }
-        for (int i = 0; i < rateLimited; i++) {
-            share.recordAttempt(true);
-        }
+        return granted;
     }
 
     @Test
-    void shouldTakeTheShareOfTheQuotaThatMatchesTheAssignedPartitions() {
-        QuotaShare share = share(600);
-        share.assign(2, 6);
+    void shouldFollowTheTasksOpenedAndClosedAndClaimNothingWithoutTasks() {
+        GeminiRateLimiter limiter = limiter(600);
+        QuotaShare share = new QuotaShare(limiter, new RateLimitBackoff(), false);
+        assertEquals(1.0, share.fraction(), 1e-9, "until the partitions are known: the whole quota");
+        share.promptPartitions(6);
+        assertEquals(0.0, share.fraction(), 1e-9, "no task open: no share");
+        share.taskOpened();
+        share.taskOpened();
         assertEquals(1.0 / 3, share.fraction(), 1e-9);
-        share.assign(3, 6);
-        assertEquals(0.5, share.fraction(), 1e-9, "a rebalance after an instance left");
-        share.assign(0, 6);
-        assertEquals(1.0 / 6, share.fraction(), 1e-9, "one partition's worth, for pending prompts");
+        assertEquals(200, limiter.requestsPerMinuteNow());
+        share.taskClosed();
+        assertEquals(1.0 / 6, share.fraction(), 1e-9);
+        assertEquals(100, limiter.requestsPerMinuteNow(), "a lost share applies at once");
     }
 
     @Test
-    void shouldHalveAfterABurstOf429sAndClimbBackByATenthPerPeriod() {
-        QuotaShare share = share(600);
-        answers(share, 40, 20);
-        share.adjust();
-        assertEquals(0.5, share.fraction(), 1e-9);
-        answers(share, 40, 20);
-        share.adjust();
-        assertEquals(0.25, share.fraction(), 1e-9);
-        answers(share, 100, 0);
-        share.adjust();
-        assertEquals(0.35, share.fraction(), 1e-9);
-        for (int i = 0; i < 10; i++) {
-            share.adjust();
+    void shouldTakeUpAGainedShareOverTheQuotaWindowAsIfItsPreviousOwnerHadSpentIt() {
+        GeminiRateLimiter limiter = limiter(6000);
+        QuotaShare share = new QuotaShare(limiter, new RateLimitBackoff(), true);
+        share.promptPartitions(1);
+        share.taskOpened();
+        assertEquals(6000, limiter.requestsPerMinuteNow(), "the limit is the whole share at once");
+        assertTrue(grantedNow(limiter, 6000) <= 100,
+                "at first the gained share counts as spent over the last minute: a second's worth frees up at most");
+        double granted = 0;
+        for (int second = 1; second <= 30; second++) {
+            advanceSeconds(1);
+            granted += grantedNow(limiter, 6000);
         }
-        assertEquals(1.0, share.fraction(), 1e-9, "back to the full share, never above");
+        // In 30 s half the assumed minute has left the window (3,000), pacing allows 100 a second (3,000).
+        assertTrue(granted >= 2_700 && granted <= 3_200, "about half the minute's quota in the first 30 s: " + granted);
     }
 
     @Test
-    void shouldIgnoreALone429OrAFewAmongManyAnswers() {
-        QuotaShare share = share(600);
-        answers(share, 0, 4);
-        share.adjust();
-        answers(share, 100, 15);
-        share.adjust();
-        assertEquals(1.0, share.fraction(), 1e-9);
+    void shouldSpendAGainedShareAtOnceWhenNothingElseUsesTheKey() {
+        GeminiRateLimiter limiter = limiter(6000);
+        QuotaShare share = new QuotaShare(limiter, new RateLimitBackoff(), false);
+        share.promptPartitions(1);
+        share.taskOpened();
+        assertEquals(100, grantedNow(limiter, 6000), "a second's burst at once: nothing assumed spent");
     }
 
     @Test
-    void shouldNeverGoBelowAFloorAndLeaveUnlimitedQuotasAlone() {
-        QuotaShare limited = share(600);
-        for (int i = 0; i < 20; i++) {
-            answers(limited, 0, 10);
-            limited.adjust();
+    void shouldScaleByTheBackoffAfterA429Burst() {
+        GeminiRateLimiter limiter = limiter(600);
+        RateLimitBackoff backoff = new RateLimitBackoff();
+        QuotaShare share = new QuotaShare(limiter, backoff, false);
+        for (int i = 0; i < 100; i++) {
+            backoff.attempted(1, 1, 1, i < 5 ? 429 : 200);
         }
-        assertEquals(QuotaShare.MIN_FACTOR, limited.fraction(), 1e-9);
-
-        QuotaShare unlimited = share(0);
-        unlimited.assign(1, 6);
-        answers(unlimited, 0, 10);
-        unlimited.adjust();
-        assertEquals(1.0, unlimited.fraction(), 1e-9);
+        share.adjust();
+        assertEquals(RateLimitBackoff.DECREASE, share.fraction(), 1e-9);
+        assertEquals(420, limiter.requestsPerMinuteNow());
     }
 
     @Test
     void shouldPaceRequestsAtTheScaledRate() {
         GeminiRateLimiter limiter = new GeminiRateLimiter(600, 0, scheduler);
         limiter.scale(0.5);
-        // 300 a minute: a bucket of 5 (one second's worth), then one every 0.2 s or so.
+        // 300 a minute: one second's worth (5) at once, then one every 0.2 s or so.
         for (int i = 0; i < 5; i++) {
-            assertTrue(limiter.acquire(1, 1).isDone(), "request " + i + " fits in the bucket");
+            assertTrue(limiter.acquire(1, 1).isDone(), "request " + i + " fits in the first second");
         }
         CompletableFuture<Void> sixth = limiter.acquire(1, 1);
-        assertFalse(sixth.isDone(), "the sixth waits for the refill");
+        assertFalse(sixth.isDone(), "the sixth waits for the pace");
     }
 }

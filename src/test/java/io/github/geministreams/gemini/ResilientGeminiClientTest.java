@@ -30,7 +30,7 @@ class ResilientGeminiClientTest {
     private ResilientGeminiClient client(int maxAttempts) {
         RetrySettings retry = new RetrySettings(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5), 0.2,
                 Duration.ofMillis(20));
-        return new ResilientGeminiClient(gemini, retry, new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)), true, scheduler,
+        return new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler), true, scheduler,
                 PipelineMetrics.inMemory());
     }
 
@@ -113,7 +113,7 @@ class ResilientGeminiClientTest {
     void shouldBackOffExponentiallyUpToTheCeilingWithJitter() {
         RetrySettings retry = new RetrySettings(10, Duration.ofMillis(100), Duration.ofMillis(1000), 0.2,
                 Duration.ofMinutes(10));
-        ResilientGeminiClient client = new ResilientGeminiClient(gemini, retry, new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)), true,
+        ResilientGeminiClient client = new ResilientGeminiClient(gemini, retry, new GeminiRateLimiter(0, 0, scheduler), true,
                 scheduler, PipelineMetrics.inMemory());
         GeminiException failure = GeminiException.of(500, "INTERNAL", "boom");
         assertBetween(80, 120, client.delayAfter(1, failure));
@@ -130,7 +130,7 @@ class ResilientGeminiClientTest {
     @Test
     void shouldFailACallLargerThanTheWholeQuotaWithoutSendingItAndStopWaitingForIt() {
         ResilientGeminiClient client = new ResilientGeminiClient(gemini, new RetrySettings(5, Duration.ofMillis(1),
-                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new QuotaShare(new GeminiRateLimiter(10, 0, scheduler)),
+                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new GeminiRateLimiter(10, 0, scheduler),
                 true, scheduler, PipelineMetrics.inMemory());
         java.util.List<String> texts = java.util.Collections.nCopies(20, "text");
         GeminiCallFailedException failed = failure(client.embed(new EmbedRequest("m", texts, 8, null)));
@@ -145,7 +145,7 @@ class ResilientGeminiClientTest {
     void shouldTellTheListenerOfEveryAttemptWithWhatItWasCharged() throws Exception {
         java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         ResilientGeminiClient client = new ResilientGeminiClient(gemini, new RetrySettings(5, Duration.ofMillis(1),
-                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new QuotaShare(new GeminiRateLimiter(0, 0, scheduler)),
+                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new GeminiRateLimiter(0, 0, scheduler),
                 true, scheduler, PipelineMetrics.inMemory(),
                 (latency, requests, tokens, status) -> seen.add(requests + " requests, " + tokens + " tokens: " + status));
         gemini.failNext(1, GeminiException.of(503, "UNAVAILABLE", "overloaded"));
@@ -173,7 +173,7 @@ class ResilientGeminiClientTest {
         };
         GeminiRateLimiter limiter = new GeminiRateLimiter(0, 6_000, scheduler);
         ResilientGeminiClient client = new ResilientGeminiClient(denseTokens, new RetrySettings(1, Duration.ofMillis(1),
-                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), new QuotaShare(limiter), true, scheduler,
+                Duration.ofMillis(5), 0.2, Duration.ofMillis(20)), limiter, true, scheduler,
                 PipelineMetrics.inMemory());
         client.generate(PROMPT).get(10, TimeUnit.SECONDS);
         // "hello" was estimated at 2 tokens; Gemini counted 5,000 of the 6,000 a minute.

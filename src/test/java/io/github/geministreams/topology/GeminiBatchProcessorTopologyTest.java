@@ -87,11 +87,11 @@ class GeminiBatchProcessorTopologyTest {
         AppConfig config = config(state, overrides);
         gemini = client;
         toClose.add(client);
-        GeminiDispatcher dispatcher = new GeminiDispatcher(config, client);
-        toClose.add(dispatcher);
+        GeminiGateway gateway = new GeminiGateway(config, client);
+        toClose.add(gateway);
         var props = config.streamsProperties();
         props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(PromptTopology.build(config, dispatcher), props);
+        driver = new TopologyTestDriver(PromptTopology.build(config, gateway), props);
         ByteArraySerializer serializer = new ByteArraySerializer();
         ByteArrayDeserializer deserializer = new ByteArrayDeserializer();
         prompts = driver.createInputTopic("prompts", serializer, serializer);

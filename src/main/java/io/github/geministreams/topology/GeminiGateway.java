@@ -1,10 +1,12 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.gemini.AttemptListener;
 import io.github.geministreams.gemini.ConcurrencyLimit;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GeminiRateLimiter;
 import io.github.geministreams.gemini.QuotaShare;
+import io.github.geministreams.gemini.RateLimitBackoff;
 import io.github.geministreams.gemini.RequestPermits;
 import io.github.geministreams.gemini.ResilientGeminiClient;
 import io.github.geministreams.gemini.RetrySettings;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Graceful shutdown: {@link #stopDispatching()}, then {@link #awaitIdle(Duration)} while
  * the stream threads keep punctuating, then close Kafka Streams. Thread-safe.
  */
-public final class GeminiDispatcher implements AutoCloseable {
+public final class GeminiGateway implements AutoCloseable {
     /** How often the quota share looks at the last period's 429s. */
     private static final Duration QUOTA_PERIOD = Duration.ofSeconds(1);
     private final ResilientGeminiClient calls;
@@ -38,11 +40,11 @@ public final class GeminiDispatcher implements AutoCloseable {
     private volatile boolean dispatching = true;
 
     /** A dispatcher whose meters are kept in memory only. */
-    public GeminiDispatcher(AppConfig config, GeminiClient client) {
+    public GeminiGateway(AppConfig config, GeminiClient client) {
         this(config, client, PipelineMetrics.inMemory());
     }
 
-    public GeminiDispatcher(AppConfig config, GeminiClient client, PipelineMetrics metrics) {
+    public GeminiGateway(AppConfig config, GeminiClient client, PipelineMetrics metrics) {
         AppConfig.GeminiSettings gemini = config.gemini();
         this.metrics = metrics;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -52,7 +54,8 @@ public final class GeminiDispatcher implements AutoCloseable {
         });
         this.rateLimiter = new GeminiRateLimiter(gemini.requestsPerMinute(), gemini.tokensPerMinute(), scheduler);
         this.embedTextsCountAsRequests = gemini.embedTextsCountAsRequests();
-        this.quotaShare = new QuotaShare(rateLimiter);
+        RateLimitBackoff backoff = new RateLimitBackoff();
+        this.quotaShare = new QuotaShare(rateLimiter, backoff, gemini.gainedShareAssumedSpent());
         this.permits = new RequestPermits(this::concurrencyLimit);
         this.concurrency = new ConcurrencyLimit(config.pipeline().maxInFlight(), rateLimiter, permits::inFlight);
         scheduler.scheduleAtFixedRate(() -> {
@@ -61,8 +64,8 @@ public final class GeminiDispatcher implements AutoCloseable {
         }, QUOTA_PERIOD.toMillis(), QUOTA_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         RetrySettings retry = new RetrySettings(gemini.maxAttempts(), gemini.initialBackoff(), gemini.maxBackoff(), 0.2,
                 gemini.dailyQuotaRecheck());
-        this.calls = new ResilientGeminiClient(client, retry, quotaShare, gemini.embedTextsCountAsRequests(), scheduler,
-                metrics, concurrency);
+        this.calls = new ResilientGeminiClient(client, retry, rateLimiter, gemini.embedTextsCountAsRequests(), scheduler,
+                metrics, AttemptListener.both(concurrency, backoff));
         metrics.trackInFlight(this::inFlight, concurrency::limit);
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }
@@ -76,9 +79,19 @@ public final class GeminiDispatcher implements AutoCloseable {
         return metrics;
     }
 
-    /** This instance's share of the Gemini quota; the application sets it after each rebalance. */
-    public QuotaShare quotaShare() {
-        return quotaShare;
+    /** The prompts topic has {@code total} partitions: this instance's quota share is its tasks' part of them. */
+    public void promptPartitions(int total) {
+        quotaShare.promptPartitions(total);
+    }
+
+    /** A batching task (one prompts partition) opened here: its share of the quota comes with it. */
+    void taskOpened() {
+        quotaShare.taskOpened();
+    }
+
+    /** A batching task closed here: its share of the quota goes at once. */
+    void taskClosed() {
+        quotaShare.taskClosed();
     }
 
     /**
