@@ -220,6 +220,29 @@ class GeminiBatchProcessorTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterEachFailedTaskOnceAskingToReplayOnlyThatTask() throws IOException {
+        start(Map.of("embed.batch.size", "1", "tasks.default", "generate,embed"));
+        gemini.failWhenTextContains("doomed", GeminiException.of(403, "PERMISSION_DENIED", "Permission denied"));
+        send("k1", "{\"id\":\"j\",\"prompt\":\"doomed\",\"tasks\":[\"generate\",\"embed\"],\"attributes\":{\"a\":1}}");
+        send("k2", "doomed plain text");
+        List<TestRecord<byte[], byte[]>> dead = drain(deadLetters, 4);
+        Map<String, JsonNode> byStage = new HashMap<>();
+        for (TestRecord<byte[], byte[]> record : dead) {
+            JsonNode value = json(record);
+            String stageAndId = header(record.headers(), DeadLetterHeaders.STAGE) + " " + value.get("id").asText();
+            assertNull(byStage.put(stageAndId, value), "one dead letter per prompt and task: " + stageAndId);
+        }
+        assertEquals(java.util.Set.of("generate j", "embed j", "generate k2", "embed k2"), byStage.keySet());
+        assertEquals("[\"generate\"]", byStage.get("generate j").get("tasks").toString());
+        assertEquals("[\"embed\"]", byStage.get("embed j").get("tasks").toString());
+        assertEquals(1, byStage.get("embed j").get("attributes").get("a").asInt(), "the other fields as they came");
+        assertEquals("doomed plain text", byStage.get("embed k2").get("prompt").asText());
+        assertEquals("[\"embed\"]", byStage.get("embed k2").get("tasks").toString());
+        assertTrue(responses.isEmpty() && embeddings.isEmpty());
+        assertPendingStoreEmpty();
+    }
+
+    @Test
     void shouldAnswerPlainTextPromptsWithTheDefaultTask() throws IOException {
         start(Map.of());
         send("question-1", "What is a topic?");
