@@ -145,15 +145,20 @@ public final class GeminiSimulator implements AutoCloseable {
             return;
         }
         long latencyNanos = admitted.latency().toNanos();
+        counters.itemsAdmitted(admitted.items());
+        Supplier<Object> answer = () -> {
+            counters.itemsAnswered(admitted.items());
+            return admitted.answer().get();
+        };
         if (latencyNanos <= 0) {
-            answer(exchange, admitted.answer());
+            answer(exchange, answer);
         } else {
-            answers.schedule(() -> answer(exchange, admitted.answer()), latencyNanos, TimeUnit.NANOSECONDS);
+            answers.schedule(() -> answer(exchange, answer), latencyNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** An admitted request: its answer, to be sent once its latency has passed. */
-    private record Admitted(Supplier<Object> answer, Duration latency) {
+    /** An admitted request: its answer, to be sent once its latency has passed, and the prompts or texts it carries. */
+    private record Admitted(Supplier<Object> answer, Duration latency, int items) {
     }
 
     /** Sends the answer (or the error it throws), then closes the exchange. */
@@ -194,7 +199,7 @@ public final class GeminiSimulator implements AutoCloseable {
         ModelCall call = endpoints.parse(matcher.group(2), matcher.group(1), body, current);
         // Quotas count a request when it arrives, as the API does; the latency is the answer's.
         gate.admit(call, matcher.group(2));
-        return new Admitted(call.answer()::get, gate.latency());
+        return new Admitted(call.answer()::get, gate.latency(), (int) call.requestUnits());
     }
 
     private void handleAdmin(HttpExchange exchange, String path) throws IOException {

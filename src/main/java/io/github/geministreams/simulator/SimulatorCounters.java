@@ -27,6 +27,7 @@ public final class SimulatorCounters {
     private final LongAdder repeatedPrompts = new LongAdder();
     private final LongAdder repeatedEmbedTexts = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger itemsInFlight = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final Map<String, LongAdder> requestsByPath = new ConcurrentHashMap<>();
     private final Set<String> promptsSeen = ConcurrentHashMap.newKeySet();
@@ -63,6 +64,22 @@ public final class SimulatorCounters {
 
     void requestFinished() {
         inFlight.decrementAndGet();
+    }
+
+    void itemsAdmitted(int items) {
+        itemsInFlight.addAndGet(items);
+    }
+
+    void itemsAnswered(int items) {
+        itemsInFlight.addAndGet(-items);
+    }
+
+    /**
+     * Prompts and texts of the requests admitted and not answered yet: what a client that
+     * dies now has paid for and will never see.
+     */
+    public int itemsInFlight() {
+        return itemsInFlight.get();
     }
 
     void generateRequest() {

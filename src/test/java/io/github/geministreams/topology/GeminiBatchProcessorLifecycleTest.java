@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.JsonSerde;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +69,15 @@ class GeminiBatchProcessorLifecycleTest {
         GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
-        assertEquals(1, gemini.calls.size(), "a is sent at once");
+        awaitCalls(1);
         processor.close();
         gemini.answerAll();
         assertEquals(0, gateway.inFlight(), "the answer that came after close gave its permit back, once");
 
         processor.init(context);
         processor.process(prompt("b"));
-        assertEquals(3, gemini.calls.size(), "a (still pending, its answer was never forwarded) and b are sent");
+        // a (still pending: its answer was never forwarded) and b are sent
+        awaitCalls(3);
         gemini.answerAll();
         punctuate();
 
@@ -90,12 +93,19 @@ class GeminiBatchProcessorLifecycleTest {
         GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
+        awaitCalls(1);
         processor.close();
         assertEquals(1, gateway.inFlight(), "the HTTP call still runs: its permit is still taken");
         gemini.answerAll();
         assertEquals(0, gateway.inFlight());
         assertEquals(List.of(), context.forwarded(), "a closed task forwards nothing");
         assertEquals(1, countStored(), "the prompt stays pending for the next owner");
+    }
+
+    /** Calls leave on the client's scheduler thread: wait for them to reach Gemini. */
+    private void awaitCalls(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.calls.size() >= count);
+        assertEquals(count, gemini.calls.size());
     }
 
     private void punctuate() {
