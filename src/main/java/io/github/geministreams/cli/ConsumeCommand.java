@@ -2,7 +2,6 @@ package io.github.geministreams.cli;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigException;
-import io.github.geministreams.serde.Json;
 import io.github.geministreams.topics.TopicRole;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -76,7 +75,7 @@ final class ConsumeCommand implements Callable<Integer> {
             while (max == 0 || written < max) {
                 var records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    writer.write(Json.MAPPER.writeValueAsString(RecordJson.of(record)));
+                    writer.write(RecordJson.line(record));
                     writer.write('\n');
                     progress.stepTo(++written);
                     if (written == max) {

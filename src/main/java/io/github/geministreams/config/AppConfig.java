@@ -1,5 +1,6 @@
 package io.github.geministreams.config;
 
+import io.github.geministreams.jobs.JobTrackerExceptionHandler;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.topics.TopicPlan;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
  * The whole configuration, typed and validated, read once at start-up. Immutable.
@@ -87,7 +89,8 @@ public record AppConfig(
 
     /**
      * Properties for the Kafka Streams application: our safe defaults (exactly_once_v2,
-     * our application id and bootstrap servers), then every pass-through Kafka property.
+     * exception handlers, our application id and bootstrap servers), then every pass-through
+     * Kafka property, which overrides those defaults.
      */
     public Properties streamsProperties() {
         Properties props = new Properties();
@@ -97,6 +100,15 @@ public record AppConfig(
         // records up to the dead-letter topic's max.message.bytes (2 MiB in topics.yaml).
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), String.valueOf(2 * 1024 * 1024));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        // A record that cannot be deserialized is logged and skipped rather than stopping the
+        // thread on every instance its task moves to. Every source reads raw bytes, which always
+        // deserialize, so this guards future typed sources. Prompts stay raw so that the parser
+        // dead-letters a bad one instead of this handler dropping it.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        // Skipping a record that failed in processing would lose a prompt under exactly-once:
+        // only the job tracker's events may be skipped.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, JobTrackerExceptionHandler.class.getName());
         stateDir.ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         props.putAll(clientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

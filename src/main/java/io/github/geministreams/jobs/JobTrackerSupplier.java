@@ -14,6 +14,12 @@ import org.apache.kafka.streams.state.Stores;
 /** Creates a {@link JobTracker} per task and declares its persistent, changelogged store of job counts. */
 public final class JobTrackerSupplier implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
     public static final String STORE_NAME = "gemini-jobs";
+    /**
+     * The name of the tracker's node in the topology, which {@link JobTrackerExceptionHandler}
+     * recognizes it by. {@code PromptTopology} names the node with a literal of its own; a test
+     * checks the two agree.
+     */
+    public static final String NODE_NAME = "job-tracker";
 
     private final Duration progressInterval;
 

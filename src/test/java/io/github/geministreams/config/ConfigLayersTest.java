@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.geministreams.jobs.JobTrackerExceptionHandler;
 import io.github.geministreams.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +65,20 @@ class ConfigLayersTest {
         assertEquals("broker:9093", config.bootstrapServers());
         assertEquals("SASL_SSL", config.streamsProperties().get("security.protocol"));
         assertEquals("broker:9093", config.streamsProperties().get("bootstrap.servers"));
+    }
+
+    @Test
+    void shouldSkipBadRecordsOnlyWhereNoPromptIsLostUnlessKafkaPropertiesSayOtherwise() {
+        Properties defaults = AppConfig.defaults().streamsProperties();
+        assertEquals(LogAndContinueExceptionHandler.class.getName(), defaults.get("deserialization.exception.handler"));
+        assertEquals(JobTrackerExceptionHandler.class.getName(), defaults.get("processing.exception.handler"));
+
+        Properties overridden = ConfigLayers.defaults().withAll(Map.of(
+                "deserialization.exception.handler", LogAndFailExceptionHandler.class.getName(),
+                "kafka.processing.exception.handler", LogAndFailProcessingExceptionHandler.class.getName()))
+                .build().streamsProperties();
+        assertEquals(LogAndFailExceptionHandler.class.getName(), overridden.get("deserialization.exception.handler"));
+        assertEquals(LogAndFailProcessingExceptionHandler.class.getName(), overridden.get("processing.exception.handler"));
     }
 
     @Test
