@@ -28,7 +28,7 @@ public final class PromptTopology {
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String JOB_EVENTS_SINK = "job-events-sink";
     static final String JOB_EVENTS_SOURCE = "job-events-source";
-    static final String JOB_TRACKER = "job-tracker";
+    static final String JOB_TRACKER = io.github.geministreams.jobs.JobTrackerSupplier.NODE_NAME;
     static final String JOBS_SINK = "jobs-sink";
     /** How often a job's RUNNING record is written while its prompts end. */
     private static final Duration JOB_PROGRESS_INTERVAL = Duration.ofSeconds(1);
