@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.FakeGeminiClient;
-import io.github.geministreams.topology.GeminiDispatcher;
+import io.github.geministreams.topology.GeminiGateway;
 import io.github.geministreams.topology.PromptTopology;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -47,8 +47,8 @@ class JobTrackerExceptionHandlerTest {
     void shouldRecognizeTheJobTrackerByTheNameTheTopologyGivesIt() {
         AppConfig config = AppConfig.defaults();
         try (FakeGeminiClient client = new FakeGeminiClient();
-             GeminiDispatcher dispatcher = new GeminiDispatcher(config, client)) {
-            TopologyDescription description = PromptTopology.build(config, dispatcher).describe();
+             GeminiGateway gateway = new GeminiGateway(config, client)) {
+            TopologyDescription description = PromptTopology.build(config, gateway).describe();
             var tracker = description.subtopologies().stream()
                     .flatMap(subtopology -> subtopology.nodes().stream())
                     .filter(node -> node instanceof TopologyDescription.Processor processor
