@@ -56,6 +56,7 @@ public final class StreamsApplication implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
     private final GeminiGateway gateway;
+    private final KafkaHandoverPublisher handover;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final DailyQuotaPause dailyQuotaPause;
@@ -68,6 +69,8 @@ public final class StreamsApplication implements AutoCloseable {
     public StreamsApplication(AppConfig config, GeminiClient client) {
         this.config = config;
         this.gateway = new GeminiGateway(config, client, metrics);
+        this.handover = new KafkaHandoverPublisher(config.clientProperties(), config.topics().name(TopicRole.HANDOVER),
+                config.applicationId() + "-handover");
         this.streams = new KafkaStreams(PromptTopology.build(config, gateway), config.streamsProperties());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -97,6 +100,7 @@ public final class StreamsApplication implements AutoCloseable {
         if (config.metricsPort() >= 0) {
             metricsServer = MetricsServer.start(config.metricsPort(), registry, () -> state.name());
         }
+        gateway.handOverTo(handover);
         streams.start();
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -169,6 +173,7 @@ public final class StreamsApplication implements AutoCloseable {
         }
         streams.close(Duration.ofSeconds(60));
         gateway.close();
+        handover.close();
         streamsMetrics.close();
         if (metricsServer != null) {
             metricsServer.close();

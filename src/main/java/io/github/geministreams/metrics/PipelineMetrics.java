@@ -58,6 +58,15 @@ public final class PipelineMetrics {
                 .increment();
     }
 
+    /** One output written from an answer the task's previous owner handed over: a Gemini call not repeated. */
+    public void handedOverAnswerUsed(String task) {
+        Counter.builder(PREFIX + "handover.answers.used")
+                .description("Outputs written from answers handed over by a task's previous owner instead of a new call")
+                .tag("task", task)
+                .register(registry)
+                .increment();
+    }
+
     /** One prompt task dead-lettered at {@code stage} ({@code parse}, {@code generate}, {@code embed}). */
     public void deadLettered(String stage) {
         Counter.builder(PREFIX + "dead.lettered")

@@ -9,7 +9,13 @@ public enum TopicRole {
     /** Progress and completion records of jobs, keyed by job id. */
     JOBS("jobs"),
     /** Internal: one record per finished prompt of a job, keyed by job id, read back by the job tracker. */
-    JOB_EVENTS("job-events");
+    JOB_EVENTS("job-events"),
+    /**
+     * Internal: answers that arrived after their task moved to another instance, and the calls
+     * still open at that moment, keyed by pending-store key and task; every instance reads it
+     * as a global store, so the task's next owner uses them instead of asking Gemini again.
+     */
+    HANDOVER("handover");
 
     private final String yamlKey;
 

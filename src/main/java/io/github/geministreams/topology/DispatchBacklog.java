@@ -3,9 +3,12 @@ package io.github.geministreams.topology;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.Task;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -14,6 +17,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * to be dispatched. The rest is read back from the store, in arrival order, as the batches
  * in memory are sent: a backlog of any size costs disk, not heap, and the stream thread
  * never waits for room.
+ *
+ * <p>An item read back from the store may have been sent by the task's previous owner. Its
+ * handover entry ({@link HandoverEntry}) says so: an answer is handed to the processor to
+ * forward as it is ({@link #takeHandedOver}), a call still open keeps the item out of the
+ * batches until its answer comes or its time is up ({@link #recheckHandover}).
  *
  * <p>It also remembers which prompts have items in memory or at Gemini ({@link #released}
  * forgets them), so that a prompt is never dispatched twice by one task incarnation.
@@ -25,6 +33,11 @@ final class DispatchBacklog {
     private final OpenBatches batches;
     private final int memoryLimit;
     private final AppConfig.GeminiSettings gemini;
+    private final Function<String, HandoverEntry> handover;
+    /** Items whose answer the previous owner handed over, to forward. */
+    private final List<HandedOver> handedOver = new ArrayList<>();
+    /** Items whose call the previous owner still has open. */
+    private final List<Waiting> waiting = new ArrayList<>();
     /** Store key → items of that prompt in memory or at Gemini. */
     private final Map<String, Integer> held = new HashMap<>();
     /** True while some stored prompts are not in memory yet. */
@@ -34,11 +47,23 @@ final class DispatchBacklog {
     /** A prompt was stored behind the cursor (a key from an older format): scan from the first once more. */
     private boolean rescan;
 
-    DispatchBacklog(PendingStore store, OpenBatches batches, int memoryLimit, AppConfig.GeminiSettings gemini) {
+    /** An item with the answer its task's previous owner received. */
+    record HandedOver(BatchItem item, Task task, HandoverEntry answer) {
+    }
+
+    private record Waiting(BatchKey key, BatchItem item, long untilMillis, long ageMillis) {
+    }
+
+    /**
+     * @param handover the handover entry of an item's key ({@link HandoverEntry#key}), or null
+     */
+    DispatchBacklog(PendingStore store, OpenBatches batches, int memoryLimit, AppConfig.GeminiSettings gemini,
+                    Function<String, HandoverEntry> handover) {
         this.store = store;
         this.batches = batches;
         this.memoryLimit = memoryLimit;
         this.gemini = gemini;
+        this.handover = handover;
     }
 
     /** Everything in the store is owed: an earlier incarnation or owner left it pending. */
@@ -50,7 +75,7 @@ final class DispatchBacklog {
     /** A prompt that has just been stored: into memory if there is room and nothing older waits in the store. */
     void offer(String key, PendingPrompt prompt, long nowMillis) {
         if (!spilled && batches.size() < memoryLimit) {
-            hold(key, prompt, nowMillis);
+            hold(key, prompt, nowMillis, false);
             return;
         }
         if (!spilled) {
@@ -83,7 +108,7 @@ final class DispatchBacklog {
                         cursor = entry.key;
                         return batches.size() > before;
                     }
-                    hold(entry.key, entry.value, nowMillis);
+                    hold(entry.key, entry.value, nowMillis, true);
                 }
             }
             if (rescan && !fromFirst) {
@@ -101,6 +126,36 @@ final class DispatchBacklog {
     /** The outcome of {@code item} has been handled (forwarded or dead-lettered), or it will never be. */
     void released(BatchItem item) {
         held.computeIfPresent(item.storeKey(), (key, items) -> items == 1 ? null : items - 1);
+    }
+
+    /** Answers handed over since the last call, to forward; each item stays held until {@link #released}. */
+    List<HandedOver> takeHandedOver() {
+        if (handedOver.isEmpty()) {
+            return List.of();
+        }
+        List<HandedOver> taken = new ArrayList<>(handedOver);
+        handedOver.clear();
+        return taken;
+    }
+
+    /** Items waiting for the previous owner's answer: answered ones to forward, the others to batch once their time is up. */
+    void recheckHandover(long nowMillis) {
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            Waiting item = it.next();
+            HandoverEntry entry = handover.apply(HandoverEntry.key(item.item().storeKey(), item.key().task()));
+            if (entry != null && entry.answered()) {
+                handedOver.add(new HandedOver(item.item(), item.key().task(), entry));
+                it.remove();
+            } else if (entry == null || nowMillis >= item.untilMillis()) {
+                batches.add(item.key(), item.item(), nowMillis, item.ageMillis());
+                it.remove();
+            }
+        }
+    }
+
+    /** Items waiting for the previous owner's answer. */
+    int waitingForHandover() {
+        return waiting.size();
     }
 
     Batch pollReady() {
@@ -134,11 +189,24 @@ final class DispatchBacklog {
         return spilled;
     }
 
-    private void hold(String key, PendingPrompt prompt, long nowMillis) {
+    /**
+     * Puts a prompt's remaining tasks in memory.
+     *
+     * @param fromStore true when read back from the store: a previous owner may have sent it
+     */
+    private void hold(String key, PendingPrompt prompt, long nowMillis, boolean fromStore) {
         long age = nowMillis - prompt.source().timestamp();
         for (Task task : prompt.remaining()) {
             BatchKey batchKey = new BatchKey(task, modelFor(task, prompt));
-            batches.add(batchKey, new BatchItem(key, prompt.request().prompt(), prompt.request().system()), nowMillis, age);
+            HandoverEntry entry = fromStore ? handover.apply(HandoverEntry.key(key, task)) : null;
+            BatchItem item = new BatchItem(key, prompt.request().prompt(), prompt.request().system(), entry != null);
+            if (entry != null && entry.answered()) {
+                handedOver.add(new HandedOver(item, task, entry));
+            } else if (entry != null && entry.open() && entry.untilMillis() > nowMillis) {
+                waiting.add(new Waiting(batchKey, item, entry.untilMillis(), age));
+            } else {
+                batches.add(batchKey, item, nowMillis, age);
+            }
         }
         held.merge(key, prompt.remaining().size(), Integer::sum);
     }

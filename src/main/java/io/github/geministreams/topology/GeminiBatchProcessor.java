@@ -9,6 +9,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private final AppConfig config;
     private final GeminiGateway gateway;
     private final String storeName;
+    private final String handoverStoreName;
     private final OutputNames outputs;
     private ProcessorContext<byte[], byte[]> context;
     private PendingStore store;
@@ -57,22 +59,29 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private Cancellable punctuator;
 
     /** Sink names of the outputs. */
-    record OutputNames(String responses, String embeddings, String deadLetter, String jobEvents) {
+    record OutputNames(String responses, String embeddings, String deadLetter, String jobEvents, String handover) {
         String sink(TopicRole role) {
             return switch (role) {
                 case RESPONSES -> responses;
                 case EMBEDDINGS -> embeddings;
                 case DEAD_LETTER -> deadLetter;
                 case JOB_EVENTS -> jobEvents;
+                case HANDOVER -> handover;
                 case PROMPTS, JOBS -> throw new IllegalArgumentException(role + " is not an output of this processor");
             };
         }
     }
 
-    GeminiBatchProcessor(AppConfig config, GeminiGateway gateway, String storeName, OutputNames outputs) {
+    /**
+     * @param handoverStoreName the global store of the handover topic, or null when the
+     *                          topology has none (then a moved task calls Gemini again)
+     */
+    GeminiBatchProcessor(AppConfig config, GeminiGateway gateway, String storeName, String handoverStoreName,
+                         OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
         this.storeName = storeName;
+        this.handoverStoreName = handoverStoreName;
         this.outputs = outputs;
     }
 
@@ -82,12 +91,21 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         this.store = new PendingStore(context.getStateStore(storeName));
         AppConfig.BatchSettings embed = config.pipeline().embedBatch();
         OpenBatches batches = new OpenBatches(embed, () -> gateway.largestEmbedBatch(embed.size()));
-        this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini());
+        this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini(),
+                handoverLookup(context));
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
         this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
         backlog.resumeStored();
         gateway.taskOpened();
         punctuator = context.schedule(config.pipeline().punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+
+    private java.util.function.Function<String, HandoverEntry> handoverLookup(ProcessorContext<byte[], byte[]> context) {
+        if (handoverStoreName == null) {
+            return key -> null;
+        }
+        KeyValueStore<String, HandoverEntry> handover = context.getStateStore(handoverStoreName);
+        return handover::get;
     }
 
     @Override
@@ -106,7 +124,13 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      */
     private void onTick(long wallClockMillis) {
         dispatcher.drain(this::settle);
-        if (!dispatchReady()) {
+        backlog.recheckHandover(wallClockMillis);
+        boolean permitsLeft = dispatchReady();
+        for (DispatchBacklog.HandedOver handedOver : backlog.takeHandedOver()) {
+            outcomes.settle(handedOver);
+            backlog.released(handedOver.item());
+        }
+        if (!permitsLeft) {
             return;
         }
         boolean quotaBound = gateway.quotaBound();
@@ -153,7 +177,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
             log.info("Task {} closing with {} requests in flight and {} items in memory not dispatched{}; they stay pending",
                     context.taskId(), inFlight, backlog.inMemory(), backlog.spilled() ? " (and more in the store)" : "");
         }
-        dispatcher.close();
+        dispatcher.close(context.currentSystemTimeMs(), config.gemini().requestTimeout().toMillis());
         gateway.taskClosed();
     }
 }

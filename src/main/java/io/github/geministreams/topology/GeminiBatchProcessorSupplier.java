@@ -20,17 +20,20 @@ final class GeminiBatchProcessorSupplier implements ProcessorSupplier<String, Pe
 
     private final AppConfig config;
     private final GeminiGateway gateway;
+    private final String handoverStoreName;
     private final GeminiBatchProcessor.OutputNames outputs;
 
-    GeminiBatchProcessorSupplier(AppConfig config, GeminiGateway gateway, GeminiBatchProcessor.OutputNames outputs) {
+    GeminiBatchProcessorSupplier(AppConfig config, GeminiGateway gateway, String handoverStoreName,
+                                 GeminiBatchProcessor.OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
+        this.handoverStoreName = handoverStoreName;
         this.outputs = outputs;
     }
 
     @Override
     public Processor<String, PendingPrompt, byte[], byte[]> get() {
-        return new GeminiBatchProcessor(config, gateway, STORE_NAME, outputs);
+        return new GeminiBatchProcessor(config, gateway, STORE_NAME, handoverStoreName, outputs);
     }
 
     @Override

@@ -17,11 +17,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every batching processor of one application instance shares: the Gemini client
- * with its retries and rate limits, and the request permits of its {@link ConcurrencyLimit}
- * (as many as the quota needs at the observed latency, at most {@code max.in.flight}). A
- * permit is held from dispatch until the processor has drained the call's completion on its
- * stream thread, so "idle" means every answer has been forwarded.
+ * The Gemini side of one application instance, shared by its batching tasks: the client
+ * with its retries and rate limits; this instance's share of the quota, which follows the
+ * tasks opened and closed ({@link QuotaShare}); the request permits of its
+ * {@link ConcurrencyLimit} (as many as the quota needs at the observed latency, at most
+ * {@code max.in.flight}); and the {@link HandoverPublisher} closed tasks leave their open
+ * calls with. A permit is held from dispatch until the task has handled the call's answer
+ * on its stream thread, so "idle" means every answer has been forwarded.
  *
  * <p>Graceful shutdown: {@link #stopDispatching()}, then {@link #awaitIdle(Duration)} while
  * the stream threads keep punctuating, then close Kafka Streams. Thread-safe.
@@ -38,6 +40,7 @@ public final class GeminiGateway implements AutoCloseable {
     private final GeminiRateLimiter rateLimiter;
     private final boolean embedTextsCountAsRequests;
     private volatile boolean dispatching = true;
+    private volatile HandoverPublisher handover = HandoverPublisher.NONE;
 
     /** A dispatcher whose meters are kept in memory only. */
     public GeminiGateway(AppConfig config, GeminiClient client) {
@@ -77,6 +80,15 @@ public final class GeminiGateway implements AutoCloseable {
 
     public PipelineMetrics metrics() {
         return metrics;
+    }
+
+    /** Where closed tasks leave their open calls and late answers for the next owner; none by default. */
+    public void handOverTo(HandoverPublisher publisher) {
+        this.handover = publisher;
+    }
+
+    HandoverPublisher handover() {
+        return handover;
     }
 
     /** The prompts topic has {@code total} partitions: this instance's quota share is its tasks' part of them. */

@@ -11,6 +11,7 @@ import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.topics.TopicRole;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -71,6 +72,20 @@ final class Outcomes {
         return List.of();
     }
 
+    /** Forwards the answer the task's previous owner received for {@code handedOver}, instead of a new call. */
+    void settle(DispatchBacklog.HandedOver handedOver) {
+        HandoverEntry answer = handedOver.answer();
+        long now = context.currentSystemTimeMs();
+        if (handedOver.task() == Task.GENERATE) {
+            finish(handedOver.item(), Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
+                    new Attempted<>(answer.generated(), answer.attempts()), answer.latencyMs(), now), TopicRole.RESPONSES);
+        } else {
+            finish(handedOver.item(), Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
+                    answer.vector(), answer.attempts(), answer.latencyMs(), now), TopicRole.EMBEDDINGS);
+        }
+        metrics.handedOverAnswerUsed(handedOver.task().wireName());
+    }
+
     /** Embeddings in batch order: the client returns exactly one vector per text, or fails the call. */
     private void embeddings(Batch batch, Completion completion) {
         @SuppressWarnings("unchecked")
@@ -101,6 +116,11 @@ final class Outcomes {
         }
         context.forward(output.apply(prompt), outputs.sink(role));
         metrics.outputWritten(role.yamlKey());
+        if (item.handedOver()) {
+            // The previous owner's entry for this item is used up: delete it, in the same transaction.
+            context.forward(new Record<>(HandoverEntry.key(item.storeKey(), task).getBytes(StandardCharsets.UTF_8),
+                    null, context.currentSystemTimeMs()), outputs.sink(TopicRole.HANDOVER));
+        }
         PendingPrompt rest = prompt.without(task, role == TopicRole.DEAD_LETTER);
         if (!rest.remaining().isEmpty()) {
             store.put(item.storeKey(), rest);

@@ -8,6 +8,9 @@ import io.github.geministreams.topics.TopicRole;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import io.github.geministreams.serde.JsonSerde;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -15,7 +18,10 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  * prompts ─▶ parse-prompts ─▶ gemini-batcher ─▶ responses
  *                 │                 ├─────────▶ embeddings
- *                 └─────────────────┴─────────▶ dead-letter
+ *                 │                 ├─────────▶ handover (deletes used entries)
+ *                 └─────────────────┴─────────▶ dead-letter, job-events
+ * handover ─▶ handover-loader ─▶ global store gemini-handover (read by gemini-batcher)
+ * job-events ─▶ job-tracker ─▶ jobs
  * </pre>
  * Every node and the store are named explicitly, so internal names survive code changes.
  */
@@ -30,6 +36,10 @@ public final class PromptTopology {
     static final String JOB_EVENTS_SOURCE = "job-events-source";
     static final String JOB_TRACKER = io.github.geministreams.jobs.JobTrackerSupplier.NODE_NAME;
     static final String JOBS_SINK = "jobs-sink";
+    static final String HANDOVER_STORE = "gemini-handover";
+    static final String HANDOVER_SOURCE = "handover-source";
+    static final String HANDOVER_LOADER = "handover-loader";
+    static final String HANDOVER_SINK = "handover-sink";
     /** How often a job's RUNNING record is written while its prompts end. */
     private static final Duration JOB_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
@@ -46,14 +56,20 @@ public final class PromptTopology {
         TopicPlan topics = config.topics();
         PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks());
         var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
-                JOB_EVENTS_SINK);
+                JOB_EVENTS_SINK, HANDOVER_SINK);
         ByteArraySerializer bytes = new ByteArraySerializer();
 
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.PROMPTS));
         topology.addProcessor(PARSER, () -> new PromptParseProcessor(parser, BATCHER, DEAD_LETTER_SINK,
                 JOB_EVENTS_SINK, gateway.metrics()), SOURCE);
-        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, outputs), PARSER);
+        // Handover: every instance reads the open calls and late answers of tasks that moved.
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HANDOVER_STORE),
+                        Serdes.String(), new JsonSerde<>(HandoverEntry.class)).withLoggingDisabled(),
+                HANDOVER_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.HANDOVER),
+                HANDOVER_LOADER, () -> new HandoverLoader(HANDOVER_STORE));
+        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE, outputs), PARSER);
+        topology.addSink(HANDOVER_SINK, topics.name(TopicRole.HANDOVER), bytes, bytes, BATCHER);
         topology.addSink(RESPONSES_SINK, topics.name(TopicRole.RESPONSES), bytes, bytes, BATCHER);
         topology.addSink(EMBEDDINGS_SINK, topics.name(TopicRole.EMBEDDINGS), bytes, bytes, BATCHER);
         topology.addSink(DEAD_LETTER_SINK, topics.name(TopicRole.DEAD_LETTER), bytes, bytes, PARSER, BATCHER);

@@ -3,10 +3,14 @@ package io.github.geministreams.topology;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.Attempted;
 import io.github.geministreams.gemini.EmbedRequest;
+import io.github.geministreams.gemini.EmbedResult;
 import io.github.geministreams.gemini.GenerateRequest;
+import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.model.Task;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,21 +22,39 @@ import java.util.function.Consumer;
  * thread. Each request holds one of the instance's permits ({@link GeminiGateway#tryAcquire})
  * from dispatch until its {@link Completion} has been handled.
  *
- * <p><b>Threading.</b> {@link #tryAcquire}, {@link #send}, {@link #drain} and {@link #close} run on the
- * stream thread; Gemini's callbacks only add to a concurrent queue.
+ * <p><b>Threading.</b> {@link #tryAcquire}, {@link #send}, {@link #drain} and {@link #close}
+ * run on the stream thread; Gemini's callbacks only add to a queue. One lock orders a call's
+ * last attempt, its answer and the close.
  *
- * <p><b>After close.</b> A closed incarnation forwards nothing: its calls that have not been
- * sent yet are cancelled ({@code wanted} turns false), and each answer that still arrives
- * gives its permit back when it arrives, not before (the HTTP call held it until then). A
- * processor that Kafka Streams initialises again gets a new dispatcher; the old one's late
- * answers never reach it.
+ * <p><b>After close.</b> When Kafka Streams closes a task it has already committed it, so
+ * nothing is forwarded any more. Calls not sent yet are cancelled ({@code wanted} turns
+ * false). For the calls already at Gemini, and the answers that came but were not handled,
+ * the next owner of the task would otherwise pay a second time: close writes each sent call
+ * to the {@link HandoverPublisher} as open until one request timeout from now, and each
+ * answer that still comes is written there too (or a tombstone, when the call failed). Each
+ * answer gives its permit back when it arrives, not before: the HTTP call held it until then.
+ * A processor that Kafka Streams initialises again gets a new dispatcher.
  */
 final class TaskDispatcher {
     private final GeminiGateway gateway;
     private final AppConfig.GeminiSettings gemini;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    private volatile boolean closed;
+    private final Object lock = new Object();
+    /** Calls dispatched and not answered yet; guarded by {@link #lock}. */
+    private final Set<Call> calls = new HashSet<>();
+    /** Guarded by {@link #lock}. */
+    private boolean closed;
     private int requestsInFlight;
+
+    /** One request: whether an attempt of it has gone to Gemini, so that its answer may still come. */
+    private static final class Call {
+        final Batch batch;
+        boolean sent;
+
+        Call(Batch batch) {
+            this.batch = batch;
+        }
+    }
 
     TaskDispatcher(GeminiGateway gateway, AppConfig.GeminiSettings gemini) {
         this.gateway = gateway;
@@ -41,18 +63,22 @@ final class TaskDispatcher {
 
     /** Takes one of the instance's request permits if one is free; then {@link #send} a batch with it. */
     boolean tryAcquire() {
-        return !closed && gateway.tryAcquire();
+        return gateway.tryAcquire();
     }
 
     /** Sends {@code batch} on the permit just taken with {@link #tryAcquire}. */
     void send(Batch batch) {
         requestsInFlight++;
         gateway.metrics().batchDispatched(batch.key().task().wireName(), batch.items().size());
+        Call call = new Call(batch);
+        synchronized (lock) {
+            calls.add(call);
+        }
         long started = System.nanoTime();
-        CompletableFuture<? extends Attempted<?>> call = batch.key().task() == Task.EMBED
-                ? gateway.calls().embed(embedRequest(batch), () -> !closed)
-                : gateway.calls().generate(generateRequest(batch), () -> !closed);
-        call.whenComplete((answer, failure) -> answered(new Completion(batch, answer, unwrap(failure),
+        CompletableFuture<? extends Attempted<?>> answer = batch.key().task() == Task.EMBED
+                ? gateway.calls().embed(embedRequest(batch), () -> attempting(call))
+                : gateway.calls().generate(generateRequest(batch), () -> attempting(call));
+        answer.whenComplete((value, failure) -> answered(call, new Completion(batch, value, unwrap(failure),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
     }
 
@@ -74,23 +100,80 @@ final class TaskDispatcher {
         return requestsInFlight;
     }
 
-    /** From now on nothing is dispatched or handed over; answers still to come only give back their permits. */
-    void close() {
-        closed = true;
-        discardAnswers();
-    }
-
-    private void answered(Completion completion) {
-        completions.add(completion);
-        if (closed) {
-            // Closed meanwhile: nobody drains this queue any more. Either this or close() takes it.
-            discardAnswers();
+    /**
+     * From now on nothing is dispatched or handed to the stream thread; what Gemini still owes
+     * goes to the handover.
+     *
+     * @param nowMillis        wall-clock time of the close
+     * @param answerDueMillis  how long an answer to a call at Gemini may still take (a request timeout)
+     */
+    void close(long nowMillis, long answerDueMillis) {
+        synchronized (lock) {
+            closed = true;
+            Completion completion;
+            while ((completion = completions.poll()) != null) {
+                handOver(completion, true);
+                gateway.release();
+            }
+            HandoverEntry open = HandoverEntry.open(nowMillis + answerDueMillis);
+            for (Call call : calls) {
+                if (call.sent) {
+                    for (BatchItem item : call.batch.items()) {
+                        gateway.handover().publish(HandoverEntry.key(item.storeKey(), call.batch.key().task()), open);
+                    }
+                }
+            }
         }
     }
 
-    private void discardAnswers() {
-        while (completions.poll() != null) {
-            gateway.release();
+    /** Asked before each attempt: false once closed, else the call counts as sent. */
+    private boolean attempting(Call call) {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            call.sent = true;
+            return true;
+        }
+    }
+
+    private void answered(Call call, Completion completion) {
+        synchronized (lock) {
+            calls.remove(call);
+            if (!closed) {
+                completions.add(completion);
+                return;
+            }
+            handOver(completion, call.sent);
+        }
+        gateway.release();
+    }
+
+    /** An answer this task will not forward: for the next owner (a tombstone when it failed and had been announced). */
+    private void handOver(Completion completion, boolean announced) {
+        Batch batch = completion.batch();
+        Task task = batch.key().task();
+        HandoverPublisher handover = gateway.handover();
+        if (completion.failure() != null) {
+            if (announced) {
+                batch.items().forEach(item -> handover.publish(HandoverEntry.key(item.storeKey(), task), null));
+            }
+            return;
+        }
+        if (task == Task.GENERATE) {
+            @SuppressWarnings("unchecked")
+            Attempted<GenerateResult> answer = (Attempted<GenerateResult>) completion.answer();
+            BatchItem item = batch.items().get(0);
+            handover.publish(HandoverEntry.key(item.storeKey(), task), HandoverEntry.generated(batch.key().model(),
+                    answer.value(), answer.attempts(), completion.latencyMs()));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Attempted<EmbedResult> answer = (Attempted<EmbedResult>) completion.answer();
+        List<float[]> vectors = answer.value().vectors();
+        for (int i = 0; i < batch.items().size(); i++) {
+            handover.publish(HandoverEntry.key(batch.items().get(i).storeKey(), task), HandoverEntry.embedded(
+                    batch.key().model(), vectors.get(i), answer.attempts(), completion.latencyMs()));
         }
     }
 

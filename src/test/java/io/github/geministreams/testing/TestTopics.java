@@ -15,6 +15,7 @@ public final class TestTopics {
     public final String deadLetter;
     public final String jobs;
     public final String jobEvents;
+    public final String handover;
     public final Path file;
 
     private TestTopics(String prefix, Path file) {
@@ -24,6 +25,7 @@ public final class TestTopics {
         this.deadLetter = prefix + "-dead-letter";
         this.jobs = prefix + "-jobs";
         this.jobEvents = prefix + "-job-events";
+        this.handover = prefix + "-handover";
         this.file = file;
     }
 
@@ -37,7 +39,9 @@ public final class TestTopics {
                 // As in topics.yaml: room for a prompt of the broker's maximum size plus the reason headers.
                 + "    configs:\n      max.message.bytes: \"2097152\"\n"
                 + entry("jobs", topics.jobs, 1)
-                + entry("job-events", topics.jobEvents, 2);
+                + entry("job-events", topics.jobEvents, 2)
+                + entry("handover", topics.handover, 2)
+                + "    configs:\n      cleanup.policy: \"compact,delete\"\n";
         Files.writeString(topics.file, yaml);
         return topics;
     }

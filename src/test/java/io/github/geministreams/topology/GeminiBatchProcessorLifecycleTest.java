@@ -42,12 +42,16 @@ import org.junit.jupiter.api.Test;
 class GeminiBatchProcessorLifecycleTest {
     private static final String STORE = "gemini-pending";
     private static final GeminiBatchProcessor.OutputNames OUTPUTS =
-            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events");
+            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover");
 
     private final HeldGemini gemini = new HeldGemini();
     private final AppConfig config = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms")).build();
     private final GeminiGateway gateway = new GeminiGateway(config, gemini);
     private final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    private static final String HANDOVER = "gemini-handover";
+    private final KeyValueStore<String, HandoverEntry> handoverStore = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(HANDOVER), Serdes.String(), new JsonSerde<>(HandoverEntry.class))
+            .withLoggingDisabled().build();
     private final KeyValueStore<String, PendingPrompt> store = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(STORE), Serdes.String(), new JsonSerde<>(PendingPrompt.class))
             .withLoggingDisabled().build();
@@ -66,7 +70,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldAnswerEveryPromptOnceWhenInitialisedAgainAfterClose() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -90,7 +94,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldKeepAPermitUntilACallSentBeforeCloseIsAnswered() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -102,6 +106,66 @@ class GeminiBatchProcessorLifecycleTest {
         assertEquals(1, countStored(), "the prompt stays pending for the next owner");
     }
 
+    @Test
+    void shouldForwardTheAnswerThePreviousOwnerHandedOverInsteadOfCallingAgain() {
+        RecordingHandover handover = new RecordingHandover();
+        gateway.handOverTo(handover);
+        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        addHandoverStore();
+        previousOwner.init(context);
+        previousOwner.process(prompt("a"));
+        awaitCalls(1);
+        previousOwner.close();
+        String key = HandoverEntry.key(PendingStore.keyOf(new SourceCoordinates("prompts", 0, 0, 0)), Task.GENERATE);
+        assertEquals(List.of(key), handover.keys(), "the call at Gemini is announced as open");
+        assertTrue(handover.entries.get(0).open());
+        gemini.answerAll();
+        assertEquals(List.of(key, key), handover.keys(), "its answer follows");
+        assertTrue(handover.entries.get(1).answered());
+
+        handover.copyTo(handoverStore);
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        nextOwner.init(context);
+        punctuate();
+
+        assertEquals(1, gemini.calls.size(), "no second call");
+        List<String> responses = outputsTo("responses");
+        assertEquals(1, responses.size());
+        assertTrue(responses.get(0).contains("answer to a"), responses.get(0));
+        List<CapturedForward<? extends byte[], ? extends byte[]>> deletes = forwardsTo("handover");
+        assertEquals(1, deletes.size(), "the used entry is deleted with the output");
+        assertEquals(key, new String(deletes.get(0).record().key(), UTF_8));
+        assertEquals(null, deletes.get(0).record().value());
+        assertEquals(0, countStored());
+    }
+
+    @Test
+    void shouldWaitForACallThePreviousOwnerStillHasOpenThenCallWhenItsTimeIsUp() {
+        addHandoverStore();
+        String key = HandoverEntry.key(PendingStore.keyOf(new SourceCoordinates("prompts", 0, 0, 0)), Task.GENERATE);
+        store.put(PendingStore.keyOf(new SourceCoordinates("prompts", 0, 0, 0)), prompt("a").value());
+        offset = 0;
+        long now = System.currentTimeMillis();
+        handoverStore.put(key, HandoverEntry.open(now + 60_000));
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        nextOwner.init(context);
+        punctuateAt(now);
+        assertEquals(0, gemini.calls.size(), "the previous owner's answer may still come");
+        punctuateAt(now + 60_000);
+        awaitCalls(1);
+        gemini.answerAll();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            punctuateAt(now + 60_000);
+            return outputsTo("responses").size() == 1;
+        });
+        assertEquals(1, forwardsTo("handover").size(), "the stale entry is deleted with the output");
+    }
+
+    private void addHandoverStore() {
+        handoverStore.init(context.getStateStoreContext(), handoverStore);
+        context.addStateStore(handoverStore);
+    }
+
     /** Calls leave on the client's scheduler thread: wait for them to reach Gemini. */
     private void awaitCalls(int count) {
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.calls.size() >= count);
@@ -109,11 +173,26 @@ class GeminiBatchProcessorLifecycleTest {
     }
 
     private void punctuate() {
+        punctuateAt(System.currentTimeMillis());
+    }
+
+    private void punctuateAt(long wallClockMillis) {
+        context.setCurrentSystemTimeMs(wallClockMillis);
         for (var punctuator : context.scheduledPunctuators()) {
             if (!punctuator.cancelled()) {
-                punctuator.getPunctuator().punctuate(System.currentTimeMillis());
+                punctuator.getPunctuator().punctuate(wallClockMillis);
             }
         }
+    }
+
+    private List<CapturedForward<? extends byte[], ? extends byte[]>> forwardsTo(String sink) {
+        List<CapturedForward<? extends byte[], ? extends byte[]>> forwards = new ArrayList<>();
+        for (CapturedForward<? extends byte[], ? extends byte[]> forward : context.forwarded()) {
+            if (sink.equals(forward.childName().orElse(null))) {
+                forwards.add(forward);
+            }
+        }
+        return forwards;
     }
 
     private List<String> outputsTo(String sink) {
@@ -142,6 +221,33 @@ class GeminiBatchProcessorLifecycleTest {
         PromptRequest request = new PromptRequest(text, text, Set.of(Task.GENERATE), null, null, null, null, null);
         PendingPrompt pending = PendingPrompt.received(request, source, text.getBytes(UTF_8), text.getBytes(UTF_8));
         return new Record<>(source.asKey(), pending, source.timestamp());
+    }
+
+    /** What closed tasks hand over, in order. */
+    private static final class RecordingHandover implements HandoverPublisher {
+        final List<String> keys = new CopyOnWriteArrayList<>();
+        final List<HandoverEntry> entries = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void publish(String key, HandoverEntry entry) {
+            keys.add(key);
+            entries.add(entry);
+        }
+
+        List<String> keys() {
+            return List.copyOf(keys);
+        }
+
+        /** What the handover topic would hold once compacted: the last entry per key. */
+        void copyTo(KeyValueStore<String, HandoverEntry> store) {
+            for (int i = 0; i < keys.size(); i++) {
+                store.put(keys.get(i), entries.get(i));
+            }
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Answers generate calls only when told to, on the test's thread. */

@@ -1,0 +1,42 @@
+package io.github.geministreams.topology;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.geministreams.gemini.GenerateResult;
+import io.github.geministreams.model.Task;
+
+/**
+ * The value of a handover record (key: {@link #key}): what a task's previous owner knows
+ * about one item's Gemini call after the task moved away. Either the call is still open and
+ * its answer may come until {@code untilMillis}, or the answer came: a generated result or an
+ * embedding vector. A tombstone (no value) says that no answer will come.
+ *
+ * @param untilMillis while {@code open}: wall-clock time after which the next owner stops waiting
+ * @param generated   the answer of a generate call, or null
+ * @param vector      the embedding of one text of an embed batch, or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HandoverEntry(boolean open, long untilMillis, String model, GenerateResult generated, float[] vector,
+                            int attempts, long latencyMs) {
+
+    /** The key of an item: its pending-store key and task. */
+    static String key(String storeKey, Task task) {
+        return storeKey + "|" + task.wireName();
+    }
+
+    static HandoverEntry open(long untilMillis) {
+        return new HandoverEntry(true, untilMillis, null, null, null, 0, 0);
+    }
+
+    static HandoverEntry generated(String model, GenerateResult result, int attempts, long latencyMs) {
+        return new HandoverEntry(false, 0, model, result, null, attempts, latencyMs);
+    }
+
+    static HandoverEntry embedded(String model, float[] vector, int attempts, long latencyMs) {
+        return new HandoverEntry(false, 0, model, null, vector, attempts, latencyMs);
+    }
+
+    /** True when it carries an answer the next owner can forward. */
+    boolean answered() {
+        return !open && (generated != null || vector != null);
+    }
+}
