@@ -1,5 +1,6 @@
 package io.github.geministreams.cli;
 
+import io.github.geministreams.app.BrokerWait;
 import io.github.geministreams.app.InstanceStateDir;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
@@ -30,12 +31,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Chooses this instance's state directory, starts the application and stops it gracefully on
-     * SIGTERM/Ctrl-C; the exit code says how it ended.
+     * Chooses this instance's state directory, waits for a Kafka broker, starts the application
+     * and stops it gracefully on SIGTERM/Ctrl-C; the exit code says how it ended.
      */
     static int runUntilStopped(AppConfig config) throws InterruptedException {
         try (InstanceStateDir stateDir = InstanceStateDir.choose(config)) {
             AppConfig instance = stateDir.config();
+            new BrokerWait(instance).await();
             try (GeminiClient client = GeminiClients.create(instance)) {
                 StreamsApplication app = new StreamsApplication(instance, client);
                 Thread hook = new Thread(app::close, "gemini-streams-shutdown");
