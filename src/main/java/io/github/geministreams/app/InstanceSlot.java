@@ -5,7 +5,6 @@ import io.github.geministreams.config.Setting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,6 +47,7 @@ public final class InstanceSlot implements AutoCloseable {
      *     lock-less file system), naming {@code state.dir} as the way out
      */
     public static InstanceSlot claim(Path root) {
+        // Ends at the first slot no process holds: there are no more held slots than running instances.
         for (int number = 1; ; number++) {
             Path directory = root.resolve("instance-" + number).toAbsolutePath().normalize();
             Path lockFile = directory.resolve(LOCK_FILE);
@@ -68,16 +68,21 @@ public final class InstanceSlot implements AutoCloseable {
         }
     }
 
+    /** The slot, or null when another process (or another channel in this JVM) holds it. */
     private static InstanceSlot tryHold(int number, Path directory, Path lockFile) {
         try {
             Files.createDirectories(directory);
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = FileLocks.tryLock(channel);
-            if (lock == null) {
+            try {
+                if (FileLocks.tryLock(channel) != null) {
+                    return new InstanceSlot(number, directory, lockFile, channel);
+                }
+            } catch (IOException e) {
                 channel.close();
-                return null;
+                throw e;
             }
-            return new InstanceSlot(number, directory, lockFile, channel);
+            channel.close();
+            return null;
         } catch (IOException e) {
             throw new ConfigException("Cannot create or lock the state directory " + directory + ": " + e
                     + "; set " + Setting.STATE_DIR.key() + " (" + Setting.STATE_DIR.envVariable()
