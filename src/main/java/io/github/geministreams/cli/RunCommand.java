@@ -1,5 +1,7 @@
 package io.github.geministreams.cli;
 
+import io.github.geministreams.app.BrokerWait;
+import io.github.geministreams.app.InstanceStateDir;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigException;
@@ -28,15 +30,22 @@ final class RunCommand implements Callable<Integer> {
         return runUntilStopped(config);
     }
 
-    /** Starts the application, stops it gracefully on SIGTERM/Ctrl-C; the exit code says how it ended. */
+    /**
+     * Chooses this instance's state directory, waits for a Kafka broker, starts the application
+     * and stops it gracefully on SIGTERM/Ctrl-C; the exit code says how it ended.
+     */
     static int runUntilStopped(AppConfig config) throws InterruptedException {
-        try (GeminiClient client = GeminiClients.create(config)) {
-            StreamsApplication app = new StreamsApplication(config, client);
-            Thread hook = new Thread(app::close, "gemini-streams-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            app.start(Duration.ofMinutes(2));
-            app.awaitTermination();
-            return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
+        try (InstanceStateDir stateDir = InstanceStateDir.choose(config)) {
+            AppConfig instance = stateDir.config();
+            new BrokerWait(instance).await();
+            try (GeminiClient client = GeminiClients.create(instance)) {
+                StreamsApplication app = new StreamsApplication(instance, client);
+                Thread hook = new Thread(app::close, "gemini-streams-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                app.start(Duration.ofMinutes(2));
+                app.awaitTermination();
+                return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
+            }
         }
     }
 }

@@ -148,6 +148,7 @@ public record AppConfig(
         lines.add("application.id=" + applicationId);
         lines.add("bootstrap.servers=" + bootstrapServers);
         lines.add("topics=" + topics.origin());
+        lines.add("state.dir=" + stateDir.map(Path::toString).orElse("(Kafka Streams' default)"));
         lines.add("gemini=" + gemini);
         lines.add("pipeline=" + pipeline);
         lines.add("metrics.port=" + (metricsPort < 0 ? "off" : metricsPort));

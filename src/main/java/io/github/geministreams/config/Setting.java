@@ -17,7 +17,9 @@ public enum Setting {
     TOPICS_FILE("topics.file", "",
             "topics.yaml to use; empty = ./topics.yaml if present, else the copy built into the jar."),
     STATE_DIR("state.dir", "",
-            "Kafka Streams state directory; empty = Kafka Streams' default under java.io.tmpdir."),
+            "Kafka Streams state directory, one per instance; empty = <java.io.tmpdir>/gemini-streams/<application.id>/"
+                    + "instance-N, the first N no running process holds, so instances on one host need no setting "
+                    + "and a restart finds its state (local: a temporary directory)."),
 
     GEMINI_API_KEY("gemini.api.key", "",
             "Gemini API key. Never logged.", "GEMINI_API_KEY"),

@@ -2,10 +2,11 @@ package io.github.geministreams.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.geministreams.config.ConfigException;
+import io.github.geministreams.config.Setting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -34,14 +35,17 @@ public final class MetricsServer implements AutoCloseable {
      * Starts listening on {@code port} (0 = a free one) on every interface.
      *
      * @param state the Kafka Streams state; ready means {@code RUNNING}
+     * @throws ConfigException if the port cannot be bound (another instance on this host has it),
+     *     naming {@code metrics.port}
      */
     public static MetricsServer start(int port, PrometheusMeterRegistry registry, Supplier<String> state) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serve metrics on port " + port + ": " + e.getMessage()
-                    + " (set metrics.port to a free port, 0 for any, or -1 to turn metrics off)", e);
+            throw new ConfigException("Cannot serve metrics on port " + port + ": " + e.getMessage() + "; set "
+                    + Setting.METRICS_PORT.key() + " (" + Setting.METRICS_PORT.envVariable()
+                    + ") to a free port, 0 for any free port, or -1 to turn metrics off");
         }
         ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "gemini-streams-metrics");

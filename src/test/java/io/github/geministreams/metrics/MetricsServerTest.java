@@ -1,10 +1,14 @@
 package io.github.geministreams.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.geministreams.config.ConfigException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +37,18 @@ class MetricsServerTest {
 
             state.set("RUNNING");
             assertEquals(200, send(server.port(), "GET", "/health").statusCode());
+        }
+    }
+
+    @Test
+    void shouldSayInOneLineWhichSettingToChangeWhenThePortIsTaken() throws Exception {
+        try (ServerSocket otherInstance = new ServerSocket(0)) {
+            int port = otherInstance.getLocalPort();
+            ConfigException error = assertThrows(ConfigException.class, () -> MetricsServer.start(port, registry, () -> "RUNNING"));
+            assertTrue(error.getMessage().startsWith("Cannot serve metrics on port " + port + ": "), error.getMessage());
+            assertTrue(error.getMessage().endsWith("; set metrics.port (GEMINI_STREAMS_METRICS_PORT) to a free port, "
+                    + "0 for any free port, or -1 to turn metrics off"), error.getMessage());
+            assertFalse(error.getMessage().contains("\n"), error.getMessage());
         }
     }
 
