@@ -118,10 +118,11 @@ class ChaosIntegrationTest {
         TestTopics topics = TestTopics.write(dir, "scaleout", 6);
         List<String> args = runArgs("scaleout-app", topics,
                 Map.of("gemini.rate.requests.per.minute", String.valueOf(requestsPerMinute)));
-        PromptMix mix = PromptMix.of(topics.prompts, prompts, FaultyGeminiScenario.BAD_EVERY);
-        TestClients.produce(KAFKA.bootstrapServers(), mix.records());
         List<AppProcess> instances = new ArrayList<>();
         instances.add(startInstance("scaleout-0", withStateDir(args, dir.resolve("scaleout-state-0")), simulator));
+        instances.get(0).awaitLog("is RUNNING", Duration.ofSeconds(120));
+        PromptMix mix = PromptMix.of(topics.prompts, prompts, FaultyGeminiScenario.BAD_EVERY);
+        TestClients.produce(KAFKA.bootstrapServers(), mix.records());
         try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
                 topics.deadLetter)) {
             int beforeJoin = awaitAtLeast(ledger, mix.expectedOutcomes() / 5, Duration.ofMinutes(3));
