@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
 final class DailyQuotaPause implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DailyQuotaPause.class);
 
-    private final KafkaStreams streams;
-    private final GeminiGateway gateway;
+    private final Runnable pause;
+    private final Runnable resume;
+    private final IntSupplier heldOnDailyQuota;
+    private final IntSupplier inFlight;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gemini-streams-daily-quota");
         thread.setDaemon(true);
@@ -36,22 +39,30 @@ final class DailyQuotaPause implements AutoCloseable {
     private volatile boolean pausedByUs;
 
     DailyQuotaPause(KafkaStreams streams, GeminiGateway gateway, Duration interval) {
-        this.streams = streams;
-        this.gateway = gateway;
+        this(streams::pause, streams::resume, gateway::heldOnDailyQuota, gateway::inFlight);
         timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void check() {
+    /** Checks only when {@link #check} is called. */
+    DailyQuotaPause(Runnable pause, Runnable resume, IntSupplier heldOnDailyQuota, IntSupplier inFlight) {
+        this.pause = pause;
+        this.resume = resume;
+        this.heldOnDailyQuota = heldOnDailyQuota;
+        this.inFlight = inFlight;
+    }
+
+    /** Pauses or resumes as the requests in flight require. */
+    void check() {
         try {
-            int held = gateway.heldOnDailyQuota();
-            boolean onlyHeldInFlight = held > 0 && held >= gateway.inFlight();
+            int held = heldOnDailyQuota.getAsInt();
+            boolean onlyHeldInFlight = held > 0 && held >= inFlight.getAsInt();
             if (onlyHeldInFlight && !pausedByUs) {
-                streams.pause();
+                pause.run();
                 pausedByUs = true;
                 log.warn("Daily Gemini quota exhausted: {} requests held; processing paused until the quota is back "
                         + "(the instance stays in its consumer group, nothing is dead-lettered)", held);
             } else if (!onlyHeldInFlight && pausedByUs) {
-                streams.resume();
+                resume.run();
                 pausedByUs = false;
                 log.info("Daily Gemini quota available again: processing resumed");
             }
