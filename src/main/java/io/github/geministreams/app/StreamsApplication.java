@@ -158,9 +158,7 @@ public final class StreamsApplication implements AutoCloseable {
         Duration grace = config.pipeline().shutdownGrace();
         gateway.stopDispatching();
         int inFlight = gateway.inFlight();
-        // Answers are forwarded by the punctuators of the tasks that sent them, which run while
-        // RUNNING and while REBALANCING (tasks kept through a rebalance go on punctuating).
-        if (inFlight > 0 && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)) {
+        if (inFlight > 0 && answersForwardedIn(state)) {
             log.info("Stopping: waiting up to {}s for {} Gemini requests in flight", grace.toSeconds(), inFlight);
             try {
                 if (!gateway.awaitIdle(grace)) {
@@ -179,6 +177,15 @@ public final class StreamsApplication implements AutoCloseable {
             metricsServer.close();
         }
         log.info("gemini-streams stopped");
+    }
+
+    /**
+     * True in the states where stream threads punctuate, so that a stop can wait for the
+     * answers in flight to be forwarded: RUNNING, and REBALANCING (tasks kept through a
+     * rebalance go on punctuating; those revoked hand their answers over).
+     */
+    static boolean answersForwardedIn(KafkaStreams.State state) {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
     }
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
