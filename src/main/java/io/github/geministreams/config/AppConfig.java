@@ -109,6 +109,9 @@ public record AppConfig(
         // Skipping a record that failed in processing would lose a prompt under exactly-once:
         // only the job tracker's events may be skipped.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, JobTrackerExceptionHandler.class.getName());
+        // The global thread (the handover store) gets the same handler, which fails there as it
+        // would without one; set so that Kafka Streams does not warn of it at every start.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         stateDir.ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         props.putAll(clientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
