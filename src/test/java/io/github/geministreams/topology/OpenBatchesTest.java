@@ -31,6 +31,21 @@ class OpenBatchesTest {
     }
 
     @Test
+    void shouldForgetTheArrivalsOfModelsNotSeenForAMinuteSoThatAnyModelNameCostsNoMemoryForGood() {
+        OpenBatches batches = batches(BatchPolicy.ADAPTIVE);
+        for (int n = 0; n < 200; n++) {
+            batches.add(new BatchKey(Task.EMBED, "model-" + n), item(n), 0, FRESH);
+        }
+        assertEquals(200, batches.keysTracked(), "every key seen within the minute is kept");
+        while (batches.pollDue(1_000, false) != null) {
+            // flush every partial batch
+        }
+        assertEquals(0, batches.size());
+        batches.add(new BatchKey(Task.EMBED, "model-new"), item(999), 61_000, FRESH);
+        assertEquals(1, batches.keysTracked(), "the 200 idle keys are dropped");
+    }
+
+    @Test
     void shouldMakeAnEmbedBatchReadyWhenItReachesItsSize() {
         OpenBatches batches = batches(BatchPolicy.FIXED);
         batches.add(EMBED, item(1), 0, FRESH);
