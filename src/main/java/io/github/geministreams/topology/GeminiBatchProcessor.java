@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>What survives a crash.</b> With exactly_once_v2 the outputs, the store changes and the
  * input offsets commit together, so after a crash, a rebalance or a restart the next
  * incarnation ({@link #init}) dispatches exactly the entries whose outputs were not committed:
- * Gemini may be asked again for them, but no output is duplicated and none is lost.
+ * no output is duplicated and none is lost. Gemini is asked again only for calls a crashed
+ * instance had at Gemini: when a task moves in a rebalance, its calls still open and their
+ * answers reach the next owner through the handover ({@link TaskDispatcher#close},
+ * {@link DispatchBacklog}).
  *
  * <p><b>Reuse.</b> Kafka Streams may call {@code init} again after {@code close} (a task
  * revived after corruption, a suspended task resumed). Everything an incarnation owns is

@@ -128,10 +128,6 @@ public final class GeminiGateway implements AutoCloseable {
         permits.release();
     }
 
-    boolean isDispatching() {
-        return dispatching;
-    }
-
     /** From now on no new request starts; requests in flight finish and are forwarded. */
     public void stopDispatching() {
         dispatching = false;
