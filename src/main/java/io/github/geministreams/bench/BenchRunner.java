@@ -207,6 +207,9 @@ public final class BenchRunner implements AutoCloseable {
         settings.put("gemini.rate.requests.per.minute", String.valueOf(scenario.requestsPerMinute()));
         settings.put("gemini.rate.tokens.per.minute", String.valueOf(scenario.tokensPerMinute()));
         settings.put("gemini.rate.embed.texts.count.as.requests", String.valueOf(!scenario.batchCountsOnce()));
+        // Each row measures on a fresh simulator quota (reset after the warm-up), which nobody
+        // spent in the last minute: nothing for a gained share to be assumed spent by.
+        settings.put("gemini.quota.gained.share.assumed.spent", "false");
         settings.putAll(scenario.settings());
         AppConfig config = ConfigLayers.defaults().withAll(settings).build()
                 .withBootstrapServers(broker.bootstrapServers())
