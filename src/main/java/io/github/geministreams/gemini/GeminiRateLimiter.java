@@ -81,34 +81,36 @@ public final class GeminiRateLimiter {
     }
 
     /**
-     * Applies {@code fraction} (0..1] of the configured limits from now on. What was spent in
-     * the last minute stays counted, so a lower share holds back calls that are waiting.
+     * Applies {@code fraction} [0..1] of the configured limits from now on (at least 1 a
+     * minute). What was spent in the last minute stays counted, so a lower share holds back
+     * calls that are waiting.
      */
     public void scale(double fraction) {
-        synchronized (this) {
-            if (!requests.unlimited()) {
-                requests.setLimit(scaled(requestsPerMinute, fraction));
-            }
-            if (!tokens.unlimited()) {
-                tokens.setLimit(scaled(tokensPerMinute, fraction));
-            }
-        }
-        release();
+        apply(fraction, fraction, 0);
     }
 
     /**
-     * Counts {@code fraction} of the configured limits as spent by someone else, evenly over
-     * the last minute: a share this instance just gained, which its previous owner may have
-     * spent. It frees up as that minute slides by.
+     * Applies new limits, in one step, before any waiting call is let out.
+     *
+     * @param fraction        of the configured limits, applied now
+     * @param sizingFraction  of the configured limits that a single call may take at most; a
+     *                        call between the two waits for the limits to grow back (a
+     *                        backoff is temporary) instead of failing as larger than the quota
+     * @param gainedFraction  of the configured limits to count as spent evenly over the last
+     *                        minute by someone else (a share just gained, which its
+     *                        previous owner may have spent; it frees up as that minute
+     *                        slides by); 0 for none
      */
-    public void assumeSpent(double fraction) {
+    public void apply(double fraction, double sizingFraction, double gainedFraction) {
         synchronized (this) {
             long now = nanoClock.getAsLong();
             if (!requests.unlimited()) {
-                requests.assumeSpentInLastWindow(Math.round(requestsPerMinute * fraction), now);
+                requests.setLimit(scaled(requestsPerMinute, fraction), scaled(requestsPerMinute, sizingFraction));
+                requests.assumeSpentInLastWindow(Math.round(requestsPerMinute * gainedFraction), now);
             }
             if (!tokens.unlimited()) {
-                tokens.assumeSpentInLastWindow(Math.round(tokensPerMinute * fraction), now);
+                tokens.setLimit(scaled(tokensPerMinute, fraction), scaled(tokensPerMinute, sizingFraction));
+                tokens.assumeSpentInLastWindow(Math.round(tokensPerMinute * gainedFraction), now);
             }
         }
         release();
@@ -222,11 +224,11 @@ public final class GeminiRateLimiter {
     }
 
     private GeminiException tooLarge(long requestCount, long tokenCount) {
-        if (!requests.unlimited() && requestCount > requests.limit()) {
-            return GeminiException.largerThanQuota(requestCount + " requests", requests.limit() + " requests");
+        if (!requests.unlimited() && requestCount > requests.largestCall()) {
+            return GeminiException.largerThanQuota(requestCount + " requests", requests.largestCall() + " requests");
         }
-        if (!tokens.unlimited() && tokenCount > tokens.limit()) {
-            return GeminiException.largerThanQuota("about " + tokenCount + " tokens", tokens.limit() + " tokens");
+        if (!tokens.unlimited() && tokenCount > tokens.largestCall()) {
+            return GeminiException.largerThanQuota("about " + tokenCount + " tokens", tokens.largestCall() + " tokens");
         }
         return null;
     }

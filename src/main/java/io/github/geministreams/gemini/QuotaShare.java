@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>A gained share is taken up over the quota's window.</b> Gemini counts the last
  * minute, and the previous owner of a partition may have spent that partition's share in it.
  * So the share a task brings is recorded as already spent, evenly over the last minute
- * ({@link GeminiRateLimiter#assumeSpent}): it becomes free as that minute slides by, a
+ * ({@link GeminiRateLimiter#apply}): it becomes free as that minute slides by, a
  * linear ramp from nothing to the new share in 60 s, while the limit itself (and so the
  * largest call allowed) is the new share at once. A share lost applies at once. With
  * {@code assumeGainedSpent} false (one instance alone on its key, nobody to overlap with)
@@ -58,7 +58,7 @@ public final class QuotaShare {
         if (backoffChange != null) {
             note(backoffChange);
         }
-        scaleLimiter();
+        scaleLimiter(0);
         if (changedBecause != null && !limiter.unlimited()) {
             double fraction = fraction();
             log.info("Gemini rate limit for this instance: {} requests/min, {} tokens/min ({} of the quota; {}, share {}; "
@@ -77,10 +77,7 @@ public final class QuotaShare {
 
     private void applyChange(double gained, String why) {
         note(why);
-        scaleLimiter();
-        if (gained > 0 && assumeGainedSpent) {
-            limiter.assumeSpent(gained * backoff.factor());
-        }
+        scaleLimiter(gained > 0 && assumeGainedSpent ? gained * backoff.factor() : 0);
     }
 
     private void note(String why) {
@@ -88,11 +85,16 @@ public final class QuotaShare {
         changedBecause = changedBecause == null ? why : changedBecause.endsWith(why) ? changedBecause : changedBecause + "; " + why;
     }
 
-    private void scaleLimiter() {
+    /**
+     * Applies the fraction, and records {@code gainedFraction} as spent over the last minute, in
+     * one step of the limiter. A single call may take up to the fleet share without the backoff:
+     * a backoff is temporary, and a call it shrinks below waits instead of failing as too large.
+     */
+    private void scaleLimiter(double gainedFraction) {
         double fraction = fraction();
-        if (!limiter.unlimited() && fraction != applied) {
+        if (!limiter.unlimited() && (fraction != applied || gainedFraction > 0)) {
             applied = fraction;
-            limiter.scale(fraction);
+            limiter.apply(fraction, fleet.fraction(), gainedFraction);
         }
     }
 

@@ -1,13 +1,16 @@
 package io.github.geministreams.gemini;
 
+import java.util.Arrays;
+
 /**
  * Slows this instance down when Gemini answers 429 for the per-minute quota although the
  * rate limiter kept to its share: someone else spends the same quota, or instances overlap
  * while partitions move. Additive increase, multiplicative decrease over a sliding
  * {@link #WINDOW_PERIODS}-period window: when at least {@link #MIN_RATE_LIMITED} and more than
  * {@link #RATE_LIMITED_SHARE} of the window's attempts were 429s, the factor drops to
- * {@link #DECREASE} of itself (not below {@link #MIN_FACTOR}) and the window starts over; a
- * window without a 429 raises it by {@link #INCREASE} per period, up to 1.
+ * {@link #DECREASE} of itself (not below {@link #MIN_FACTOR}), the window starts over, and it
+ * judges again only once the new window is full, so that one burst counts once; a window
+ * without a 429 raises it by {@link #INCREASE} per period, up to 1.
  *
  * <p>A few percent over a few seconds is enough to react: the ledger keeps the instance
  * under its share, so any 429 means the share itself is too large. Answers that say a
@@ -28,6 +31,8 @@ public final class RateLimitBackoff implements AttemptListener {
     private final long[] rateLimited = new long[WINDOW_PERIODS];
     private int period;
     private double factor = 1;
+    /** Periods since the factor was last lowered: the 429s of calls sent before a cut arrive after it. */
+    private int periodsSinceCut = WINDOW_PERIODS;
 
     @Override
     public synchronized void attempted(long latencyNanos, int requests, long tokens, int httpStatus) {
@@ -46,18 +51,21 @@ public final class RateLimitBackoff implements AttemptListener {
         long answered = sum(attempts);
         long limited = sum(rateLimited);
         String change = null;
-        if (limited >= MIN_RATE_LIMITED && limited > answered * RATE_LIMITED_SHARE) {
+        boolean settled = periodsSinceCut >= WINDOW_PERIODS;
+        if (settled && limited >= MIN_RATE_LIMITED && limited > answered * RATE_LIMITED_SHARE) {
             double lowered = Math.max(MIN_FACTOR, factor * DECREASE);
             if (lowered != factor) {
                 factor = lowered;
                 change = limited + " of " + answered + " attempts in " + WINDOW_PERIODS + " s were answered 429";
             }
-            java.util.Arrays.fill(attempts, 0);
-            java.util.Arrays.fill(rateLimited, 0);
-        } else if (limited == 0 && factor < 1) {
+            periodsSinceCut = 0;
+            Arrays.fill(attempts, 0);
+            Arrays.fill(rateLimited, 0);
+        } else if (settled && limited == 0 && factor < 1) {
             factor = Math.min(1, factor + INCREASE);
             change = "no 429 for " + WINDOW_PERIODS + " s";
         }
+        periodsSinceCut = Math.min(WINDOW_PERIODS, periodsSinceCut + 1);
         period = (period + 1) % WINDOW_PERIODS;
         attempts[period] = 0;
         rateLimited[period] = 0;

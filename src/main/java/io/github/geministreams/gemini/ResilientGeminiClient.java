@@ -117,10 +117,10 @@ public final class ResilientGeminiClient {
         // the call, the ordinary retries start over once the hold has waited.
         FailsafeExecutor<T> executor = Failsafe.with(this.<T>dailyQuotaHold(operation, held),
                 this.<T>retryPolicy(operation)).with(scheduler);
-        CompletableFuture<T> result = executor.getStageAsync(() -> {
-            release(held);
-            return attempt(operation, requests, tokens, wanted, call, countedTokens, attempts, waitedForQuota);
-        });
+        // A held call counts as held through its re-attempts, until one is answered otherwise: the
+        // daily-quota pause must not see it as an answer on its way while it only rechecks.
+        CompletableFuture<T> result = executor.getStageAsync(() ->
+                attempt(operation, requests, tokens, wanted, call, countedTokens, attempts, waitedForQuota, held));
         return result.handle((value, failure) -> {
             release(held);
             attemptListener.completed(System.nanoTime() - started - waitedForQuota.get());
@@ -133,7 +133,7 @@ public final class ResilientGeminiClient {
 
     private <T> CompletionStage<T> attempt(String operation, int requests, long tokens, BooleanSupplier wanted,
                                            Supplier<CompletableFuture<T>> call, ToLongFunction<T> countedTokens,
-                                           AtomicInteger attempts, AtomicLong waitedForQuota) {
+                                           AtomicInteger attempts, AtomicLong waitedForQuota, AtomicBoolean held) {
         long waitStarted = System.nanoTime();
         waitingForQuota.incrementAndGet();
         // Counted down however the wait ends: a failed wait (a call larger than the quota) too.
@@ -151,8 +151,10 @@ public final class ResilientGeminiClient {
                 long latency = System.nanoTime() - sent;
                 if (failure != null) {
                     GeminiException error = GeminiException.fromSdk(failure);
+                    // Answered otherwise than "day exhausted": no longer held. An exhausted day says
+                    // nothing about latency or about sending too fast.
                     if (!error.dailyQuotaExhausted()) {
-                        // An exhausted day says nothing about latency or about sending too fast.
+                        release(held);
                         attemptListener.attempted(latency, requests, tokens, error.httpStatus());
                     }
                     metrics.geminiRequest(operation, latency,
@@ -164,6 +166,7 @@ public final class ResilientGeminiClient {
                     }
                     throw error;
                 }
+                release(held);
                 attemptListener.attempted(latency, requests, tokens, 200);
                 metrics.geminiRequest(operation, latency, "ok");
                 reconcileTokens(tokens, countedTokens.applyAsLong(value));

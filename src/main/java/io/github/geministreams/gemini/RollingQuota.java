@@ -37,12 +37,12 @@ final class RollingQuota {
     static final Duration WINDOW = Duration.ofMinutes(1);
     static final Duration MARGIN = Duration.ofMillis(500);
     static final Duration BURST = Duration.ofSeconds(1);
+    /** Grants that record a minute of someone else's spending ({@link #assumeSpentInLastWindow}). */
+    static final int ASSUMED_SLICES = 60;
     /**
      * Grants within this span of the first are recorded as one entry, at the latest time (never
      * earlier: conservative), so that 100,000 requests a minute do not keep 100,000 entries.
      */
-    /** Grants that record a minute of someone else's spending ({@link #assumeSpentInLastWindow}). */
-    static final int ASSUMED_SLICES = 60;
     private static final long MERGE_NANOS = Duration.ofMillis(5).toNanos();
     private static final long WINDOW_NANOS = WINDOW.plus(MARGIN).toNanos();
     private static final long BURST_NANOS = BURST.toNanos();
@@ -52,12 +52,14 @@ final class RollingQuota {
     private long spent;
     /** Volatile so that {@link #limit()} may be read without the limiter's lock. */
     private volatile long limit;
+    private long largestCall;
     /** GCRA's theoretical time at which everything granted so far has been paid for at the limit's pace. */
     private long paidUntilNanos = Long.MIN_VALUE;
 
     /** @param limit units per minute; 0 or less = unlimited */
     RollingQuota(long limit) {
         this.limit = limit;
+        this.largestCall = limit;
     }
 
     boolean unlimited() {
@@ -68,9 +70,20 @@ final class RollingQuota {
         return limit;
     }
 
-    /** From now on at most {@code newLimit} units per window; grants already made stay counted. */
-    void setLimit(long newLimit) {
+    /**
+     * From now on at most {@code newLimit} units per window; grants already made stay counted.
+     *
+     * @param largestCall the most one call may ask for without being refused as too large: the
+     *                    limit without a temporary backoff, at least {@code newLimit}
+     */
+    void setLimit(long newLimit, long largestCall) {
         limit = newLimit;
+        this.largestCall = Math.max(newLimit, largestCall);
+    }
+
+    /** The most units one call may ask for; a call up to it but over {@link #limit()} waits for the limit to grow. */
+    long largestCall() {
+        return largestCall;
     }
 
     /**

@@ -34,6 +34,7 @@ final class DispatchBacklog {
     private final int memoryLimit;
     private final AppConfig.GeminiSettings gemini;
     private final Function<String, HandoverEntry> handover;
+    private final long longestWaitMillis;
     /** Items whose answer the previous owner handed over, to forward. */
     private final List<HandedOver> handedOver = new ArrayList<>();
     /** Items whose call the previous owner still has open. */
@@ -55,15 +56,18 @@ final class DispatchBacklog {
     }
 
     /**
-     * @param handover the handover entry of an item's key ({@link HandoverEntry#key}), or null
+     * @param handover         the handover entry of an item's key ({@link HandoverEntry#key}), or null
+     * @param longestWaitMillis the longest an item waits for a call its previous owner has open,
+     *                         whatever that owner's clock said (a request timeout)
      */
     DispatchBacklog(PendingStore store, OpenBatches batches, int memoryLimit, AppConfig.GeminiSettings gemini,
-                    Function<String, HandoverEntry> handover) {
+                    Function<String, HandoverEntry> handover, long longestWaitMillis) {
         this.store = store;
         this.batches = batches;
         this.memoryLimit = memoryLimit;
         this.gemini = gemini;
         this.handover = handover;
+        this.longestWaitMillis = longestWaitMillis;
     }
 
     /** Everything in the store is owed: an earlier incarnation or owner left it pending. */
@@ -203,7 +207,7 @@ final class DispatchBacklog {
             if (entry != null && entry.answered()) {
                 handedOver.add(new HandedOver(item, task, entry));
             } else if (entry != null && entry.open() && entry.untilMillis() > nowMillis) {
-                waiting.add(new Waiting(batchKey, item, entry.untilMillis(), age));
+                waiting.add(new Waiting(batchKey, item, Math.min(entry.untilMillis(), nowMillis + longestWaitMillis), age));
             } else {
                 batches.add(batchKey, item, nowMillis, age);
             }

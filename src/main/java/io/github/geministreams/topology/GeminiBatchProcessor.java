@@ -95,7 +95,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         AppConfig.BatchSettings embed = config.pipeline().embedBatch();
         OpenBatches batches = new OpenBatches(embed, () -> gateway.largestEmbedBatch(embed.size()));
         this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini(),
-                handoverLookup(context));
+                handoverLookup(context), config.gemini().requestTimeout().toMillis());
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
         this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
         backlog.resumeStored();
@@ -180,7 +180,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
             log.info("Task {} closing with {} requests in flight and {} items in memory not dispatched{}; they stay pending",
                     context.taskId(), inFlight, backlog.inMemory(), backlog.spilled() ? " (and more in the store)" : "");
         }
-        dispatcher.close(context.currentSystemTimeMs(), config.gemini().requestTimeout().toMillis());
+        // The wall clock now, not the context's: it may be seconds old after a slow commit.
+        dispatcher.close(System.currentTimeMillis(), config.gemini().requestTimeout().toMillis());
         gateway.taskClosed();
     }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one task incarnation's batches to Gemini and hands their answers back to its stream
@@ -36,6 +38,7 @@ import java.util.function.Consumer;
  * A processor that Kafka Streams initialises again gets a new dispatcher.
  */
 final class TaskDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(TaskDispatcher.class);
     private final GeminiGateway gateway;
     private final AppConfig.GeminiSettings gemini;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
@@ -112,8 +115,11 @@ final class TaskDispatcher {
             closed = true;
             Completion completion;
             while ((completion = completions.poll()) != null) {
-                handOver(completion, true);
-                gateway.release();
+                try {
+                    handOver(completion, true);
+                } finally {
+                    gateway.release();
+                }
             }
             HandoverEntry open = HandoverEntry.open(nowMillis + answerDueMillis);
             for (Call call : calls) {
@@ -138,13 +144,18 @@ final class TaskDispatcher {
     }
 
     private void answered(Call call, Completion completion) {
-        synchronized (lock) {
-            calls.remove(call);
-            if (!closed) {
-                completions.add(completion);
-                return;
+        try {
+            synchronized (lock) {
+                calls.remove(call);
+                if (!closed) {
+                    completions.add(completion);
+                    return;
+                }
+                handOver(completion, call.sent);
             }
-            handOver(completion, call.sent);
+        } catch (RuntimeException e) {
+            // The answer is lost for the next owner, which calls again; the permit must not be.
+            log.warn("Could not hand over an answer of a closed task: {}", e.toString());
         }
         gateway.release();
     }

@@ -97,7 +97,7 @@ class QuotaShareTest {
 
     @Test
     void shouldPaceRequestsAtTheScaledRate() {
-        GeminiRateLimiter limiter = new GeminiRateLimiter(600, 0, scheduler);
+        GeminiRateLimiter limiter = limiter(600);
         limiter.scale(0.5);
         // 300 a minute: one second's worth (5) at once, then one every 0.2 s or so.
         for (int i = 0; i < 5; i++) {

@@ -3,6 +3,7 @@ package io.github.geministreams.gemini;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,16 +41,23 @@ class RateLimitBackoffTest {
     }
 
     @Test
-    void shouldStartAnewAfterLoweringAndClimbBackOnlyWithout429s() {
+    void shouldJudgeAgainOnlyAWindowAfterACutAndClimbBackOnlyWithout429s() {
         RateLimitBackoff backoff = new RateLimitBackoff();
         answers(backoff, 10, 10);
         backoff.adjust();
         assertEquals(0.7, backoff.factor(), 1e-9);
+        answers(backoff, 40, 5);
+        assertNull(backoff.adjust(), "the tail of the same burst does not cut again at once");
+        for (int second = 2; second < RateLimitBackoff.WINDOW_PERIODS; second++) {
+            answers(backoff, 100, 0);
+            assertNull(backoff.adjust());
+        }
+        answers(backoff, 100, 0);
+        assertNull(backoff.adjust(), "5 of 445 in the window after the cut: under 2%, but its 429s hold the factor");
+        assertEquals(0.7, backoff.factor(), 1e-9);
+        answers(backoff, 100, 0);
         backoff.adjust();
-        assertEquals(0.75, backoff.factor(), 1e-9, "the burst that lowered it is not counted twice");
-        answers(backoff, 100, 1);
-        backoff.adjust();
-        assertEquals(0.75, backoff.factor(), 1e-9, "a 429 in the window holds the factor");
+        assertEquals(0.75, backoff.factor(), 1e-9, "climbs once the window is clean");
         for (int i = 0; i < 100; i++) {
             backoff.adjust();
         }

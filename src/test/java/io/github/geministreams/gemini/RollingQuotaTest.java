@@ -114,7 +114,7 @@ class RollingQuotaTest {
         for (int i = 0; i < 10; i++) {
             ledger.spend(50, 0);
         }
-        ledger.setLimit(400);
+        ledger.setLimit(400, 400);
         assertTrue(ledger.readyAt(1, 0) >= MINUTE, "500 spent is over a new limit of 400 until it leaves the window");
         assertEquals(0, new RollingQuota(0).readyAt(1_000_000, 0), "unlimited");
     }

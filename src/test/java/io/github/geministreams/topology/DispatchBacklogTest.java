@@ -39,7 +39,7 @@ class DispatchBacklogTest {
         kv.init(context.getStateStoreContext(), kv);
         store = new PendingStore(kv);
         OpenBatches batches = new OpenBatches(new BatchSettings(100, Duration.ofMillis(100), BatchPolicy.FIXED));
-        backlog = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, key -> null);
+        backlog = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, key -> null, 60_000);
     }
 
     @Test
