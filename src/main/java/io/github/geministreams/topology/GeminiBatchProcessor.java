@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>What survives a crash.</b> With exactly_once_v2 the outputs, the store changes and the
  * input offsets commit together, so after a crash, a rebalance or a restart the next
  * incarnation ({@link #init}) dispatches exactly the entries whose outputs were not committed:
- * no output is duplicated and none is lost. Gemini is asked again only for calls a crashed
- * instance had at Gemini: when a task moves in a rebalance, its calls still open and their
- * answers reach the next owner through the handover ({@link TaskDispatcher#close},
- * {@link DispatchBacklog}).
+ * no output is duplicated and none is lost. Gemini is asked again for the calls a crashed
+ * instance had at Gemini; when a task moves in a rebalance, its calls still open and their
+ * answers reach the next owner through the handover instead ({@link TaskDispatcher#close},
+ * {@link DispatchBacklog}), unless the next owner reads an item before the handover reaches
+ * it or the answer comes later than a request timeout.
  *
  * <p><b>Reuse.</b> Kafka Streams may call {@code init} again after {@code close} (a task
  * revived after corruption, a suspended task resumed). Everything an incarnation owns is

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@link ConcurrencyLimit} (as many as the quota needs at the observed latency, at most
  * {@code max.in.flight}); and the {@link HandoverPublisher} closed tasks leave their open
  * calls with. A permit is held from dispatch until the task has handled the call's answer
- * on its stream thread, so "idle" means every answer has been forwarded.
+ * on its stream thread (or handed it over, once the task has closed), so "idle" means every
+ * answer has been forwarded or handed over.
  *
  * <p>Graceful shutdown: {@link #stopDispatching()}, then {@link #awaitIdle(Duration)} while
  * the stream threads keep punctuating, then close Kafka Streams. Thread-safe.
