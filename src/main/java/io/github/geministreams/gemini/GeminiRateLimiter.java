@@ -4,10 +4,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -129,10 +131,20 @@ public final class GeminiRateLimiter {
      *         {@link GeminiException#largerThanQuota() GeminiException} when the call is larger than a whole minute's limit
      */
     public CompletableFuture<Void> acquire(int requestCount, long tokenCount) {
+        return acquire(requestCount, tokenCount, () -> true);
+    }
+
+    /**
+     * As {@link #acquire(int, long)}, for a call that may stop being wanted while it waits (its
+     * task closed): when its turn comes and {@code wanted} says false, it leaves the line
+     * uncharged and its future fails with a {@link CancellationException}. {@code wanted} is
+     * asked under this limiter's lock: it must be quick and must not call the limiter.
+     */
+    public CompletableFuture<Void> acquire(int requestCount, long tokenCount, BooleanSupplier wanted) {
         if (unlimited()) {
             return NOW;
         }
-        Waiter waiter = new Waiter(requestCount, tokenCount, new CompletableFuture<>());
+        Waiter waiter = new Waiter(requestCount, tokenCount, wanted, new CompletableFuture<>());
         synchronized (this) {
             GeminiException tooLarge = tooLarge(requestCount, tokenCount);
             if (tooLarge != null) {
@@ -179,6 +191,13 @@ public final class GeminiRateLimiter {
             long next = Long.MAX_VALUE;
             while (!waiting.isEmpty()) {
                 Waiter head = waiting.peekFirst();
+                if (!head.wanted.getAsBoolean()) {
+                    // Nobody will send it: it leaves the line without spending the quota.
+                    waiting.pollFirst();
+                    head.failure = new CancellationException("no longer wanted while it waited for the quota");
+                    due.add(head);
+                    continue;
+                }
                 GeminiException tooLarge = tooLarge(head.requests, head.tokens);
                 if (tooLarge != null) {
                     // The share shrank below this call since it asked.
@@ -236,12 +255,14 @@ public final class GeminiRateLimiter {
     private static final class Waiter {
         final long requests;
         final long tokens;
+        final BooleanSupplier wanted;
         final CompletableFuture<Void> permit;
-        GeminiException failure;
+        RuntimeException failure;
 
-        Waiter(long requests, long tokens, CompletableFuture<Void> permit) {
+        Waiter(long requests, long tokens, BooleanSupplier wanted, CompletableFuture<Void> permit) {
             this.requests = requests;
             this.tokens = tokens;
+            this.wanted = wanted;
             this.permit = permit;
         }
     }

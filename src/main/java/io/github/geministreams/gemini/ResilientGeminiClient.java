@@ -80,10 +80,11 @@ public final class ResilientGeminiClient {
     }
 
     /**
-     * @param wanted asked before every attempt, once the rate limiter lets it go; when false
-     *               (the task that wanted the answer has closed) the call ends with a
-     *               {@link CancellationException} instead of spending quota on an answer
-     *               nobody will forward
+     * @param wanted asked before every attempt, when its turn at the rate limiter comes (under
+     *               the limiter's lock: quick, and never calling the limiter) and again just
+     *               before it is sent; when false (the task that wanted the answer has closed)
+     *               the call ends with a {@link CancellationException}, without spending quota
+     *               on an answer nobody will forward
      */
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request, BooleanSupplier wanted) {
         long tokens = tokenEstimate.of(Arrays.asList(request.prompt(), request.systemInstruction()));
@@ -137,7 +138,7 @@ public final class ResilientGeminiClient {
         long waitStarted = System.nanoTime();
         waitingForQuota.incrementAndGet();
         // Counted down however the wait ends: a failed wait (a call larger than the quota) too.
-        CompletableFuture<Void> permit = limiter.acquire(requests, tokens)
+        CompletableFuture<Void> permit = limiter.acquire(requests, tokens, wanted)
                 .whenComplete((permitted, failure) -> waitingForQuota.decrementAndGet());
         return permit.thenCompose(permitted -> {
             if (!wanted.getAsBoolean()) {

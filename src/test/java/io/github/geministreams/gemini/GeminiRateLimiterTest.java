@@ -50,6 +50,23 @@ class GeminiRateLimiterTest {
     }
 
     @Test
+    void shouldDropACallNoLongerWantedWithoutChargingItsQuota() {
+        // 60 a minute: one at once, then one a second.
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000_000L);
+        GeminiRateLimiter limiter = new GeminiRateLimiter(60, 0, scheduler, nanos::get);
+        assertTrue(limiter.acquire(1, 0).isDone());
+        java.util.concurrent.atomic.AtomicBoolean wanted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Void> closedTasksCall = limiter.acquire(1, 0, wanted::get);
+        CompletableFuture<Void> next = limiter.acquire(1, 0);
+        assertFalse(closedTasksCall.isDone());
+        wanted.set(false);
+        nanos.addAndGet(1_000_000_000L);
+        limiter.scale(1); // any look at the line, as the scheduler's wake-up would make
+        assertTrue(closedTasksCall.isCompletedExceptionally(), "the unwanted call left the line");
+        assertTrue(next.isDone(), "the next call got the second that the unwanted one would have spent");
+    }
+
+    @Test
     void shouldServeCallsInTheOrderTheyAskedSoALargeBatchIsNotOvertaken() {
         GeminiRateLimiter limiter = new GeminiRateLimiter(6_000, 0, scheduler);
         List<String> order = new CopyOnWriteArrayList<>();
