@@ -4,6 +4,7 @@ import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.topics.TopicRole;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -104,7 +105,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         punctuator = context.schedule(config.pipeline().punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
-    private java.util.function.Function<String, HandoverEntry> handoverLookup(ProcessorContext<byte[], byte[]> context) {
+    private Function<String, HandoverEntry> handoverLookup(ProcessorContext<byte[], byte[]> context) {
         if (handoverStoreName == null) {
             return key -> null;
         }
