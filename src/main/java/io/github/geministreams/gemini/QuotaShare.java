@@ -52,7 +52,7 @@ public final class QuotaShare {
         applyChange(fleet.taskClosed(), "a task closed");
     }
 
-    /** Once a period: moves the backoff and the ramp, and logs what changed since the last period. */
+    /** Once a period: moves the backoff, and logs what changed since the last period. */
     public synchronized void adjust() {
         String backoffChange = backoff.adjust();
         if (backoffChange != null) {
