@@ -1,10 +1,37 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.gemini.Attempted;
+import io.github.geministreams.gemini.EmbedResult;
+import io.github.geministreams.gemini.GenerateResult;
+import io.github.geministreams.model.Task;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A finished Gemini request, handed from a callback thread to the stream thread.
  * Exactly one of {@code answer} and {@code failure} is set.
  */
 record Completion(Batch batch, Attempted<?> answer, Throwable failure, long latencyMs) {
+
+    /**
+     * The answer of each item, in batch order: the generated result of a generate call, or
+     * one vector per text of an embed batch (the client returns exactly one per text, or
+     * fails the call). Only for a completion without failure.
+     */
+    List<HandoverEntry> itemAnswers() {
+        String model = batch.key().model();
+        if (batch.key().task() == Task.GENERATE) {
+            @SuppressWarnings("unchecked")
+            Attempted<GenerateResult> generated = (Attempted<GenerateResult>) answer;
+            return List.of(HandoverEntry.generated(model, generated.value(), generated.attempts(), latencyMs));
+        }
+        @SuppressWarnings("unchecked")
+        Attempted<EmbedResult> embedded = (Attempted<EmbedResult>) answer;
+        List<float[]> vectors = embedded.value().vectors();
+        List<HandoverEntry> answers = new ArrayList<>(batch.items().size());
+        for (int i = 0; i < batch.items().size(); i++) {
+            answers.add(HandoverEntry.embedded(model, vectors.get(i), embedded.attempts(), latencyMs));
+        }
+        return answers;
+    }
 }

@@ -10,6 +10,10 @@ import io.github.geministreams.model.Task;
  * its answer may come until {@code untilMillis}, or the answer came: a generated result or an
  * embedding vector. A tombstone (no value) says that no answer will come.
  *
+ * <p>It is also the form an answer takes per item on this instance
+ * ({@link Completion#itemAnswers}), so that an answer is forwarded the same way whether it
+ * came back to the task that sent it or was handed over to the next owner.
+ *
  * @param untilMillis while {@code open}: wall-clock time after which the next owner stops waiting
  * @param generated   the answer of a generate call, or null
  * @param vector      the embedding of one text of an embed batch, or null

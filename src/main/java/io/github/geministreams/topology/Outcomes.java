@@ -1,10 +1,8 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.gemini.Attempted;
-import io.github.geministreams.gemini.EmbedResult;
 import io.github.geministreams.gemini.GeminiCallFailedException;
 import io.github.geministreams.gemini.GeminiException;
-import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.jobs.JobEvent;
 import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.metrics.PipelineMetrics;
@@ -61,41 +59,27 @@ final class Outcomes {
             batch.items().forEach(item -> deadLetter(batch.key().task(), item, completion.failure()));
             return List.of();
         }
-        if (batch.key().task() == Task.EMBED) {
-            embeddings(batch, completion);
-        } else {
-            @SuppressWarnings("unchecked")
-            Attempted<GenerateResult> answer = (Attempted<GenerateResult>) completion.answer();
-            finish(batch.items().get(0), Task.GENERATE, prompt -> OutputRecords.response(prompt, batch.key().model(),
-                    answer, completion.latencyMs(), context.currentSystemTimeMs()), TopicRole.RESPONSES);
+        List<HandoverEntry> answers = completion.itemAnswers();
+        for (int i = 0; i < batch.items().size(); i++) {
+            forwardAnswer(batch.items().get(i), batch.key().task(), answers.get(i));
         }
         return List.of();
     }
 
     /** Forwards the answer the task's previous owner received for {@code handedOver}, instead of a new call. */
     void settle(DispatchBacklog.HandedOver handedOver) {
-        HandoverEntry answer = handedOver.answer();
-        long now = context.currentSystemTimeMs();
-        if (handedOver.task() == Task.GENERATE) {
-            finish(handedOver.item(), Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
-                    new Attempted<>(answer.generated(), answer.attempts()), answer.latencyMs(), now), TopicRole.RESPONSES);
-        } else {
-            finish(handedOver.item(), Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
-                    answer.vector(), answer.attempts(), answer.latencyMs(), now), TopicRole.EMBEDDINGS);
-        }
+        forwardAnswer(handedOver.item(), handedOver.task(), handedOver.answer());
         metrics.handedOverAnswerUsed(handedOver.task().wireName());
     }
 
-    /** Embeddings in batch order: the client returns exactly one vector per text, or fails the call. */
-    private void embeddings(Batch batch, Completion completion) {
-        @SuppressWarnings("unchecked")
-        Attempted<EmbedResult> answer = (Attempted<EmbedResult>) completion.answer();
-        List<float[]> vectors = answer.value().vectors();
-        for (int i = 0; i < batch.items().size(); i++) {
-            float[] values = vectors.get(i);
-            finish(batch.items().get(i), Task.EMBED, prompt -> OutputRecords.embedding(prompt, batch.key().model(),
-                    values, answer.attempts(), completion.latencyMs(), context.currentSystemTimeMs()),
-                    TopicRole.EMBEDDINGS);
+    private void forwardAnswer(BatchItem item, Task task, HandoverEntry answer) {
+        long now = context.currentSystemTimeMs();
+        if (task == Task.GENERATE) {
+            finish(item, Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
+                    new Attempted<>(answer.generated(), answer.attempts()), answer.latencyMs(), now), TopicRole.RESPONSES);
+        } else {
+            finish(item, Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
+                    answer.vector(), answer.attempts(), answer.latencyMs(), now), TopicRole.EMBEDDINGS);
         }
     }
 

@@ -3,9 +3,7 @@ package io.github.geministreams.topology;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.Attempted;
 import io.github.geministreams.gemini.EmbedRequest;
-import io.github.geministreams.gemini.EmbedResult;
 import io.github.geministreams.gemini.GenerateRequest;
-import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.model.Task;
 import java.util.HashSet;
 import java.util.List;
@@ -171,20 +169,9 @@ final class TaskDispatcher {
             }
             return;
         }
-        if (task == Task.GENERATE) {
-            @SuppressWarnings("unchecked")
-            Attempted<GenerateResult> answer = (Attempted<GenerateResult>) completion.answer();
-            BatchItem item = batch.items().get(0);
-            handover.publish(HandoverEntry.key(item.storeKey(), task), HandoverEntry.generated(batch.key().model(),
-                    answer.value(), answer.attempts(), completion.latencyMs()));
-            return;
-        }
-        @SuppressWarnings("unchecked")
-        Attempted<EmbedResult> answer = (Attempted<EmbedResult>) completion.answer();
-        List<float[]> vectors = answer.value().vectors();
+        List<HandoverEntry> answers = completion.itemAnswers();
         for (int i = 0; i < batch.items().size(); i++) {
-            handover.publish(HandoverEntry.key(batch.items().get(i).storeKey(), task), HandoverEntry.embedded(
-                    batch.key().model(), vectors.get(i), answer.attempts(), completion.latencyMs()));
+            handover.publish(HandoverEntry.key(batch.items().get(i).storeKey(), task), answers.get(i));
         }
     }
 
