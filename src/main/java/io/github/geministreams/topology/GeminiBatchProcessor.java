@@ -115,8 +115,9 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
 
     @Override
     public void process(Record<String, PendingPrompt> record) {
-        PendingPrompt prompt = record.value();
-        backlog.offer(store.add(prompt), prompt, context.currentSystemTimeMs());
+        // The parser keys each prompt with its pending-store key (PendingStore.keyOf).
+        store.put(record.key(), record.value());
+        backlog.offer(record.key(), record.value(), context.currentSystemTimeMs());
         dispatchReady();
     }
 

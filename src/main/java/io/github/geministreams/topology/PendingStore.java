@@ -34,13 +34,6 @@ final class PendingStore {
         return key.toString();
     }
 
-    /** Stores a prompt that has just been read; returns its key. */
-    String add(PendingPrompt prompt) {
-        String key = keyOf(prompt.source());
-        store.put(key, prompt);
-        return key;
-    }
-
     PendingPrompt get(String key) {
         return store.get(key);
     }

@@ -55,7 +55,7 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
         try {
             PromptRequest request = parser.parse(record.key(), record.value(), source);
             PendingPrompt pending = PendingPrompt.received(request, source, record.key(), record.value());
-            context.forward(new Record<Object, Object>(source.asKey(), pending, record.timestamp()), batcherName);
+            context.forward(new Record<Object, Object>(PendingStore.keyOf(source), pending, record.timestamp()), batcherName);
         } catch (InvalidPromptException invalid) {
             rejections.warn("Dead-lettered invalid prompt at {}: {}", source.asKey(), invalid.getMessage());
             var headers = DeadLetterHeaders.build(source, DeadLetterHeaders.Stage.PARSE,

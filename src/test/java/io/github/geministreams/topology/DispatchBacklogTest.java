@@ -46,7 +46,7 @@ class DispatchBacklogTest {
     void shouldHoldAtMostItsLimitInMemoryAndBringTheRestBackInArrivalOrder() {
         for (long offset = 0; offset < 25; offset++) {
             PendingPrompt prompt = generate(offset);
-            backlog.offer(store.add(prompt), prompt, 0);
+            backlog.offer(stored(prompt), prompt, 0);
             assertTrue(backlog.inMemory() <= MEMORY_LIMIT, "in memory: " + backlog.inMemory());
         }
         List<String> sent = new ArrayList<>();
@@ -72,7 +72,7 @@ class DispatchBacklogTest {
     void shouldNotBringBackAPromptThatIsStillInMemoryOrAtGemini() {
         backlog.resumeStored();
         for (long offset = 0; offset < 3; offset++) {
-            store.add(generate(offset));
+            stored(generate(offset));
         }
         assertTrue(backlog.refill(0));
         Batch first = backlog.pollReady();
@@ -97,6 +97,13 @@ class DispatchBacklogTest {
         String nine = PendingStore.keyOf(new SourceCoordinates("prompts", 0, 9, 0));
         String ten = PendingStore.keyOf(new SourceCoordinates("prompts", 0, 10, 0));
         assertTrue(nine.compareTo(ten) < 0, nine + " before " + ten);
+    }
+
+    /** Stores {@code prompt} under its key, as the processor does; returns the key. */
+    private String stored(PendingPrompt prompt) {
+        String key = PendingStore.keyOf(prompt.source());
+        store.put(key, prompt);
+        return key;
     }
 
     private static PendingPrompt generate(long offset) {

@@ -220,7 +220,7 @@ class GeminiBatchProcessorLifecycleTest {
         SourceCoordinates source = new SourceCoordinates("prompts", 0, offset++, System.currentTimeMillis());
         PromptRequest request = new PromptRequest(text, text, Set.of(Task.GENERATE), null, null, null, null, null);
         PendingPrompt pending = PendingPrompt.received(request, source, text.getBytes(UTF_8), text.getBytes(UTF_8));
-        return new Record<>(source.asKey(), pending, source.timestamp());
+        return new Record<>(PendingStore.keyOf(source), pending, source.timestamp());
     }
 
     /** What closed tasks hand over, in order. */
