@@ -6,11 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Random;
 
 /** A unit-length vector that depends only on the text and the dimensions. Stateless. */
-final class DeterministicEmbedding {
+public final class DeterministicEmbedding {
     private DeterministicEmbedding() {
     }
 
-    static float[] of(String text, int dimensions) {
+    public static float[] of(String text, int dimensions) {
         Random random = new Random(seed(text));
         float[] vector = new float[dimensions];
         double norm = 0;

@@ -40,6 +40,10 @@ final class ModelEndpoints {
             throw new GeminiRequestException(ApiError.invalidArgument(
                     "* GenerateContentRequest.contents: contents is not specified"));
         }
+        if (prompt.contains(config.invalidTriggerWord())) {
+            throw new GeminiRequestException(ApiError.invalidArgument(
+                    "* GenerateContentRequest.contents[0].parts[0].text: unsupported content"));
+        }
         String system = String.join("\n", texts(body.path("systemInstruction")));
         long promptTokens = tokens(prompt) + (system.isEmpty() ? 0 : tokens(system));
         return new ModelCall(1, promptTokens, () -> {
@@ -56,9 +60,10 @@ final class ModelEndpoints {
             throw new GeminiRequestException(ApiError.invalidArgument(
                     "* BatchEmbedContentsRequest.requests: requests is not specified"));
         }
-        if (requests.size() > MAX_BATCH) {
+        if (requests.size() > config.maxEmbedBatch()) {
             throw new GeminiRequestException(ApiError.invalidArgument(
-                    "* BatchEmbedContentsRequest.requests: at most " + MAX_BATCH + " requests can be in one batch"));
+                    "* BatchEmbedContentsRequest.requests: at most " + config.maxEmbedBatch()
+                            + " requests can be in one batch"));
         }
         List<String> texts = new ArrayList<>();
         List<Integer> dimensions = new ArrayList<>();
@@ -69,6 +74,10 @@ final class ModelEndpoints {
             if (text.isBlank()) {
                 throw new GeminiRequestException(ApiError.invalidArgument(
                         "* BatchEmbedContentsRequest.requests[" + i + "].content.parts: contents must not be empty"));
+            }
+            if (text.contains(config.invalidTriggerWord())) {
+                throw new GeminiRequestException(ApiError.invalidArgument(
+                        "* BatchEmbedContentsRequest.requests[" + i + "].content.parts[0].text: unsupported content"));
             }
             texts.add(text);
             int requested = request.path("outputDimensionality").asInt(0);

@@ -13,6 +13,10 @@ import java.time.Duration;
  * @param rateLimitErrorRate share of requests answered 429 on purpose, with {@code injectedRetryDelay}
  * @param slowResponseRate share of requests that take {@code slowLatency} instead of {@code latency}
  * @param safetyTriggerWord a generate prompt containing it is blocked for safety
+ * @param invalidTriggerWord a prompt or embed text containing it makes the whole request a 400
+ *        INVALID_ARGUMENT, as a poison item makes the API reject its batch
+ * @param maxEmbedBatch texts one batchEmbedContents request may carry (the API's 100); more is a
+ *        400 for the whole batch, with no item at fault
  * @param embeddingDimensions vector size when a request names none
  * @param seed seeds fault injection; outputs are deterministic regardless
  */
@@ -33,6 +37,8 @@ public record SimulatorConfig(
         double slowResponseRate,
         Duration slowLatency,
         String safetyTriggerWord,
+        String invalidTriggerWord,
+        int maxEmbedBatch,
         int embeddingDimensions,
         long seed) {
 
@@ -58,6 +64,8 @@ public record SimulatorConfig(
         builder.slowResponseRate = slowResponseRate;
         builder.slowLatency = slowLatency;
         builder.safetyTriggerWord = safetyTriggerWord;
+        builder.invalidTriggerWord = invalidTriggerWord;
+        builder.maxEmbedBatch = maxEmbedBatch;
         builder.embeddingDimensions = embeddingDimensions;
         builder.seed = seed;
         return builder;
@@ -81,6 +89,8 @@ public record SimulatorConfig(
         private double slowResponseRate;
         private Duration slowLatency = Duration.ofSeconds(5);
         private String safetyTriggerWord = "UNSAFE_TRIGGER";
+        private String invalidTriggerWord = "INVALID_TRIGGER";
+        private int maxEmbedBatch = ModelEndpoints.MAX_BATCH;
         private int embeddingDimensions = 768;
         private long seed = 42;
 
@@ -167,6 +177,16 @@ public record SimulatorConfig(
             return this;
         }
 
+        public Builder invalidTriggerWord(String value) {
+            invalidTriggerWord = value;
+            return this;
+        }
+
+        public Builder maxEmbedBatch(int value) {
+            maxEmbedBatch = value;
+            return this;
+        }
+
         public Builder embeddingDimensions(int value) {
             embeddingDimensions = value;
             return this;
@@ -186,7 +206,7 @@ public record SimulatorConfig(
             return new SimulatorConfig(host, port, apiKey, latency, jitter, requestsPerMinute, tokensPerMinute,
                     requestsPerDay, batchItemsCountAsRequests, rateLimitErrorRate, injectedRetryDelay,
                     internalErrorRate, unavailableErrorRate, slowResponseRate, slowLatency, safetyTriggerWord,
-                    embeddingDimensions, seed);
+                    invalidTriggerWord, maxEmbedBatch, embeddingDimensions, seed);
         }
     }
 }

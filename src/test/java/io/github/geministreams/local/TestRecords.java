@@ -90,8 +90,8 @@ final class TestRecords {
     }
 
     /**
-     * Reads the topic from the start with a fresh group until {@code expectedCount} records arrived or
-     * the timeout passed, and returns what it read (key to value, in the order read).
+     * Reads the topic from the start with a fresh group: {@link #poll} until {@code expectedCount}
+     * records arrived, then on to the topic's end offsets. Returns key to value, in the order read.
      */
     static Map<String, String> readAll(String bootstrapServers, String topic, String isolationLevel, int expectedCount) {
         try (KafkaConsumer<String, String> consumer =
@@ -101,15 +101,31 @@ final class TestRecords {
         }
     }
 
-    /** Polls until {@code expectedCount} records arrived or the timeout passed. */
+    /**
+     * Polls until {@code expectedCount} records arrived or the timeout passed, then on until the
+     * consumer's position reaches the end offsets of its assignment, so that a record beyond the
+     * expected ones is read too. A key read twice fails: a map must not hide a duplicate.
+     */
     static Map<String, String> poll(KafkaConsumer<String, String> consumer, int expectedCount) {
         Map<String, String> received = new LinkedHashMap<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (received.size() < expectedCount && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                received.put(record.key(), record.value());
-            }
+            pollInto(consumer, received);
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())
+                && System.nanoTime() < deadline) {
+            pollInto(consumer, received);
         }
         return received;
+    }
+
+    private static void pollInto(KafkaConsumer<String, String> consumer, Map<String, String> received) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            String earlier = received.put(record.key(), record.value());
+            if (earlier != null) {
+                throw new AssertionError("key " + record.key() + " read twice: " + earlier + ", then " + record.value());
+            }
+        }
     }
 }

@@ -150,6 +150,30 @@ class GeminiSimulatorSdkTest {
     }
 
     @Test
+    void shouldRejectTheWholeRequestForAPoisonItemOrABatchOverItsLimit() {
+        GeminiSimulator simulator = simulator(SimulatorConfig.builder().maxEmbedBatch(3));
+        Client sdk = sdk(simulator);
+        ClientException poisonPrompt = assertThrows(ClientException.class,
+                () -> sdk.models.generateContent(MODEL, "say INVALID_TRIGGER now", null));
+        assertEquals(400, poisonPrompt.code());
+        assertEquals("INVALID_ARGUMENT", poisonPrompt.status());
+        ClientException poisonText = assertThrows(ClientException.class,
+                () -> sdk.models.embedContent(EMBED_MODEL, List.of("fine", "an INVALID_TRIGGER text"), null));
+        assertEquals(400, poisonText.code());
+        assertTrue(poisonText.message().contains("requests[1]"), "names the item at fault: " + poisonText.message());
+        ClientException tooMany = assertThrows(ClientException.class,
+                () -> sdk.models.embedContent(EMBED_MODEL, List.of("a", "b", "c", "d"), null));
+        assertEquals(400, tooMany.code());
+        assertTrue(tooMany.message().contains("at most 3"), tooMany.message());
+        assertEquals(3, vectors(sdk.models.embedContent(EMBED_MODEL, List.of("a", "b", "c"), null)).size(),
+                "a batch within the limit is answered");
+        var stats = simulator.counters().snapshot();
+        assertEquals(3, stats.errors400());
+        assertEquals(0, stats.promptsGenerated(), "a rejected prompt is not answered");
+        assertEquals(3, stats.itemsEmbedded(), "only the batch within the limit was embedded");
+    }
+
+    @Test
     void shouldEnforceRequestsPerMinuteWithA429WhoseRetryDelayTheClientCanRead() {
         GeminiSimulator simulator = simulator(SimulatorConfig.builder().requestsPerMinute(5));
         Client sdk = sdk(simulator);

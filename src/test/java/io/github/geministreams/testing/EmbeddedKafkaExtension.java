@@ -14,51 +14,75 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real embedded Kafka broker per test class:
- * {@code @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();}
+ * A real embedded Kafka broker for a test class:
+ * {@code @RegisterExtension static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();}
  *
- * <p>The broker starts before the first test and is closed (data deleted) after the last one. Tests
- * in the class share it, so give each test its own topics and group ids. {@link #broker()} gives
- * chaos tests the broker itself, to stop and restart it; the extension closes it whatever its state.
+ * <p>{@link #shared()} gives every class that asks for it the same broker: it starts before the
+ * first such class and is closed (data deleted) when the test JVM's run ends. Starting a broker
+ * costs seconds; the classes keep apart by prefixing their topics and application ids
+ * ({@link TestTopics}), so give every test its own. A class that stops or restarts the broker
+ * ({@link #broker()}) must take a {@link #dedicated()} one, which starts before its first test
+ * and is closed after its last, whatever its state.
  */
 public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
 
-    private final EmbeddedKafkaBroker.Builder builder;
+    private final boolean shared;
     private volatile EmbeddedKafkaBroker broker;
 
-    /** A broker with the default settings. */
-    public EmbeddedKafkaExtension() {
-        this(EmbeddedKafkaBroker.builder());
+    private EmbeddedKafkaExtension(boolean shared) {
+        this.shared = shared;
     }
 
-    /** A broker built from the given builder, e.g. with extra broker properties. */
-    public EmbeddedKafkaExtension(EmbeddedKafkaBroker.Builder builder) {
-        this.builder = builder;
+    /** The broker shared by every class of the test run. */
+    public static EmbeddedKafkaExtension shared() {
+        return new EmbeddedKafkaExtension(true);
+    }
+
+    /** A broker of the class's own, which the class may stop and restart. */
+    public static EmbeddedKafkaExtension dedicated() {
+        return new EmbeddedKafkaExtension(false);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        EmbeddedKafkaBroker started = builder.build();
-        try {
-            started.start();
-        } catch (RuntimeException e) {
-            started.close();
-            throw e;
+        if (shared) {
+            // The root store closes the AutoCloseable values it holds when the whole run ends.
+            broker = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(EmbeddedKafkaExtension.class, key -> startBroker(), EmbeddedKafkaBroker.class);
+        } else {
+            broker = startBroker();
         }
-        broker = started;
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         EmbeddedKafkaBroker started = broker;
         broker = null;
-        if (started != null) {
+        if (started != null && !shared) {
             started.close();
         }
     }
 
-    /** The broker, for tests that stop and restart it. */
+    private static EmbeddedKafkaBroker startBroker() {
+        EmbeddedKafkaBroker started = EmbeddedKafkaBroker.builder().build();
+        try {
+            started.start();
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        return started;
+    }
+
+    /** The broker, for tests that stop and restart it: only a {@link #dedicated()} one. */
     public EmbeddedKafkaBroker broker() {
+        if (shared) {
+            throw new IllegalStateException("The shared broker serves every test class; take a dedicated one to stop it");
+        }
+        return running();
+    }
+
+    private EmbeddedKafkaBroker running() {
         EmbeddedKafkaBroker current = broker;
         if (current == null) {
             throw new IllegalStateException("The embedded Kafka broker runs only between beforeAll and afterAll");
@@ -68,7 +92,7 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
 
     /** {@code 127.0.0.1:<port>}, stable for the whole test class, across broker restarts too. */
     public String bootstrapServers() {
-        return broker().bootstrapServers();
+        return running().bootstrapServers();
     }
 
     /** Creates a topic with replication factor 1 and waits until the broker has created it. */

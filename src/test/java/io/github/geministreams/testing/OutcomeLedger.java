@@ -1,14 +1,18 @@
 package io.github.geministreams.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.geministreams.testing.ExpectedOutcomes.Destination;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,18 +21,33 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the output topics with a read_committed consumer and counts, per prompt id and
- * slot ({@code generate}, {@code embed}, {@code parse}), how many records were written.
- * Outputs are keyed by prompt id; dead letters keep the original key (our tests key every
- * prompt by its id) and name the slot in the stage header. Not thread-safe.
+ * Every record of the output topics, read with read_committed and kept as a list: nothing is
+ * collapsed before it is counted, so a duplicate is always seen. Outputs are keyed by prompt id
+ * and their slot is the task of their topic; dead letters keep the original key (our tests key
+ * every prompt by its id) and name the slot in their stage header.
+ *
+ * <p>{@link #assertExactly} is the suite's one exactly-once check: one record per expected
+ * (id, slot), none for anything else, and the dead-lettered set equal to the designed one. Call it
+ * after {@link PipelineDrain#await} and {@link #readToEnd()}, when nothing more can come. Not
+ * thread-safe.
  */
 public final class OutcomeLedger implements AutoCloseable {
+    /** One record read from an output topic. */
+    public record Outcome(String id, String slot, Destination destination, String topic, int partition, long offset,
+                          String reason) {
+        String slotKey() {
+            return id + "/" + slot;
+        }
+    }
+
+    private static final String STAGE = "gemini-streams.stage";
+    private static final String MESSAGE = "__streams.errors.message";
+    private static final int PROBLEMS_SHOWN = 20;
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String responses;
     private final String embeddings;
-    private final Map<String, Integer> counts = new HashMap<>();
-    private final List<String> deadLetterReasons = new ArrayList<>();
-    private int records;
+    private final List<Outcome> outcomes = new ArrayList<>();
 
     public OutcomeLedger(String bootstrapServers, String responses, String embeddings, String deadLetter) {
         Properties props = new Properties();
@@ -52,55 +71,135 @@ public final class OutcomeLedger implements AutoCloseable {
     /** Reads whatever has been committed since the last poll. */
     public void poll(Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
-            records++;
-            String id = new String(record.key(), UTF_8);
-            String slot;
-            if (record.topic().equals(responses)) {
-                slot = "generate";
-            } else if (record.topic().equals(embeddings)) {
-                slot = "embed";
-            } else {
-                Header stage = record.headers().lastHeader("gemini-streams.stage");
-                slot = stage == null ? "?" : new String(stage.value(), UTF_8);
-                Header message = record.headers().lastHeader("__streams.errors.message");
-                deadLetterReasons.add(id + " [" + slot + "]: " + (message == null ? "?" : new String(message.value(), UTF_8)));
-            }
-            counts.merge(id + "/" + slot, 1, Integer::sum);
+            outcomes.add(outcome(record));
         }
+    }
+
+    /**
+     * Reads on until every partition's position reaches the end offset it has now: with
+     * read_committed, the last committed record. Deterministic, unlike reading for a while.
+     */
+    public void readToEnd() {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the output topics were not read to their end offsets " + ends + " in a minute");
+            }
+            poll(Duration.ofMillis(200));
+        }
+    }
+
+    private Outcome outcome(ConsumerRecord<byte[], byte[]> record) {
+        String id = new String(record.key(), UTF_8);
+        if (record.topic().equals(responses) || record.topic().equals(embeddings)) {
+            String slot = record.topic().equals(responses) ? "generate" : "embed";
+            return new Outcome(id, slot, Destination.OUTPUT, record.topic(), record.partition(), record.offset(), null);
+        }
+        return new Outcome(id, header(record, STAGE), Destination.DEAD_LETTER, record.topic(), record.partition(),
+                record.offset(), header(record, MESSAGE));
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "?" : new String(header.value(), UTF_8);
+    }
+
+    /**
+     * The end of an end-to-end test: waits until every expected outcome was read and {@code drain}
+     * says nothing more will come, reads every output topic to its end offsets, and asserts
+     * exactly once against the design ({@link #assertExactly}).
+     */
+    public void awaitExactly(ExpectedOutcomes expected, PipelineDrain drain, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            poll(Duration.ofMillis(200));
+            List<String> missing = missing(expected);
+            assertTrue(missing.isEmpty(), () -> missing.size() + " outcomes missing, e.g. "
+                    + missing.subList(0, Math.min(5, missing.size())));
+        });
+        drain.await(timeout);
+        readToEnd();
+        assertExactly(expected);
     }
 
     /** Output records read so far, duplicates included. */
     public int records() {
-        return records;
+        return outcomes.size();
     }
 
-    /** Records beyond the first for any (id, slot). */
-    public int duplicates() {
-        return counts.values().stream().mapToInt(count -> count - 1).sum();
+    /** Every record read so far, in the order read. */
+    public List<Outcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    /** "id [slot]: reason" of every dead letter read so far. */
+    public List<String> deadLetterReasons() {
+        return outcomes.stream().filter(outcome -> outcome.destination() == Destination.DEAD_LETTER)
+                .map(outcome -> outcome.id() + " [" + outcome.slot() + "]: " + outcome.reason()).toList();
+    }
+
+    /** Whether every expected (id, slot) has at least one record: the run may be over. */
+    public boolean hasEvery(ExpectedOutcomes expected) {
+        return missing(expected, seen()).isEmpty();
     }
 
     /** Expected (id, slot) pairs with no record yet. */
-    public List<String> missing(Map<String, Set<String>> expected) {
+    public List<String> missing(ExpectedOutcomes expected) {
+        return missing(expected, seen());
+    }
+
+    /**
+     * Asserts exactly once, against the design: every expected (id, slot) has exactly one record,
+     * in the destination the test designed (so a good prompt in the dead-letter topic fails, and so
+     * does a designed failure that was answered); no record for anything not expected.
+     */
+    public void assertExactly(ExpectedOutcomes expected) {
+        Map<String, List<Outcome>> seen = seen();
+        List<String> problems = new ArrayList<>();
+        missing(expected, seen).forEach(slot -> problems.add("missing " + slot));
+        seen.forEach((slot, records) -> {
+            Outcome first = records.get(0);
+            Destination designed = expected.of(first.id(), first.slot());
+            if (designed == null) {
+                problems.add("not expected " + slot + " " + describe(records));
+                return;
+            }
+            if (records.size() > 1) {
+                problems.add("written " + records.size() + " times " + slot + " " + describe(records));
+            }
+            for (Outcome record : records) {
+                if (record.destination() != designed) {
+                    problems.add(designed == Destination.OUTPUT
+                            ? "dead-lettered, designed to be answered: " + slot + ": " + record.reason()
+                            : "answered, designed to be dead-lettered: " + slot);
+                }
+            }
+        });
+        long deadLettered = outcomes.stream().filter(outcome -> outcome.destination() == Destination.DEAD_LETTER).count();
+        assertEquals(List.of(), problems.subList(0, Math.min(PROBLEMS_SHOWN, problems.size())),
+                () -> problems.size() + " problems in " + outcomes.size() + " records against " + expected.count()
+                        + " expected (" + expected.deadLetters() + " designed dead letters, " + deadLettered + " read)");
+        assertEquals(expected.count(), outcomes.size(), "one record per expected outcome");
+        assertEquals(expected.deadLetters(), deadLettered, "the dead-lettered set is the designed one");
+    }
+
+    private Map<String, List<Outcome>> seen() {
+        return outcomes.stream().collect(Collectors.groupingBy(Outcome::slotKey, LinkedHashMap::new, Collectors.toList()));
+    }
+
+    private static List<String> missing(ExpectedOutcomes expected, Map<String, List<Outcome>> seen) {
         List<String> missing = new ArrayList<>();
-        expected.forEach((id, slots) -> slots.forEach(slot -> {
-            if (!counts.containsKey(id + "/" + slot)) {
+        expected.byId().forEach((id, slots) -> slots.keySet().forEach(slot -> {
+            if (!seen.containsKey(id + "/" + slot)) {
                 missing.add(id + "/" + slot);
             }
         }));
         return missing;
     }
 
-    /** (id, slot) pairs that were written but not expected. */
-    public List<String> unexpected(Map<String, Set<String>> expected) {
-        return counts.keySet().stream().filter(key -> {
-            String id = key.substring(0, key.lastIndexOf('/'));
-            String slot = key.substring(key.lastIndexOf('/') + 1);
-            return !expected.getOrDefault(id, Set.of()).contains(slot);
-        }).sorted().toList();
-    }
-
-    public List<String> deadLetterReasons() {
-        return deadLetterReasons;
+    private static String describe(List<Outcome> records) {
+        return records.stream().map(record -> record.topic() + "-" + record.partition() + "@" + record.offset())
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 
     @Override

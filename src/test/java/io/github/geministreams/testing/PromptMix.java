@@ -3,21 +3,17 @@ package io.github.geministreams.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * A deterministic mix of prompts for end-to-end tests: generate-only, embed-only, both,
- * and a share of bad inputs. Knows which outcome each prompt owes: one record per
- * (id, slot), where the slot is {@code generate}, {@code embed}, or {@code parse} for a
- * bad input.
+ * and a share of bad inputs. Knows which outcome each prompt owes ({@link #expected()}): an
+ * answer per task, or a parse dead letter for bad input.
  */
 public final class PromptMix {
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    private final Map<String, Set<String>> expectedSlots = new LinkedHashMap<>();
+    private final ExpectedOutcomes expected = new ExpectedOutcomes();
 
     private PromptMix() {
     }
@@ -28,16 +24,17 @@ public final class PromptMix {
         for (int i = 0; i < count; i++) {
             String id = "p-" + i;
             if (badEvery > 0 && i % badEvery == badEvery - 1) {
-                mix.add(topic, id, badValue(i), Set.of("parse"));
+                mix.records.add(new ProducerRecord<>(topic, id.getBytes(UTF_8), badValue(i)));
+                mix.expected.deadLettered(id, "parse");
                 continue;
             }
             switch (i % 3) {
                 case 0 -> mix.add(topic, id, json(id, "Question number " + i + ": why is the sky blue?", "\"generate\""),
-                        Set.of("generate"));
+                        "generate");
                 case 1 -> mix.add(topic, id, json(id, "Document number " + i + " about stream processing", "\"embed\""),
-                        Set.of("embed"));
+                        "embed");
                 default -> mix.add(topic, id, json(id, "Prompt number " + i + " wants both", "\"generate\",\"embed\""),
-                        Set.of("generate", "embed"));
+                        "generate", "embed");
             }
         }
         return mix;
@@ -56,25 +53,21 @@ public final class PromptMix {
         };
     }
 
-    private void add(String topic, String id, String value, Set<String> slots) {
-        add(topic, id, value.getBytes(UTF_8), slots);
-    }
-
-    private void add(String topic, String id, byte[] value, Set<String> slots) {
-        records.add(new ProducerRecord<>(topic, id.getBytes(UTF_8), value));
-        expectedSlots.put(id, slots);
+    private void add(String topic, String id, String value, String... tasks) {
+        records.add(new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8)));
+        expected.answered(id, tasks);
     }
 
     public List<ProducerRecord<byte[], byte[]>> records() {
         return records;
     }
 
-    /** Prompt id → the slots it owes an outcome for. */
-    public Map<String, Set<String>> expectedSlots() {
-        return expectedSlots;
+    /** One answer per task of every good prompt, one parse dead letter per bad input. */
+    public ExpectedOutcomes expected() {
+        return expected;
     }
 
     public int expectedOutcomes() {
-        return expectedSlots.values().stream().mapToInt(Set::size).sum();
+        return expected.count();
     }
 }

@@ -1,11 +1,13 @@
 package io.github.geministreams.testing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -66,6 +68,26 @@ public final class TestClients {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;
+    }
+
+    /**
+     * Every record of {@code topics} up to the end offsets they have now, read with
+     * {@code isolation}: committed ones only, or aborted ones too.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrapServers, String isolation,
+                                                                 List<String> topics) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = readerFromStart(bootstrapServers, isolation, topics)) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(topics + " were not read to their end offsets " + ends + " in a minute");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     /** {@link #readerFromStart} with read_committed: what the pipeline committed. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A small benchmark run end to end: its own embedded broker and simulator, every row. The
  * figures are not asserted (timings on shared machines say nothing); what each row counted is.
  */
-class BenchRunnerTest {
+class BenchRunnerIT {
     @TempDir
     Path dir;
 
@@ -86,6 +86,30 @@ class BenchRunnerTest {
         assertEquals(5, written.get("rows").size());
         assertEquals(prompts, written.get("rows").get(0).get("outputs").asLong());
         assertEquals("mixed", written.get("settings").get("workload").asText());
+    }
+
+    /**
+     * Injected 429s: every row that retries counts each retry, so that the retries column says
+     * something (with no faults, the first test's 0 retries would also be what a broken count
+     * shows). Every 429 is retried, and nothing is lost to them.
+     */
+    @Test
+    void shouldCountTheRetriesOfInjected429s() throws Exception {
+        BenchScenario faults = new BenchScenario(Workload.MIXED, 100, 0, 0, 0, 0, Duration.ofMillis(20), Duration.ZERO,
+                0, 0, false, 0.1, 0, 16, 1, Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY), Map.of(),
+                Duration.ofMinutes(2));
+        BenchResult result;
+        try (BenchRunner runner = new BenchRunner(faults, System.err)) {
+            result = runner.run();
+        }
+        assertEquals(2, result.rows().size());
+        for (RowResult row : result.rows()) {
+            assertTrue(row.complete(), row.name() + " answered every prompt");
+            assertEquals(row.prompts(), row.outputs(), row.name());
+            assertEquals(0, row.deadLettered(), row.name());
+            assertTrue(row.received429s() > 0, row.name() + ": the simulator injected 429s");
+            assertEquals(row.received429s(), row.retries(), row.name() + ": each 429 was retried, once");
+        }
     }
 
     /**

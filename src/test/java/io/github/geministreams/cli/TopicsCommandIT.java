@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code gemini-streams topics} against a real embedded broker: what it creates, accepts and refuses. */
-class TopicsCommandTest {
+class TopicsCommandIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
 
     @TempDir
     Path dir;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run} where no Kafka broker listens: one line that says so, then it waits for one. */
-class NoBrokerIntegrationTest {
+class NoBrokerIT {
     @TempDir
     Path dir;
 

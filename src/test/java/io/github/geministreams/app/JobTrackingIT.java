@@ -12,6 +12,9 @@ import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.ExpectedOutcomes;
+import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PipelineDrain;
 import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
@@ -21,11 +24,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-run and replaced. The jobs topic, read committed, must hold exactly one completion per
  * job whose counts match the prompts: every prompt counted once, bad input as failed.
  */
-class JobTrackingIntegrationTest {
+class JobTrackingIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
     private static final int JOBS = 3;
     private static final int PROMPTS_PER_JOB = 400;
     private static final int BAD_EVERY = 25;
@@ -69,9 +74,12 @@ class JobTrackingIntegrationTest {
         AppProcess first = AppProcess.start(dir.resolve("jobs-1.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
         closer.add(first);
         first.awaitLog("is RUNNING", Duration.ofSeconds(90));
-        Map<String, Long> expectedFailures = produceJobs(topics.prompts);
+        ExpectedOutcomes expected = new ExpectedOutcomes();
+        Map<String, Long> expectedFailures = produceJobs(topics.prompts, expected);
 
-        try (KafkaConsumer<byte[], byte[]> jobsConsumer = TestClients.committedReader(KAFKA.bootstrapServers(), topics.jobs)) {
+        try (KafkaConsumer<byte[], byte[]> jobsConsumer = TestClients.committedReader(KAFKA.bootstrapServers(), topics.jobs);
+             OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                     topics.deadLetter)) {
             List<JsonNode> records = new ArrayList<>();
             await().atMost(Duration.ofMinutes(2)).until(() -> {
                 poll(jobsConsumer, records);
@@ -83,18 +91,17 @@ class JobTrackingIntegrationTest {
             AppProcess second = AppProcess.start(dir.resolve("jobs-2.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
             closer.add(second);
             second.awaitLog("is RUNNING", Duration.ofSeconds(90));
-            await().atMost(Duration.ofMinutes(3)).until(() -> {
-                poll(jobsConsumer, records);
-                return completions(records).size() >= JOBS;
-            });
-            // A second completion of any job would be committed by now; read on a little to see it.
-            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (System.nanoTime() < until) {
-                poll(jobsConsumer, records);
+            // Drained: every prompt answered and every job event counted; the jobs topic is then final.
+            try (PipelineDrain drain = new PipelineDrain(KAFKA.bootstrapServers(), "jobs-app", topics.prompts,
+                    topics.jobEvents)) {
+                ledger.awaitExactly(expected, drain, Duration.ofMinutes(3));
             }
+            readToEnd(jobsConsumer, records);
 
             List<JsonNode> completions = completions(records);
             assertEquals(JOBS, completions.size(), "one completion per job: " + completions);
+            assertEquals(expectedFailures.keySet(), completions.stream().map(completion -> completion.get("job").asText())
+                    .collect(Collectors.toSet()), "every job completed, each once");
             for (JsonNode completion : completions) {
                 String job = completion.get("job").asText();
                 assertEquals(PROMPTS_PER_JOB, completion.get("total").asLong(), job);
@@ -109,8 +116,8 @@ class JobTrackingIntegrationTest {
         }
     }
 
-    /** Produces the jobs' prompts interleaved; returns each job's count of bad input. */
-    private static Map<String, Long> produceJobs(String topic) throws Exception {
+    /** Produces the jobs' prompts interleaved, each owing its outcome; returns each job's count of bad input. */
+    private static Map<String, Long> produceJobs(String topic, ExpectedOutcomes expected) throws Exception {
         Map<String, Long> bad = new HashMap<>();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
@@ -126,8 +133,11 @@ class JobTrackingIntegrationTest {
                     String value = "{\"id\":\"" + id + "\",\"prompt\":\"Prompt " + id + "\",\"tasks\":[" + tasks
                             + "],\"job\":\"" + job + "\",\"jobSize\":" + PROMPTS_PER_JOB + "}";
                     producer.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8))).get();
+                    bad.merge(job, isBad ? 1L : 0L, Long::sum);
                     if (isBad) {
-                        bad.merge(job, 1L, Long::sum);
+                        expected.deadLettered(id, "parse");
+                    } else {
+                        expected.answered(id, i % 2 == 0 ? "generate" : "embed");
                     }
                 }
             }
@@ -138,6 +148,14 @@ class JobTrackingIntegrationTest {
     private static void poll(KafkaConsumer<byte[], byte[]> consumer, List<JsonNode> into) throws Exception {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
             into.add(Json.MAPPER.readTree(record.value()));
+        }
+    }
+
+    /** Reads on to the end offsets the topic has now. */
+    private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<JsonNode> into) throws Exception {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            poll(consumer, into);
         }
     }
 

@@ -12,6 +12,7 @@ import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.InProcessApps;
 import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PipelineDrain;
 import io.github.geministreams.testing.PromptMix;
 import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
@@ -22,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -34,11 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * with the simulator injecting 429s, and checks the figures against what really happened:
  * the prompts produced, the outputs read back and the simulator's own counters.
  */
-class MetricsEndpointIntegrationTest {
+class MetricsEndpointIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
     private static final int PROMPTS = 300;
     private static final int BAD_EVERY = 10;
+    private static final int REQUESTS_PER_MINUTE = 3_000;
 
     @TempDir
     Path dir;
@@ -59,7 +60,10 @@ class MetricsEndpointIntegrationTest {
                     Map.of("application.id", "metrics-app", "topics.file", topics.file.toString(),
                             "state.dir", dir.resolve("state").toString(), "metrics.port", "0",
                             "gemini.max.attempts", "10", "gemini.retry.initial.backoff", "10ms",
-                            "gemini.retry.max.backoff", "50ms", "embed.batch.max.wait", "50ms"));
+                            "gemini.retry.max.backoff", "50ms", "embed.batch.max.wait", "50ms",
+                            // ~360 requests (texts count) at 50 a second: the limiter must make them wait.
+                            "gemini.rate.requests.per.minute", String.valueOf(REQUESTS_PER_MINUTE),
+                            "gemini.quota.gained.share.assumed.spent", "false"));
             try (GeminiClient client = GeminiClients.create(config);
                  StreamsApplication app = new StreamsApplication(config, client)) {
                 app.start(Duration.ofSeconds(60));
@@ -74,21 +78,18 @@ class MetricsEndpointIntegrationTest {
 
                 PromptMix mix = PromptMix.of(topics.prompts, PROMPTS, BAD_EVERY);
                 TestClients.produce(KAFKA.bootstrapServers(), mix.records());
-                await().atMost(Duration.ofMinutes(2)).until(() -> {
-                    ledger.poll(Duration.ofMillis(100));
-                    return ledger.missing(mix.expectedSlots()).isEmpty();
-                });
-                // Answers are counted as they are forwarded, a moment before their commit is readable.
+                try (PipelineDrain drain = new PipelineDrain(KAFKA.bootstrapServers(), "metrics-app", topics.prompts)) {
+                    ledger.awaitExactly(mix.expected(), drain, Duration.ofMinutes(2));
+                }
                 String metrics = get(port, "/metrics").body();
                 var stats = simulator.counters().snapshot();
-                long bad = mix.expectedSlots().values().stream().filter(slots -> slots.equals(Set.of("parse"))).count();
+                long bad = mix.expected().deadLetters();
 
                 assertEquals(PROMPTS, value(metrics, "gemini_streams_prompts_in_total", ""));
                 assertEquals(bad, value(metrics, "gemini_streams_dead_lettered_total", "stage=\"parse\""));
                 assertEquals(mix.expectedOutcomes(), value(metrics, "gemini_streams_outputs_total", "topic=\"responses\"")
                         + value(metrics, "gemini_streams_outputs_total", "topic=\"embeddings\"")
                         + value(metrics, "gemini_streams_outputs_total", "topic=\"dead-letter\""));
-                assertEquals(ledger.records(), mix.expectedOutcomes());
                 assertTrue(stats.injected429s() > 0, "the simulator injected 429s: " + stats);
                 assertEquals(stats.injected429s(), value(metrics, "gemini_streams_gemini_rate_limited_total", "operation=\"generate\"")
                         + value(metrics, "gemini_streams_gemini_rate_limited_total", "operation=\"embed\""));
@@ -106,7 +107,14 @@ class MetricsEndpointIntegrationTest {
                                 + value(metrics, "gemini_streams_batch_size_sum", "task=\"generate\""),
                         "items dispatched, first attempts only, match what the simulator answered");
                 assertEquals(0, value(metrics, "gemini_streams_in_flight", ""));
-                assertTrue(value(metrics, "gemini_streams_rate_limiter_wait_seconds_count", "") > 0);
+                long requests = stats.generateRequests() + stats.itemsEmbedded();
+                assertTrue(requests > REQUESTS_PER_MINUTE / 60 * 3, "the quota binds: " + requests + " requests");
+                // Paced at 50 a second with one second of burst, requests that all arrive at once
+                // wait for seconds in all; without a limiter they would not wait at all.
+                assertTrue(value(metrics, "gemini_streams_rate_limiter_wait_seconds_sum", "") >= 1.0,
+                        "the rate limiter made requests wait: " + value(metrics, "gemini_streams_rate_limiter_wait_seconds_sum", "")
+                                + " s in all over " + value(metrics, "gemini_streams_rate_limiter_wait_seconds_count", "")
+                                + " acquisitions");
                 assertTrue(metrics.contains("kafka_stream_thread_process_total"),
                         "Kafka Streams' own metrics are bound too");
             }

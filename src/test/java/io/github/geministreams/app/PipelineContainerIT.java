@@ -12,11 +12,11 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The end-to-end scenario of {@link PipelineIntegrationTest}, the same code, against Kafka in
+ * The end-to-end scenario of {@link PipelineIT}, the same code, against Kafka in
  * a container: the apache/kafka image of the Kafka version we build with. Where no Docker
  * engine runs (our CI) it is skipped, and says so in the build log.
  */
-class PipelineContainerTest {
+class PipelineContainerIT {
     @TempDir
     Path dir;
 
@@ -24,9 +24,9 @@ class PipelineContainerTest {
     void shouldAccountForEveryPromptExactlyOnceOnKafkaInAContainer() throws Exception {
         boolean docker = DockerClientFactory.instance().isDockerAvailable();
         if (!docker) {
-            String reason = "SKIPPED PipelineContainerTest: no Docker engine is reachable, so the Testcontainers run of "
+            String reason = "SKIPPED PipelineContainerIT: no Docker engine is reachable, so the Testcontainers run of "
                     + "the pipeline scenario cannot start here; the same scenario ran on the embedded broker in "
-                    + "PipelineIntegrationTest";
+                    + "PipelineIT";
             System.out.println(reason);
             assumeTrue(false, reason);
         }

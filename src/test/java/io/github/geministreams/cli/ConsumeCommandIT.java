@@ -1,7 +1,6 @@
 package io.github.geministreams.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
 import io.github.geministreams.testing.InProcessApps;
+import io.github.geministreams.testing.PipelineDrain;
 import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.io.PrintWriter;
@@ -22,12 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -39,9 +36,9 @@ import picocli.CommandLine;
  * {@code gemini-streams consume -o} against a real embedded broker, over what the application
  * writes for hostile prompts: every output record must reach the file, whatever it holds.
  */
-class ConsumeCommandTest {
+class ConsumeCommandIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
 
     @TempDir
     Path dir;
@@ -70,15 +67,13 @@ class ConsumeCommandTest {
         List<ProducerRecord<byte[], byte[]>> prompts = hostilePrompts(topics.prompts);
         TestClients.produce(KAFKA.bootstrapServers(), prompts);
         // Each prompt names no tasks, so it is generated once: one output record per prompt.
-        Set<String> committed = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> reader = TestClients.committedReader(KAFKA.bootstrapServers(),
-                topics.responses, topics.embeddings, topics.deadLetter)) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> {
-                reader.poll(Duration.ofMillis(200)).forEach(record ->
-                        committed.add(record.topic() + "/" + record.partition() + "/" + record.offset()));
-                return committed.size() >= prompts.size();
-            });
+        try (PipelineDrain drain = new PipelineDrain(KAFKA.bootstrapServers(), "consume-app", topics.prompts)) {
+            drain.await(Duration.ofMinutes(1));
         }
+        List<String> committed = TestClients.readToEnd(KAFKA.bootstrapServers(), "read_committed",
+                        List.of(topics.responses, topics.embeddings, topics.deadLetter)).stream()
+                .map(record -> record.topic() + "/" + record.partition() + "/" + record.offset()).sorted().toList();
+        assertEquals(prompts.size(), committed.size(), "one output record per prompt");
 
         Path results = dir.resolve("results.jsonl");
         int exit = consume("consume", "--bootstrap-servers", KAFKA.bootstrapServers(),
@@ -90,9 +85,8 @@ class ConsumeCommandTest {
             lines.add(Json.MAPPER.readTree(line));
         }
         assertEquals(prompts.size(), lines.size(), "one line per output record");
-        Set<String> written = new HashSet<>();
-        lines.forEach(line -> written.add(line.get("topic").asText() + "/" + line.get("partition").asInt() + "/"
-                + line.get("offset").asLong()));
+        List<String> written = lines.stream().map(line -> line.get("topic").asText() + "/"
+                + line.get("partition").asInt() + "/" + line.get("offset").asLong()).sorted().toList();
         assertEquals(committed, written, "every output record, once");
         Map<String, JsonNode> answers = new HashMap<>();
         lines.forEach(line -> answers.put(line.path("key").asText(), line.path("value")));
@@ -103,7 +97,7 @@ class ConsumeCommandTest {
         assertTrue(Files.readString(results, UTF_8).contains("\ud83d\ude00"), "a valid surrogate pair stays as it is");
     }
 
-    /** The kinds of HostileInputIntegrationTest (bad input, odd headers, no key) with text no UTF-8 encoder can write. */
+    /** The kinds of HostileInputIT (bad input, odd headers, no key) with text no UTF-8 encoder can write. */
     private static List<ProducerRecord<byte[], byte[]>> hostilePrompts(String topic) {
         Random random = new Random(7);
         byte[] binary = new byte[4096];

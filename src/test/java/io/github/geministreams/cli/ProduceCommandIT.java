@@ -1,7 +1,6 @@
 package io.github.geministreams.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -20,16 +19,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code gemini-streams produce} against a real embedded broker: one record a non-blank line, keyed by the prompt's id. */
-class ProduceCommandTest {
+class ProduceCommandIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
 
     @TempDir
     Path dir;
@@ -53,15 +51,11 @@ class ProduceCommandTest {
         return topics;
     }
 
+    /** Every record of the topic, read to its end offsets: the command has returned, so all of them. */
     private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> reader = TestClients.committedReader(KAFKA.bootstrapServers(), topic)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                reader.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= expected;
-            });
-            reader.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
+        List<ConsumerRecord<byte[], byte[]>> records = TestClients.readToEnd(KAFKA.bootstrapServers(), "read_committed",
+                List.of(topic));
+        assertEquals(expected, records.size(), "records on " + topic);
         return records;
     }
 

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * broker: with nothing set they run side by side; a setting two of them cannot share stops the
  * newcomer with one line that names the setting, and no stack trace.
  */
-class SameHostIntegrationTest {
+class SameHostIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
     /** Reaching RUNNING needs no Gemini call. */
     private static final Map<String, String> ENVIRONMENT = Map.of("GEMINI_API_KEY", "not-used");
 

@@ -1,7 +1,6 @@
 package io.github.geministreams.app;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +10,9 @@ import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.AppProcess;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.ExpectedOutcomes;
 import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PipelineDrain;
 import io.github.geministreams.testing.PromptMix;
 import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
@@ -24,8 +25,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,11 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * configuration, retries, dead-lettering), not in any record, key or header of any topic the
  * application writes, its internal changelogs included.
  */
-class SecretsIntegrationTest {
+class SecretsIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
     private static final String API_KEY = "AIzaSy-test-secret-4f1d2c9e8b7a";
     private static final String KAFKA_PASSWORD = "kafka-secret-9c8b7a6f";
+    /** Prompts Gemini rejects with a 400: dead-lettered with its message, where a leaked key would show. */
+    private static final int POISON_PROMPTS = 5;
 
     @TempDir
     Path dir;
@@ -59,12 +61,12 @@ class SecretsIntegrationTest {
                 .build());
         closer.add(simulator);
         TestTopics topics = TestTopics.write(dir, "secrets", 3);
-        // Few attempts, so that some Gemini failures are dead-lettered with their messages.
+        // Enough attempts that no injected fault is dead-lettered; poison prompts are, with Gemini's message.
         List<String> args = AppProcess.runArgs(KAFKA.bootstrapServers(), Map.of(
                 "application.id", "secrets-app", "topics.file", topics.file.toString(),
                 "state.dir", dir.resolve("state").toString(), "metrics.port", "-1",
-                "gemini.max.attempts", "2", "gemini.retry.initial.backoff", "10ms",
-                "embed.batch.max.wait", "50ms"));
+                "gemini.max.attempts", "10", "gemini.retry.initial.backoff", "10ms",
+                "gemini.retry.max.backoff", "100ms", "embed.batch.max.wait", "50ms"));
         // A credential Kafka ignores on a PLAINTEXT listener but that goes through our configuration.
         args.addAll(List.of("--set", "ssl.truststore.password=" + KAFKA_PASSWORD));
         Map<String, String> env = AppProcess.simulatorEnvironment(simulator);
@@ -73,15 +75,20 @@ class SecretsIntegrationTest {
         closer.add(app);
         app.awaitLog("is RUNNING", Duration.ofSeconds(90));
         PromptMix mix = PromptMix.of(topics.prompts, 300, 10);
-        TestClients.produce(KAFKA.bootstrapServers(), mix.records());
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(mix.records());
+        ExpectedOutcomes expected = mix.expected();
+        for (int i = 0; i < POISON_PROMPTS; i++) {
+            String id = "poison-" + i;
+            records.add(new ProducerRecord<>(topics.prompts, id.getBytes(UTF_8),
+                    ("{\"id\":\"" + id + "\",\"prompt\":\"INVALID_TRIGGER " + i + "\",\"tasks\":[\"generate\",\"embed\"]}")
+                            .getBytes(UTF_8)));
+            expected.deadLettered(id, "generate").deadLettered(id, "embed");
+        }
+        TestClients.produce(KAFKA.bootstrapServers(), records);
         try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
-                topics.deadLetter)) {
-            await().atMost(Duration.ofMinutes(2)).until(() -> {
-                ledger.poll(Duration.ofMillis(200));
-                return ledger.missing(mix.expectedSlots()).isEmpty();
-            });
-            assertTrue(ledger.deadLetterReasons().stream().anyMatch(reason -> reason.contains("[generate]")
-                    || reason.contains("[embed]")), "some Gemini failures were dead-lettered: " + ledger.deadLetterReasons());
+                topics.deadLetter);
+             PipelineDrain drain = new PipelineDrain(KAFKA.bootstrapServers(), "secrets-app", topics.prompts)) {
+            ledger.awaitExactly(expected, drain, Duration.ofMinutes(2));
         }
         // SIGTERM: the JVM exits with 128 + 15 once the shutdown hook has stopped the application.
         assertEquals(143, app.stop(Duration.ofSeconds(60)), app.tail());
@@ -118,18 +125,7 @@ class SecretsIntegrationTest {
             names = admin.listTopics().names().get().stream().filter(name -> name.startsWith(prefix))
                     .collect(Collectors.toSet());
         }
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.readerFromStart(KAFKA.bootstrapServers(),
-                "read_uncommitted", List.copyOf(names))) {
-            Set<TopicPartition> partitions = consumer.assignment();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                assertTrue(System.nanoTime() < deadline, "reading every topic took too long");
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return TestClients.readToEnd(KAFKA.bootstrapServers(), "read_uncommitted", List.copyOf(names));
     }
 
 }

@@ -10,22 +10,23 @@ import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.testing.Closer;
 import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.ExpectedOutcomes;
 import io.github.geministreams.testing.InProcessApps;
 import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PipelineDrain;
+import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,13 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A daily quota runs out mid-backlog: the work is held, not dead-lettered, the instance
- * pauses but stays in its consumer group past its session timeout, and when the quota is back
- * every prompt is answered.
+ * pauses (reads no more prompts: they wait in Kafka) but stays in its consumer group past its
+ * session timeout, and when the quota is back every prompt is answered.
  */
-class DailyQuotaIntegrationTest {
+class DailyQuotaIT {
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
     private static final int PROMPTS = 100;
+    private static final int LATER_PROMPTS = 20;
     private static final int DAILY_REQUESTS = 40;
 
     @TempDir
@@ -60,30 +62,31 @@ class DailyQuotaIntegrationTest {
                         "gemini.quota.daily.recheck", "500ms", "max.in.flight", "8",
                         "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
         StreamsApplication app = InProcessApps.start(closer, config);
-        OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
-                topics.deadLetter);
-        closer.add(ledger);
-        Map<String, Set<String>> expected = produce(topics.prompts);
+        OutcomeLedger ledger = closer.add(new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses,
+                topics.embeddings, topics.deadLetter));
+        PipelineDrain drain = closer.add(new PipelineDrain(KAFKA.bootstrapServers(), "daily-app", topics.prompts));
+        ExpectedOutcomes expected = new ExpectedOutcomes();
+        produce(topics.prompts, 0, PROMPTS, expected);
 
         await().atMost(Duration.ofSeconds(60)).until(app::pausedForDailyQuota);
+        // Prompts that arrive while paused are not read: their offsets stay uncommitted.
+        Map<TopicPartition, Long> endBeforeLater = endOffsets(topics.prompts);
+        produce(topics.prompts, PROMPTS, LATER_PROMPTS, expected);
         // Paused for longer than the session timeout: still RUNNING, still the group's member.
         await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20))
                 .until(() -> app.pausedForDailyQuota() && app.state() == KafkaStreams.State.RUNNING);
         assertEquals(1, groupMembers("daily-app"), "the paused instance stayed in its consumer group");
-        ledger.poll(Duration.ofSeconds(1));
+        Map<TopicPartition, Long> committed = committedOffsets("daily-app");
+        endBeforeLater.forEach((partition, end) -> assertTrue(committed.getOrDefault(partition, 0L) <= end,
+                () -> "paused, the instance read none of the prompts that came later: " + partition + " committed at "
+                        + committed.get(partition) + ", " + end + " before they came"));
+        ledger.poll(Duration.ofMillis(500));
         assertEquals(List.of(), ledger.deadLetterReasons(), "nothing dead-lettered for want of quota");
         assertTrue(ledger.records() <= DAILY_REQUESTS, "answered within the day's quota: " + ledger.records());
         assertTrue(simulator.counters().snapshot().dailyQuota429s() > 0);
 
         simulator.updateConfig(limited.toBuilder().requestsPerDay(0).build()); // the next day
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            ledger.poll(Duration.ofMillis(200));
-            return ledger.missing(expected).isEmpty();
-        });
-        ledger.poll(Duration.ofSeconds(1));
-        assertEquals(PROMPTS, ledger.records());
-        assertEquals(0, ledger.duplicates());
-        assertEquals(List.of(), ledger.deadLetterReasons());
+        ledger.awaitExactly(expected, drain, Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(10)).until(() -> !app.pausedForDailyQuota());
     }
 
@@ -95,19 +98,29 @@ class DailyQuotaIntegrationTest {
         }
     }
 
-    private static Map<String, Set<String>> produce(String topic) throws Exception {
-        Map<String, Set<String>> expected = new HashMap<>();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (int i = 0; i < PROMPTS; i++) {
-                String id = "d-" + i;
-                producer.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), ("question " + i).getBytes(UTF_8))).get();
-                expected.put(id, Set.of("generate"));
-            }
+    private static Map<TopicPartition, Long> committedOffsets(String groupId) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
+                    .forEach((partition, offset) -> offsets.put(partition, offset.offset()));
+            return offsets;
         }
-        return expected;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.committedReader(KAFKA.bootstrapServers(), topic)) {
+            return consumer.endOffsets(consumer.assignment());
+        }
+    }
+
+    /** Produces prompts {@code from} to {@code from + count - 1}, each owing an answer. */
+    private static void produce(String topic, int from, int count, ExpectedOutcomes expected) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            String id = "d-" + i;
+            records.add(new ProducerRecord<>(topic, id.getBytes(UTF_8), ("question " + i).getBytes(UTF_8)));
+            expected.answered(id, "generate");
+        }
+        TestClients.produce(KAFKA.bootstrapServers(), records);
     }
 }

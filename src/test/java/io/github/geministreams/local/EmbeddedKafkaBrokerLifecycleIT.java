@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Start, stop, restart and close: what survives and what is released. */
-class EmbeddedKafkaBrokerLifecycleTest {
+class EmbeddedKafkaBrokerLifecycleIT {
 
     @TempDir
     Path tempDir;

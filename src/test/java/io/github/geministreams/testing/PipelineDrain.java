@@ -1,0 +1,135 @@
+package io.github.geministreams.testing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+
+/**
+ * "Nothing more will come", decided from Kafka instead of by reading on for a while. An
+ * application is drained when, in this order:
+ * <ol>
+ *   <li>no committed record of its input topics lies beyond its group's committed offsets: every
+ *       prompt was processed and its transaction committed;</li>
+ *   <li>its pending store, read from the store's changelog to the end, holds no prompt: every
+ *       processed prompt's outcomes were committed (in the transaction that removed it), and
+ *       nothing is left to send, re-send or take over from a previous owner;</li>
+ *   <li>step 1 holds again, for inputs fed by the application itself (job events).</li>
+ * </ol>
+ * Committed offsets alone would not do: a prompt's offset commits when it enters the pending
+ * store, before Gemini answers it. Once drained, the output topics read to their end offsets
+ * (read_committed) hold everything the run will ever write.
+ */
+public final class PipelineDrain implements AutoCloseable {
+    private final String applicationId;
+    private final List<String> inputs;
+    private final Admin admin;
+    private final KafkaConsumer<byte[], byte[]> reader;
+    private final KafkaConsumer<byte[], byte[]> changelog;
+    private final Set<String> pending = new HashSet<>();
+
+    /** For {@code applicationId}, whose inputs are {@code inputs} (prompts first). */
+    public PipelineDrain(String bootstrapServers, String applicationId, String... inputs) {
+        this.applicationId = applicationId;
+        this.inputs = List.of(inputs);
+        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        this.reader = committedConsumer(bootstrapServers);
+        this.changelog = committedConsumer(bootstrapServers);
+        String pendingChangelog = applicationId + "-gemini-pending-changelog";
+        List<TopicPartition> partitions = new ArrayList<>();
+        changelog.partitionsFor(pendingChangelog, Duration.ofSeconds(30))
+                .forEach(info -> partitions.add(new TopicPartition(pendingChangelog, info.partition())));
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException(pendingChangelog + " does not exist: start the application first");
+        }
+        changelog.assign(partitions);
+        changelog.seekToBeginning(partitions);
+    }
+
+    /** Waits until the application is drained. */
+    public void await(Duration timeout) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(this::drained);
+    }
+
+    /** Whether the application is drained now (see the class comment). */
+    public boolean drained() throws Exception {
+        return inputsConsumed() && pendingStoreEmpty() && inputsConsumed();
+    }
+
+    /** How many prompts the pending store held at the last look. */
+    public int pendingPrompts() {
+        return pending.size();
+    }
+
+    private boolean inputsConsumed() throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String input : inputs) {
+            reader.partitionsFor(input, Duration.ofSeconds(30))
+                    .forEach(info -> partitions.add(new TopicPartition(input, info.partition())));
+        }
+        reader.assign(partitions);
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                reader.seekToBeginning(List.of(partition));
+            } else {
+                reader.seek(partition, offset.offset());
+            }
+        }
+        Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+        while (partitions.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
+            if (!reader.poll(Duration.ofMillis(100)).isEmpty()) {
+                return false; // a committed input record the application has not committed past
+            }
+        }
+        return true;
+    }
+
+    private boolean pendingStoreEmpty() {
+        Map<TopicPartition, Long> ends = changelog.endOffsets(changelog.assignment());
+        while (ends.entrySet().stream().anyMatch(end -> changelog.position(end.getKey()) < end.getValue())) {
+            for (ConsumerRecord<byte[], byte[]> record : changelog.poll(Duration.ofMillis(100))) {
+                String key = record.partition() + "/" + new String(record.key(), UTF_8);
+                if (record.value() == null) {
+                    pending.remove(key);
+                } else {
+                    pending.add(key);
+                }
+            }
+        }
+        return pending.isEmpty();
+    }
+
+    private static KafkaConsumer<byte[], byte[]> committedConsumer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        return new KafkaConsumer<>(props);
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        changelog.close();
+        admin.close();
+    }
+}
