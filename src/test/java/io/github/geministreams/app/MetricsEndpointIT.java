@@ -53,7 +53,8 @@ class MetricsEndpointIT {
         TestTopics topics = TestTopics.write(dir, "metrics", 3);
         try (GeminiSimulator simulator = GeminiSimulator.start(SimulatorConfig.builder()
                      .latency(Duration.ofMillis(10))
-                     .rateLimitErrorRate(0.1)
+                     // Enough injected 429s to count, few enough not to make the instance back off its quota.
+                     .rateLimitErrorRate(0.015)
                      .seed(7)
                      .build())) {
             AppConfig config = InProcessApps.config(KAFKA.bootstrapServers(), simulator,
