@@ -35,7 +35,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  * peak heap and the peak of requests in flight are read from the instance's own /metrics while
  * it runs.
  */
-@Isolated("thousands of requests in flight need the machine's CPU to themselves")
 class BoundedMemoryIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
