@@ -111,33 +111,4 @@ class BenchRunnerIT {
             assertEquals(row.received429s(), row.retries(), row.name() + ": each 429 was retried, once");
         }
     }
-
-    /**
-     * Binding quotas, end to end: the simulator enforces them with 429s, gemini-streams and the
-     * client-only row hold them, so no request is refused. Embed texts each count as a request
-     * under a small requests-per-minute quota (batches capped to fit it); long prompts make a
-     * tokens-per-minute quota bind before any requests-per-minute one.
-     */
-    @Test
-    void shouldHoldBindingRequestAndTokenQuotasWithoutA429() throws Exception {
-        BenchScenario perText = new BenchScenario(Workload.EMBED, 40, 0, 0, 0, 0, Duration.ofMillis(50), Duration.ZERO,
-                240, 0, false, 0, 0, 4096, 1, Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY), Map.of(),
-                Duration.ofMinutes(2));
-        BenchScenario tokens = new BenchScenario(Workload.GENERATE, 40, 500, 0, 0, 0, Duration.ofMillis(50), Duration.ZERO,
-                0, 240_000, false, 0, 0, 4096, 1, Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY), Map.of(),
-                Duration.ofMinutes(2));
-        for (BenchScenario scenario : List.of(perText, tokens)) {
-            BenchResult result;
-            try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
-                result = runner.run();
-            }
-            for (RowResult row : result.rows()) {
-                String name = scenario.workload() + " " + row.name();
-                assertTrue(row.complete(), name + " answered every prompt");
-                assertEquals(row.prompts(), row.outputs(), name);
-                assertEquals(0, row.deadLettered(), name);
-                assertEquals(0, row.received429s(), name + ": the quota was held, Gemini refused nothing");
-            }
-        }
-    }
 }

@@ -4,11 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * "Nothing more will come", decided from Kafka instead of by reading on for a while. An
@@ -40,7 +41,9 @@ public final class PipelineDrain implements AutoCloseable {
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> reader;
     private final KafkaConsumer<byte[], byte[]> changelog;
-    private final Set<String> pending = new HashSet<>();
+    /** partition/key of every prompt the pending store holds: updated by the polling thread, read in a failure. */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean inputsLeft = true;
 
     /** For {@code applicationId}, whose inputs are {@code inputs} (prompts first). */
     public PipelineDrain(String bootstrapServers, String applicationId, String... inputs) {
@@ -60,9 +63,15 @@ public final class PipelineDrain implements AutoCloseable {
         changelog.seekToBeginning(partitions);
     }
 
-    /** Waits until the application is drained. */
+    /** Waits until the application is drained; fails saying what is still owed. */
     public void await(Duration timeout) {
-        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(this::drained);
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(this::drained);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(applicationId + " not drained within " + timeout + ": "
+                    + (inputsLeft ? "input records not yet committed past; " : "every input record committed past; ")
+                    + pending.size() + " prompts pending, e.g. " + pending.stream().sorted().limit(5).toList(), e);
+        }
     }
 
     /** Whether the application is drained now (see the class comment). */
@@ -70,12 +79,12 @@ public final class PipelineDrain implements AutoCloseable {
         return inputsConsumed() && pendingStoreEmpty() && inputsConsumed();
     }
 
-    /** How many prompts the pending store held at the last look. */
-    public int pendingPrompts() {
-        return pending.size();
+    private boolean inputsConsumed() throws Exception {
+        inputsLeft = !inputsConsumedNow();
+        return !inputsLeft;
     }
 
-    private boolean inputsConsumed() throws Exception {
+    private boolean inputsConsumedNow() throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         List<TopicPartition> partitions = new ArrayList<>();
