@@ -114,21 +114,21 @@ class ChaosIT {
     }
 
     /**
-     * Two instances join one with a backlog while it has a hundred calls or more at Gemini (answers
-     * take 5–7 s, as long generations do): the calls of the partitions that move are handed over, not
-     * made again. A tokens-per-minute quota binds the whole run (the mix needs about 1.2 minutes'
-     * worth, so a fleet that took more than its share would meet Gemini's 429s within the first
-     * minute), and the instances share it as they join.
+     * Two instances join one with a backlog while it has a couple of hundred calls at Gemini
+     * (answers take 3–5 s, as generation does): the calls of the partitions that move are handed
+     * over, not made again. The quota binds the whole run (the mix needs about 1.4 minutes' worth,
+     * so a fleet that took more than its share would meet Gemini's 429s within the first minute),
+     * and the instances share it as they join.
      */
     @Test
     void shouldRepeatAlmostNoGeminiCallWhenTwoInstancesJoinOneWithABacklog() throws Exception {
-        int prompts = 4_000;
-        long tokensPerMinute = 48_000;
-        GeminiSimulator simulator = fleetSimulator(Duration.ofSeconds(5), Duration.ofSeconds(2),
-                SimulatorConfig.builder().tokensPerMinute(tokensPerMinute), 3);
+        int prompts = 5_000;
+        long requestsPerMinute = 4_800;
+        GeminiSimulator simulator = fleetSimulator(Duration.ofSeconds(3), Duration.ofSeconds(2),
+                SimulatorConfig.builder().requestsPerMinute(requestsPerMinute), 3);
         TestTopics topics = TestTopics.write(dir, "scaleout", 6);
         List<String> args = runArgs("scaleout-app", topics,
-                Map.of("gemini.rate.tokens.per.minute", String.valueOf(tokensPerMinute)));
+                Map.of("gemini.rate.requests.per.minute", String.valueOf(requestsPerMinute)));
         List<AppProcess> instances = new ArrayList<>();
         instances.add(startInstance("scaleout-0", withStateDir(args, dir.resolve("scaleout-state-0")), simulator));
         instances.get(0).awaitLog("is RUNNING", Duration.ofSeconds(120));
@@ -154,10 +154,10 @@ class ChaosIT {
             assertNoFencing(instances);
             System.out.printf("scale-out run: %d prompts, %d outcomes (%d dead-lettered), 0 duplicates, 0 lost; "
                             + "%d outcomes before 2 instances joined 1 (%d requests sent, %d items at Gemini then); "
-                            + "quota %d tokens/min; repeated Gemini calls: %d prompts, %d embed texts; quota 429s: %d "
+                            + "quota %d requests/min; repeated Gemini calls: %d prompts, %d embed texts; quota 429s: %d "
                             + "of %d requests; simulator %s%n", prompts, mix.expectedOutcomes(),
                     ledger.deadLetterReasons().size(), beforeJoin, before.generateRequests() + before.batchEmbedRequests(),
-                    inFlightAtJoin, tokensPerMinute, stats.repeatedPrompts(), stats.repeatedEmbedTexts(),
+                    inFlightAtJoin, requestsPerMinute, stats.repeatedPrompts(), stats.repeatedEmbedTexts(),
                     stats.quota429s(), requests, stats);
         }
     }
