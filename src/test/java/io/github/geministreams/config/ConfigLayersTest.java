@@ -185,4 +185,47 @@ class ConfigLayersTest {
         assertFalse(ConfigLayers.defaults().build().streamsProperties().containsKey("state.dir"));
         assertEquals("/tmp/somewhere", with("state.dir", "/tmp/somewhere").streamsProperties().getProperty("state.dir"));
     }
+
+    @Test
+    void shouldKnowWhichKafkaKeysHoldCredentials() {
+        for (String key : new String[] {"ssl.keystore.password", "sasl.jaas.config", "client.secret", "my.api.key",
+                "sasl.oauthbearer.token.endpoint.url", "basic.auth.user.credentials", "SSL.KEY.PASSWORD"}) {
+            assertTrue(Secrets.isSecretKey(key), key);
+        }
+        for (String key : new String[] {"max.poll.records", "security.protocol", "apikey.header"}) {
+            assertFalse(Secrets.isSecretKey(key), key);
+        }
+    }
+
+    @Test
+    void shouldFormatDurationsInTheirShortestForm() {
+        assertEquals("30s", Durations.format(Duration.ofSeconds(30)));
+        assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
+        assertEquals("0s", Durations.format(Duration.ZERO));
+    }
+
+    @Test
+    void shouldMaskOnlyTheApiKeyAndDescribeTheGeminiSettings() {
+        AppConfig.GeminiSettings settings = ConfigLayers.load(null, Map.of(), Map.of("gemini.api.key", "sk-123",
+                "gemini.rate.requests.per.minute", "600", "gemini.request.timeout", "1500ms")).build().gemini();
+        assertTrue(settings.hasApiKey());
+        String shown = settings.toString();
+        assertFalse(shown.contains("sk-123"), shown);
+        assertTrue(shown.contains("apiKey=" + Secrets.MASK), shown);
+        assertTrue(shown.contains("requestsPerMinute=600"), shown);
+        assertTrue(shown.contains("tokensPerMinute=unlimited"), shown);
+        assertTrue(shown.contains("requestTimeout=1500ms"), shown);
+        AppConfig.GeminiSettings keyless = ConfigLayers.load(null, Map.of(), Map.of("gemini.api.key", "  ")).build().gemini();
+        assertFalse(keyless.hasApiKey());
+        assertTrue(keyless.toString().contains("apiKey=(none)"), keyless.toString());
+    }
+
+    @Test
+    void shouldNameEachSettingsVariableAndMaskOnlyTheApiKeyInErrors() {
+        assertEquals("GEMINI_STREAMS_EMBED_BATCH_SIZE", Setting.EMBED_BATCH_SIZE.envVariable());
+        assertTrue(Setting.GEMINI_API_KEY.secret());
+        assertFalse(Setting.EMBED_BATCH_SIZE.secret());
+        String message = rejection("embed.batch.size", "lots");
+        assertTrue(message.contains("'lots'") && message.contains("GEMINI_STREAMS_EMBED_BATCH_SIZE"), message);
+    }
 }
