@@ -129,6 +129,8 @@ class GeminiBatchProcessorLifecycleTest {
         punctuate();
 
         assertEquals(1, gemini.calls.size(), "no second call");
+        assertEquals(1, gateway.metrics().registry().get("gemini.streams.handover.answers.used").tag("task", "generate")
+                .counter().count());
         List<String> responses = outputsTo("responses");
         assertEquals(1, responses.size());
         assertTrue(responses.get(0).contains("answer to a"), responses.get(0));

@@ -137,6 +137,12 @@ class GeminiBatchProcessorTopologyTest {
                 .mapToLong(DistributionSummary::count).sum();
     }
 
+    /** A counter of the pipeline's metrics, 0 when it was never incremented. */
+    private double counter(String name, String... tags) {
+        var counter = gateway.metrics().registry().find("gemini.streams." + name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
         return Json.MAPPER.readTree(record.value());
     }
@@ -316,6 +322,10 @@ class GeminiBatchProcessorTopologyTest {
         // The application keeps going: a good prompt after the bad ones is answered.
         send(null, "still alive?");
         assertEquals(1, drain(responses, 1).size());
+        assertEquals(bad.size() + 1, counter("prompts.in"));
+        assertEquals(bad.size(), counter("dead.lettered", "stage", "parse"));
+        assertEquals(bad.size(), counter("outputs", "topic", "dead-letter"));
+        assertEquals(1, counter("outputs", "topic", "responses"));
     }
 
     @Test
@@ -379,6 +389,9 @@ class GeminiBatchProcessorTopologyTest {
         assertEquals(List.of("a", "c", "d"), ids.stream().sorted().toList());
         // [a b c d] rejected, then [a b] rejected and [c d] answered, then [a] answered and [b] dead.
         assertEquals(5, requestsDispatched(), "each half sent once, nothing sent twice");
+        assertEquals(1, counter("dead.lettered", "stage", "embed"));
+        assertEquals(1, counter("outputs", "topic", "dead-letter"));
+        assertEquals(3, counter("outputs", "topic", "embeddings"));
         // No request open and nothing pending: no further output can come.
         assertEquals(0, gateway.inFlight());
         assertPendingStoreEmpty();
