@@ -107,6 +107,42 @@ class DispatchBacklogTest {
     }
 
     @Test
+    void shouldReadAPromptStoredBehindTheCursorWhileSpilled() {
+        List<String> offered = new ArrayList<>();
+        for (long offset = 10; offset < 10 + MEMORY_LIMIT + 1; offset++) {
+            PendingPrompt prompt = generate(offset);
+            backlog.offer(stored(prompt), prompt, 0);
+            offered.add(prompt.request().prompt());
+        }
+        assertTrue(backlog.spilled(), "the cursor is at offset 14");
+        // A key that sorts before the cursor (an older offset, or an older key format) arrives while spilled.
+        PendingPrompt behind = generate(1);
+        backlog.offer(stored(behind), behind, 0);
+        offered.add(behind.request().prompt());
+        List<String> sent = new ArrayList<>();
+        do {
+            Batch batch;
+            while ((batch = backlog.pollReady()) != null) {
+                batch.items().forEach(item -> {
+                    sent.add(item.text());
+                    store.delete(item.storeKey());
+                    backlog.released(item);
+                });
+            }
+        } while (backlog.refill(0));
+        assertEquals(offered.stream().sorted().toList(), sent.stream().sorted().toList(), "each once, none left behind");
+        assertFalse(backlog.spilled());
+    }
+
+    @Test
+    void shouldKeyAHandoverEntryByStoreKeyAndTaskAndCountOnlyAnAnswerAsAnswered() {
+        assertEquals("prompts-0-7|embed", HandoverEntry.key("prompts-0-7", Task.EMBED));
+        assertFalse(HandoverEntry.open(1_000).answered());
+        assertFalse(new HandoverEntry(false, 0, "m", null, null, 1, 1).answered(), "a closed entry without an answer");
+        assertTrue(HandoverEntry.embedded("m", new float[] {1f}, 1, 1).answered());
+    }
+
+    @Test
     void shouldSpillOnlyOnceMemoryIsFull() {
         for (long offset = 0; offset < MEMORY_LIMIT; offset++) {
             PendingPrompt prompt = generate(offset);

@@ -329,6 +329,18 @@ class GeminiBatchProcessorTopologyTest {
     }
 
     @Test
+    void shouldDispatchNoMoreRequestsThanItHasPermits() {
+        start(Map.of("max.in.flight", "1"));
+        send(null, "one");
+        send(null, "two");
+        send(null, "three");
+        assertEquals(1, requestsDispatched(), "one permit: one request at a time");
+        assertEquals(1, gateway.inFlight());
+        assertEquals(3, drain(responses, 3).size());
+        assertEquals(3, requestsDispatched(), "each of the others once its predecessor's permit came back");
+    }
+
+    @Test
     void shouldRetryARetryableFailureAndThenAnswer() throws IOException {
         start(Map.of());
         gemini.failNext(2, GeminiException.of(503, "UNAVAILABLE", "The model is overloaded."));
