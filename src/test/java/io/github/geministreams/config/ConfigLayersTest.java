@@ -129,4 +129,103 @@ class ConfigLayersTest {
         assertEquals(Duration.ofMillis(1500), Durations.parse("PT1.5S"));
         assertEquals(Duration.ofMillis(40), Durations.parse("40"));
     }
+
+    private static AppConfig with(String key, String value) {
+        return ConfigLayers.load(null, Map.of(), Map.of(key, value)).build();
+    }
+
+    private static String rejection(String key, String value) {
+        return assertThrows(ConfigException.class, () -> with(key, value)).getMessage();
+    }
+
+    @Test
+    void shouldReadBooleansInAnyCaseAndRejectAnythingElse() {
+        assertFalse(with("gemini.rate.embed.texts.count.as.requests", "FALSE").gemini().embedTextsCountAsRequests());
+        assertTrue(with("gemini.rate.embed.texts.count.as.requests", "True").gemini().embedTextsCountAsRequests());
+        assertFalse(with("gemini.quota.gained.share.assumed.spent", "false").gemini().gainedShareAssumedSpent());
+        String message = rejection("gemini.quota.gained.share.assumed.spent", "yes");
+        assertTrue(message.contains("gemini.quota.gained.share.assumed.spent") && message.contains("true or false"),
+                message);
+    }
+
+    @Test
+    void shouldAcceptTheSmallestAllowedNumberAndRejectOneBelow() {
+        assertEquals(1, with("max.in.flight", "1").pipeline().maxInFlight());
+        assertTrue(rejection("max.in.flight", "0").contains("a number of at least 1"));
+        assertEquals(-1, with("metrics.port", "-1").metricsPort());
+        assertTrue(rejection("metrics.port", "-2").contains("a number of at least -1"));
+        assertEquals(Integer.MAX_VALUE, with("prompt.max.bytes", String.valueOf(Integer.MAX_VALUE)).pipeline().promptMaxBytes());
+        String tooLarge = rejection("prompt.max.bytes", String.valueOf(Integer.MAX_VALUE + 1L));
+        assertTrue(tooLarge.contains("a number up to " + Integer.MAX_VALUE), tooLarge);
+        assertTrue(rejection("prompt.max.bytes", "many").contains("a whole number"));
+    }
+
+    @Test
+    void shouldReadTheBatchPolicyAndRejectAnUnknownOne() {
+        assertEquals(BatchPolicy.FIXED, with("embed.batch.policy", "fixed").pipeline().embedBatch().policy());
+        assertEquals(BatchPolicy.ADAPTIVE, with("embed.batch.policy", "adaptive").pipeline().embedBatch().policy());
+        String message = rejection("embed.batch.policy", "eager");
+        assertTrue(message.contains("'eager'") && message.contains("adaptive or fixed"), message);
+    }
+
+    @Test
+    void shouldRejectAZeroOrNegativeDuration() {
+        assertTrue(rejection("punctuate.interval", "0ms").contains("a duration above zero"));
+        assertTrue(rejection("punctuate.interval", "0s").contains("a duration above zero"));
+    }
+
+    @Test
+    void shouldDescribeTheMetricsPortOrSayItIsOff() {
+        assertTrue(with("metrics.port", "0").describe().contains("metrics.port=0"));
+        assertTrue(with("metrics.port", "-1").describe().contains("metrics.port=off"));
+    }
+
+    @Test
+    void shouldSetTheStateDirOnlyWhenConfigured() {
+        assertFalse(ConfigLayers.defaults().build().streamsProperties().containsKey("state.dir"));
+        assertEquals("/tmp/somewhere", with("state.dir", "/tmp/somewhere").streamsProperties().getProperty("state.dir"));
+    }
+
+    @Test
+    void shouldKnowWhichKafkaKeysHoldCredentials() {
+        for (String key : new String[] {"ssl.keystore.password", "sasl.jaas.config", "client.secret", "my.api.key",
+                "sasl.oauthbearer.token.endpoint.url", "basic.auth.user.credentials", "SSL.KEY.PASSWORD"}) {
+            assertTrue(Secrets.isSecretKey(key), key);
+        }
+        for (String key : new String[] {"max.poll.records", "security.protocol", "apikey.header"}) {
+            assertFalse(Secrets.isSecretKey(key), key);
+        }
+    }
+
+    @Test
+    void shouldFormatDurationsInTheirShortestForm() {
+        assertEquals("30s", Durations.format(Duration.ofSeconds(30)));
+        assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
+        assertEquals("0s", Durations.format(Duration.ZERO));
+    }
+
+    @Test
+    void shouldMaskOnlyTheApiKeyAndDescribeTheGeminiSettings() {
+        AppConfig.GeminiSettings settings = ConfigLayers.load(null, Map.of(), Map.of("gemini.api.key", "sk-123",
+                "gemini.rate.requests.per.minute", "600", "gemini.request.timeout", "1500ms")).build().gemini();
+        assertTrue(settings.hasApiKey());
+        String shown = settings.toString();
+        assertFalse(shown.contains("sk-123"), shown);
+        assertTrue(shown.contains("apiKey=" + Secrets.MASK), shown);
+        assertTrue(shown.contains("requestsPerMinute=600"), shown);
+        assertTrue(shown.contains("tokensPerMinute=unlimited"), shown);
+        assertTrue(shown.contains("requestTimeout=1500ms"), shown);
+        AppConfig.GeminiSettings keyless = ConfigLayers.load(null, Map.of(), Map.of("gemini.api.key", "  ")).build().gemini();
+        assertFalse(keyless.hasApiKey());
+        assertTrue(keyless.toString().contains("apiKey=(none)"), keyless.toString());
+    }
+
+    @Test
+    void shouldNameEachSettingsVariableAndMaskOnlyTheApiKeyInErrors() {
+        assertEquals("GEMINI_STREAMS_EMBED_BATCH_SIZE", Setting.EMBED_BATCH_SIZE.envVariable());
+        assertTrue(Setting.GEMINI_API_KEY.secret());
+        assertFalse(Setting.EMBED_BATCH_SIZE.secret());
+        String message = rejection("embed.batch.size", "lots");
+        assertTrue(message.contains("'lots'") && message.contains("GEMINI_STREAMS_EMBED_BATCH_SIZE"), message);
+    }
 }

@@ -148,4 +148,64 @@ class ConcurrencyLimitTest {
         }
         assertTrue(limit.limit() > 64, "flat latency with every permit in use: more in flight, " + limit.limit());
     }
+
+    @Test
+    void shouldKeepWhatItLearnedThroughASecondWithoutAnswers() {
+        // Attempts answer in 0.5 s and charge two requests each; calls take 2 s from start to end.
+        ConcurrencyLimit limit = under6000PerMinute();
+        for (int i = 0; i < 20; i++) {
+            limit.attempted(SECONDS / 2, 2, 10, 200);
+            limit.completed(2 * SECONDS);
+        }
+        limit.adjust();
+        assertEquals(littlesLaw(50, 2.0), limit.limit());
+        limit.adjust();
+        assertEquals(littlesLaw(50, 2.0), limit.limit(), "a quiet second teaches nothing: latency and cost stay");
+    }
+
+    @Test
+    void shouldNotCallASecondExactlyTwiceAsSlowASlowdown() {
+        ConcurrencyLimit limit = under6000PerMinute();
+        answers(limit, 50, 1.0, 1, 200);
+        limit.adjust();
+        answers(limit, 50, 2.0, 1, 200);
+        limit.adjust();
+        // Latency smoothed to 0.3 × 2 + 0.7 × 1 = 1.3 s, and the factor stays 1.
+        assertEquals(littlesLaw(100, 1.3), limit.limit());
+    }
+
+    @Test
+    void shouldHalveOnThreeOverloadedAnswersWhenTheyAreMoreThanThreePercent() {
+        ConcurrencyLimit limit = under6000PerMinute();
+        answers(limit, 47, 2.0, 1, 200);
+        answers(limit, 3, 2.0, 1, 429);
+        limit.adjust();
+        assertEquals((int) Math.ceil(littlesLaw(100, 2.0) * 0.5), limit.limit(), "3 of 50 answers were 429");
+
+        ConcurrencyLimit few = under6000PerMinute();
+        answers(few, 97, 2.0, 1, 200);
+        answers(few, 3, 2.0, 1, 503);
+        few.adjust();
+        assertEquals(littlesLaw(100, 2.0), few.limit(), "3 of 100 is not more than 3 percent");
+    }
+
+    @Test
+    void shouldFollowATokenQuotaAlone() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 60_000, scheduler), () -> 0);
+        // 1,000 tokens a second at 100 tokens a request: 10 requests a second.
+        for (int i = 0; i < 30; i++) {
+            limit.attempted(SECONDS, 1, 100, 200);
+            limit.completed(SECONDS);
+        }
+        limit.adjust();
+        assertEquals(littlesLaw(10, 1.0), limit.limit());
+    }
+
+    @Test
+    void shouldStayWellBelowTheCapWithoutAQuotaWhenNothingWaits() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(4096, new GeminiRateLimiter(0, 0, scheduler), () -> 0);
+        answers(limit, 100, 0.2, 1, 200);
+        limit.adjust();
+        assertTrue(limit.limit() <= 64, "latency-driven, not the cap: " + limit.limit());
+    }
 }

@@ -79,4 +79,23 @@ class GeminiExceptionTest {
         GeminiException original = GeminiException.of(503, "UNAVAILABLE", "overloaded");
         assertSame(original, GeminiException.fromSdk(new CompletionException(original)));
     }
+
+    @Test
+    void shouldNameTheStatusInTheMessageWithTheHttpCodeOnlyWhenThereIsOne() {
+        assertEquals("Gemini 503 UNAVAILABLE: overloaded", GeminiException.of(503, "UNAVAILABLE", "overloaded").getMessage());
+        assertEquals("Gemini TRANSPORT: reset", GeminiException.transport("reset", null).getMessage());
+    }
+
+    @Test
+    void shouldDescribeATransportFailureWithoutACauseByItself() {
+        GeminiException failure = GeminiException.fromSdk(new java.io.IOException("connection reset"));
+        assertEquals("Gemini TRANSPORT: connection reset", failure.getMessage());
+    }
+
+    @Test
+    void shouldTellAFailureTooLargeForTheQuotaFromOthers() {
+        assertTrue(GeminiException.largerThanQuota("5 requests", "4 requests").largerThanQuota());
+        assertFalse(GeminiException.of(400, "INVALID_ARGUMENT", "too large").largerThanQuota());
+        assertFalse(GeminiException.of(429, "RESOURCE_EXHAUSTED", null).retryDelay().isPresent(), "no message, no delay");
+    }
 }

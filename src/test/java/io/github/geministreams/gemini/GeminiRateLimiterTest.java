@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,7 +91,8 @@ class GeminiRateLimiterTest {
                 failure.getMessage());
         assertTrue(GeminiException.fromSdk(assertThrowsJoin(limiter.acquire(1, 5_000))).largerThanQuota(),
                 "a prompt of more tokens than a minute allows can never be sent either");
-        assertTrue(limiter.acquire(50, 1_000).isDone(), "exactly the whole minute fits");
+        CompletableFuture<Void> whole = limiter.acquire(50, 1_000);
+        assertTrue(whole.isDone() && !whole.isCompletedExceptionally(), "exactly the whole minute fits");
     }
 
     @Test
@@ -111,6 +113,7 @@ class GeminiRateLimiterTest {
         assertEquals(100, limiter.requestsPerMinuteNow());
         assertEquals(10_000, limiter.tokensPerMinuteNow());
         assertEquals(600, limiter.requestsPerMinute(), "the configured limit is the project's and stays");
+        assertEquals(60_000, limiter.tokensPerMinute());
     }
 
     @Test
@@ -119,6 +122,47 @@ class GeminiRateLimiterTest {
         assertTrue(limiter.acquire(1, 10).isDone());
         limiter.owe(5_000);
         assertFalse(limiter.acquire(1, 10).isDone(), "5,010 of 6,000 spent, paced at 100 a second: the next waits");
+    }
+
+    @Test
+    void shouldCountAGainedShareOfRequestsAsSpentInTheLastMinute() {
+        AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+        GeminiRateLimiter fits = new GeminiRateLimiter(600, 0, scheduler, nanos::get);
+        fits.apply(1, 1, 0.5);
+        assertTrue(fits.acquire(300, 1).isDone(), "half the minute is left");
+        GeminiRateLimiter over = new GeminiRateLimiter(600, 0, scheduler, nanos::get);
+        over.apply(1, 1, 0.5);
+        assertFalse(over.acquire(301, 1).isDone(), "300 of 600 count as spent by the previous owner");
+    }
+
+    @Test
+    void shouldCountAGainedShareOfTokensAsSpentInTheLastMinute() {
+        AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+        GeminiRateLimiter fits = new GeminiRateLimiter(0, 60_000, scheduler, nanos::get);
+        fits.apply(1, 1, 0.5);
+        assertTrue(fits.acquire(1, 30_000).isDone());
+        GeminiRateLimiter over = new GeminiRateLimiter(0, 60_000, scheduler, nanos::get);
+        over.apply(1, 1, 0.5);
+        assertFalse(over.acquire(1, 30_001).isDone());
+    }
+
+    @Test
+    void shouldChargeTheTokensOfACallLetThrough() {
+        AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+        GeminiRateLimiter limiter = new GeminiRateLimiter(0, 6_000, scheduler, nanos::get);
+        assertTrue(limiter.acquire(1, 6_000).isDone());
+        assertFalse(limiter.acquire(1, 1).isDone(), "the minute's tokens are spent");
+    }
+
+    @Test
+    void shouldLetACallUpToTheFleetShareWaitWhileABackoffHoldsTheLimitBelowIt() {
+        AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+        GeminiRateLimiter limiter = new GeminiRateLimiter(600, 0, scheduler, nanos::get);
+        limiter.apply(0.5, 1, 0);
+        CompletableFuture<Void> large = limiter.acquire(400, 1);
+        assertFalse(large.isDone(), "larger than the backed-off limit, within the share: it waits");
+        limiter.apply(1, 1, 0);
+        assertTrue(large.isDone() && !large.isCompletedExceptionally(), "the limit grew back");
     }
 
     private static Throwable assertThrowsJoin(CompletableFuture<Void> future) {

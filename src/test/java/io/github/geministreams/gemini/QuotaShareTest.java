@@ -46,6 +46,7 @@ class QuotaShareTest {
         assertEquals(1.0, share.fraction(), 1e-9, "until the partitions are known: the whole quota");
         share.promptPartitions(6);
         assertEquals(0.0, share.fraction(), 1e-9, "no task open: no share");
+        assertEquals(1, limiter.requestsPerMinuteNow(), "the least a limiter applies");
         share.taskOpened();
         share.taskOpened();
         assertEquals(1.0 / 3, share.fraction(), 1e-9);
@@ -62,8 +63,8 @@ class QuotaShareTest {
         share.promptPartitions(1);
         share.taskOpened();
         assertEquals(6000, limiter.requestsPerMinuteNow(), "the limit is the whole share at once");
-        assertTrue(grantedNow(limiter, 6000) <= 100,
-                "at first the gained share counts as spent over the last minute: a second's worth frees up at most");
+        assertEquals(0, grantedNow(limiter, 6000),
+                "at first the gained share counts as spent over the last minute: nothing is free yet");
         double granted = 0;
         for (int second = 1; second <= 30; second++) {
             advanceSeconds(1);
@@ -93,6 +94,28 @@ class QuotaShareTest {
         share.adjust();
         assertEquals(RateLimitBackoff.DECREASE, share.fraction(), 1e-9);
         assertEquals(420, limiter.requestsPerMinuteNow());
+    }
+
+    @Test
+    void shouldAssumeAGainedShareSpentAtTheBackedOffRate() {
+        GeminiRateLimiter limiter = limiter(6000);
+        RateLimitBackoff backoff = new RateLimitBackoff();
+        QuotaShare share = new QuotaShare(limiter, backoff, true);
+        share.promptPartitions(2);
+        for (int i = 0; i < 100; i++) {
+            backoff.attempted(1, 1, 1, i < 5 ? 429 : 200);
+        }
+        share.adjust();
+        share.taskOpened();
+        assertEquals(2100, limiter.requestsPerMinuteNow(), "half the quota, times the backoff's 0.7");
+        assertEquals(0, grantedNow(limiter, 6000), "the gained 2,100 a minute count as spent");
+        int granted = 0;
+        for (int second = 1; second <= 30; second++) {
+            advanceSeconds(1);
+            granted += grantedNow(limiter, 6000);
+        }
+        // A sixtieth of the assumed 2,100 frees up about every second: about 35 a second, as the pace allows.
+        assertTrue(granted >= 900 && granted <= 1_100, "about half of 2,100 in the first 30 s: " + granted);
     }
 
     @Test

@@ -73,4 +73,20 @@ class RateLimitBackoffTest {
         }
         assertEquals(RateLimitBackoff.MIN_FACTOR, backoff.factor(), 1e-9);
     }
+
+    @Test
+    void shouldNotCutWhenThe429sAreExactlyTwoPercent() {
+        RateLimitBackoff backoff = new RateLimitBackoff();
+        answers(backoff, 147, 3);
+        assertNull(backoff.adjust(), "3 of 150 is 2%, not more");
+        assertEquals(1.0, backoff.factor(), 1e-9);
+    }
+
+    @Test
+    void shouldSayNothingChangedWhileAtTheFullShareWithout429s() {
+        RateLimitBackoff backoff = new RateLimitBackoff();
+        answers(backoff, 100, 0);
+        assertNull(backoff.adjust());
+        assertEquals(1.0, backoff.factor(), 1e-9);
+    }
 }

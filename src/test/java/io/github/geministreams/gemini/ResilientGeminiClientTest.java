@@ -180,6 +180,134 @@ class ResilientGeminiClientTest {
         assertTrue(!limiter.acquire(1, 10).isDone(), "the next call waits for what the answer really cost");
     }
 
+    /** A Gemini that fails each call with the next scripted failure, then answers; answers on the caller's thread. */
+    private static final class ScriptedGemini implements GeminiClient {
+        private final java.util.Deque<RuntimeException> failures;
+        private final int promptTokens;
+
+        ScriptedGemini(int promptTokens, RuntimeException... failures) {
+            this.failures = new java.util.concurrent.ConcurrentLinkedDeque<>(java.util.List.of(failures));
+            this.promptTokens = promptTokens;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<GenerateResult> generate(GenerateRequest request) {
+            RuntimeException failure = failures.poll();
+            return failure != null ? java.util.concurrent.CompletableFuture.failedFuture(failure)
+                    : java.util.concurrent.CompletableFuture.completedFuture(new GenerateResult("ok", "STOP", null, null,
+                            new TokenUsage(promptTokens, 1, 0, promptTokens + 1), request.model()));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<EmbedResult> embed(EmbedRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private ResilientGeminiClient client(GeminiClient delegate, GeminiRateLimiter limiter, PipelineMetrics metrics,
+                                         AttemptListener listener) {
+        return new ResilientGeminiClient(delegate, new RetrySettings(5, Duration.ofMillis(1), Duration.ofMillis(5), 0.2,
+                Duration.ofMillis(1)), limiter, true, scheduler, metrics, listener);
+    }
+
+    private static final GeminiException DAILY = GeminiException.of(429, "RESOURCE_EXHAUSTED",
+            "Quota exceeded. {\"quotaId\": \"GenerateRequestsPerDayPerProjectPerModel\"}");
+
+    @Test
+    void shouldCountACallAsHeldOnTheDailyQuotaOnlyWhileTheDayRefusesIt() throws Exception {
+        ScriptedGemini gemini = new ScriptedGemini(1, DAILY, DAILY, GeminiException.of(500, "INTERNAL", "boom"));
+        ResilientGeminiClient client = client(gemini, new GeminiRateLimiter(0, 0, scheduler), PipelineMetrics.inMemory(),
+                AttemptListener.NONE);
+        java.util.List<Integer> heldBeforeEachAttempt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.generate(PROMPT, () -> heldBeforeEachAttempt.add(client.heldOnDailyQuota())).get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.List.of(0, 1, 1, 0), heldBeforeEachAttempt,
+                "held after the day's first refusal, through the recheck, released by the 500 (an answer otherwise)");
+        assertEquals(0, client.heldOnDailyQuota());
+    }
+
+    @Test
+    void shouldNotCountOrdinaryFailuresAsHeld() throws Exception {
+        ScriptedGemini gemini = new ScriptedGemini(1, GeminiException.of(503, "UNAVAILABLE", "x"),
+                GeminiException.of(429, "RESOURCE_EXHAUSTED", "per minute"));
+        ResilientGeminiClient client = client(gemini, new GeminiRateLimiter(0, 0, scheduler), PipelineMetrics.inMemory(),
+                AttemptListener.NONE);
+        java.util.List<Integer> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.generate(PROMPT, () -> held.add(client.heldOnDailyQuota())).get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.List.of(0, 0, 0), held);
+    }
+
+    @Test
+    void shouldReleaseTheHoldOfACallThatStopsBeingWantedWhileHeld() {
+        ScriptedGemini gemini = new ScriptedGemini(1, DAILY, DAILY, DAILY);
+        ResilientGeminiClient client = client(gemini, new GeminiRateLimiter(0, 0, scheduler), PipelineMetrics.inMemory(),
+                AttemptListener.NONE);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        GeminiCallFailedException failed = failure(client.generate(PROMPT, () -> asked.incrementAndGet() < 2));
+        assertInstanceOf(java.util.concurrent.CancellationException.class, failed.failure().getCause());
+        assertEquals(0, client.heldOnDailyQuota(), "a call that ends while held is no longer held");
+    }
+
+    @Test
+    void shouldRecordEachAttemptsOutcomeRetryAndWait() throws Exception {
+        ScriptedGemini gemini = new ScriptedGemini(1, GeminiException.of(500, "INTERNAL", "boom"),
+                GeminiException.transport("connection reset", new java.io.IOException("reset")));
+        PipelineMetrics metrics = PipelineMetrics.inMemory();
+        client(gemini, new GeminiRateLimiter(0, 0, scheduler), metrics, AttemptListener.NONE)
+                .generate(PROMPT).get(10, TimeUnit.SECONDS);
+        var registry = metrics.registry();
+        assertEquals(1, registry.get("gemini.streams.gemini.request").tag("outcome", "500").timer().count());
+        assertEquals(1, registry.get("gemini.streams.gemini.request").tag("outcome", "transport").timer().count());
+        assertEquals(1, registry.get("gemini.streams.gemini.request").tag("outcome", "ok").timer().count());
+        assertEquals(2, metrics.retries());
+        assertEquals(3, registry.find("gemini.streams.rate.limiter.wait").timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum(), "one wait per attempt");
+    }
+
+    @Test
+    void shouldMeasureEachAttemptAndCallWithinTheTimeTheCallTook() throws Exception {
+        java.util.List<Long> latencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Long> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AttemptListener listener = new AttemptListener() {
+            @Override
+            public void attempted(long latencyNanos, int requests, long tokens, int httpStatus) {
+                latencies.add(latencyNanos);
+            }
+
+            @Override
+            public void completed(long serviceNanos) {
+                services.add(serviceNanos);
+            }
+        };
+        ScriptedGemini gemini = new ScriptedGemini(1, GeminiException.of(500, "INTERNAL", "boom"));
+        long before = System.nanoTime();
+        client(gemini, new GeminiRateLimiter(600, 0, scheduler), PipelineMetrics.inMemory(), listener)
+                .generate(PROMPT).get(10, TimeUnit.SECONDS);
+        long took = System.nanoTime() - before;
+        assertEquals(2, latencies.size());
+        assertEquals(1, services.size(), "one call");
+        for (long latency : latencies) {
+            assertTrue(latency >= 0 && latency <= took, latency + " ns outside the call's " + took + " ns");
+        }
+        assertTrue(services.get(0) >= 0 && services.get(0) <= took, services.get(0) + " ns outside " + took + " ns");
+    }
+
+    @Test
+    void shouldLearnTheTokenRatioFromEachAnswer() throws Exception {
+        java.util.List<Long> charged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScriptedGemini gemini = new ScriptedGemini(100);
+        ResilientGeminiClient client = client(gemini, new GeminiRateLimiter(0, 0, scheduler), PipelineMetrics.inMemory(),
+                (latency, requests, tokens, status) -> charged.add(tokens));
+        GenerateRequest prompt = new GenerateRequest("model", "x".repeat(40), null);
+        client.generate(prompt).get(10, TimeUnit.SECONDS);
+        client.generate(prompt).get(10, TimeUnit.SECONDS);
+        assertEquals(10, charged.get(0), "forty characters: ten tokens at first");
+        assertTrue(charged.get(1) > 10, "Gemini counted 100: the next estimate is higher, " + charged.get(1));
+    }
+
     private static GeminiCallFailedException failure(java.util.concurrent.CompletableFuture<?> call) {
         ExecutionException thrown = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
         return assertInstanceOf(GeminiCallFailedException.class, thrown.getCause());

@@ -129,4 +129,93 @@ class RollingQuotaTest {
         long size = Math.min(largest, Long.parseLong(spec));
         return () -> size;
     }
+
+    /** The span of one of the slices an assumed minute of spending is recorded in. */
+    private static final long SLICE = RollingQuota.WINDOW.plus(RollingQuota.MARGIN).toNanos() / RollingQuota.ASSUMED_SLICES;
+
+    @Test
+    void shouldFreeAnAssumedMinuteOfSpendingEvenlyAsTheWindowSlides() {
+        long now = 10 * MINUTE;
+        RollingQuota ledger = new RollingQuota(600);
+        ledger.assumeSpentInLastWindow(600, now);
+        assertEquals(600, ledger.spentInWindow(now));
+        assertEquals(now + SLICE, ledger.readyAt(1, now), "the oldest slice leaves the window first");
+        assertEquals(600, ledger.spentInWindow(now + SLICE - 1));
+        assertEquals(590, ledger.spentInWindow(now + SLICE));
+        assertEquals(300, ledger.spentInWindow(now + 30 * SLICE));
+        assertEquals(0, ledger.spentInWindow(now + 60 * SLICE));
+    }
+
+    @Test
+    void shouldSpreadTheRemainderOfAnAssumedSpendingOverTheOldestSlices() {
+        long now = 10 * MINUTE;
+        RollingQuota ledger = new RollingQuota(600);
+        ledger.assumeSpentInLastWindow(65, now);
+        assertEquals(65, ledger.spentInWindow(now));
+        assertEquals(63, ledger.spentInWindow(now + SLICE), "the five oldest slices hold two each");
+        assertEquals(55, ledger.spentInWindow(now + 5 * SLICE));
+        assertEquals(54, ledger.spentInWindow(now + 6 * SLICE));
+        RollingQuota small = new RollingQuota(600);
+        small.assumeSpentInLastWindow(3, now);
+        assertEquals(2, small.spentInWindow(now + SLICE), "fewer units than slices: only the oldest slices hold one");
+        assertEquals(0, small.spentInWindow(now + 3 * SLICE));
+    }
+
+    @Test
+    void shouldKeepOwnGrantsInTimeOrderAmongAnAssumedSpending() {
+        long now = 10 * MINUTE;
+        RollingQuota ledger = new RollingQuota(1_000);
+        long ownGrant = now - 30 * SLICE - SLICE / 2;
+        ledger.spend(100, ownGrant);
+        ledger.assumeSpentInLastWindow(600, now);
+        assertEquals(700, ledger.spentInWindow(now));
+        // The older slices leave the window although this instance's own grant is newer than they are.
+        assertEquals(600, ledger.spentInWindow(now + 10 * SLICE));
+        // Then the own grant leaves, once, with its slice-mates.
+        assertEquals(700 - 100 - 310, ledger.spentInWindow(now + 31 * SLICE));
+    }
+
+    @Test
+    void shouldAssumeNothingForNoUnitsOrWithoutALimit() {
+        RollingQuota ledger = new RollingQuota(600);
+        ledger.assumeSpentInLastWindow(0, MINUTE);
+        assertEquals(0, ledger.spentInWindow(MINUTE));
+        assertEquals(MINUTE, ledger.readyAt(600, MINUTE));
+        RollingQuota unlimited = new RollingQuota(0);
+        unlimited.assumeSpentInLastWindow(600, MINUTE);
+        assertEquals(0, unlimited.spentInWindow(MINUTE));
+    }
+
+    @Test
+    void shouldCountAGrantInTheWindowUntilExactlyAWindowAndMarginHavePassed() {
+        long window = RollingQuota.WINDOW.plus(RollingQuota.MARGIN).toNanos();
+        RollingQuota ledger = new RollingQuota(600);
+        ledger.spend(5, MINUTE);
+        assertEquals(5, ledger.spentInWindow(MINUTE + window - 1));
+        assertEquals(0, ledger.spentInWindow(MINUTE + window));
+    }
+
+    @Test
+    void shouldMergeGrantsWithinFiveMillisecondsAtTheLatestTime() {
+        long window = RollingQuota.WINDOW.plus(RollingQuota.MARGIN).toNanos();
+        long ms = Duration.ofMillis(1).toNanos();
+        RollingQuota ledger = new RollingQuota(100_000);
+        ledger.spend(1, MINUTE);
+        ledger.spend(1, MINUTE + 5 * ms);
+        ledger.spend(1, MINUTE + 6 * ms);
+        // The first two are one entry, counted until the later one's window ends: never earlier.
+        assertEquals(3, ledger.spentInWindow(MINUTE + window + 4 * ms));
+        assertEquals(1, ledger.spentInWindow(MINUTE + window + 5 * ms));
+        assertEquals(0, ledger.spentInWindow(MINUTE + window + 6 * ms));
+    }
+
+    @Test
+    void shouldNeverLetMoreThanTheWholeLimitThrough() {
+        RollingQuota ledger = new RollingQuota(100);
+        assertEquals(Long.MAX_VALUE, ledger.readyAt(101, MINUTE));
+        assertEquals(MINUTE, ledger.readyAt(100, MINUTE));
+        assertEquals(MINUTE, ledger.readyAt(0, MINUTE), "nothing asked, nothing to wait for");
+        ledger.spend(0, MINUTE);
+        assertEquals(0, ledger.spentInWindow(MINUTE));
+    }
 }

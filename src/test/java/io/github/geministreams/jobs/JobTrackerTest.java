@@ -87,6 +87,65 @@ class JobTrackerTest {
         assertEquals(900, completion.get("elapsedMs").asLong());
     }
 
+    @Test
+    void shouldWriteProgressOncePerIntervalForJobsThatChangedOnly() {
+        send(new JobEvent("job-a", 3L, false, 1_000, 1_100));
+        send(new JobEvent("job-b", 5L, false, 1_000, 1_100));
+        assertEquals(List.of(), jobs.readValuesToList(), "no progress before the interval");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        List<JsonNode> progress = jobs.readValuesToList().stream().map(JobTrackerTest::json).toList();
+        assertEquals(List.of("job-a", "job-b"), progress.stream().map(record -> record.get("job").asText()).toList());
+        assertEquals(JobState.RUNNING, progress.get(0).get("status").asText());
+        assertEquals(1, progress.get(0).get("done").asLong());
+        assertEquals(3, progress.get(0).get("total").asLong());
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertEquals(List.of(), jobs.readValuesToList(), "nothing changed since the last progress");
+
+        send(new JobEvent("job-b", 5L, true, 1_000, 1_200));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        List<JsonNode> next = jobs.readValuesToList().stream().map(JobTrackerTest::json).toList();
+        assertEquals(1, next.size());
+        assertEquals("job-b", next.get(0).get("job").asText());
+        assertEquals(2, next.get(0).get("done").asLong());
+        assertEquals(1, next.get(0).get("failed").asLong());
+    }
+
+    @Test
+    void shouldWriteNoProgressForAJobThatCompletedWithinTheInterval() {
+        send(new JobEvent("job-a", 2L, false, 1_000, 1_100));
+        send(new JobEvent("job-a", 2L, false, 1_000, 1_200));
+        assertEquals(1, jobs.readValuesToList().size(), "its completion");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertEquals(List.of(), jobs.readValuesToList(), "a completed job's progress is not written after it");
+    }
+
+    @Test
+    void shouldKeepTheCompletionRecordWhenMorePromptsThanTheJobSizeEnd() {
+        send(new JobEvent("job-a", 1L, false, 1_000, 1_100));
+        send(new JobEvent("job-a", 1L, false, 1_000, 1_200));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        List<JsonNode> records = jobs.readValuesToList().stream().map(JobTrackerTest::json).toList();
+        assertEquals(1, records.size(), "one completion record, no second one and no progress after it: " + records);
+        assertEquals(JobState.COMPLETED, records.get(0).get("status").asText());
+        assertEquals(1, records.get(0).get("done").asLong());
+    }
+
+    @Test
+    void shouldTakeTheJobSizeFromALaterEventWhenTheFirstHadNone() {
+        send(new JobEvent("job-a", null, false, 1_000, 1_100));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        JsonNode running = json(jobs.readValuesToList().get(0));
+        assertEquals(JobState.RUNNING, running.get("status").asText());
+        assertEquals(true, running.get("total") == null || running.get("total").isNull(), "no size known yet");
+        send(new JobEvent("job-a", 2L, false, 900, 1_300));
+        JsonNode completion = json(jobs.readValuesToList().get(0));
+        assertEquals(JobState.COMPLETED, completion.get("status").asText());
+        assertEquals(2, completion.get("total").asLong());
+        assertEquals(900, completion.get("firstPromptTimestamp").asLong(), "the earliest prompt");
+        assertEquals(400, completion.get("elapsedMs").asLong());
+    }
+
     private static JsonNode json(byte[] value) {
         try {
             return Json.MAPPER.readTree(value);

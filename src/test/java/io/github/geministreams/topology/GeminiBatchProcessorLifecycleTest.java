@@ -129,6 +129,8 @@ class GeminiBatchProcessorLifecycleTest {
         punctuate();
 
         assertEquals(1, gemini.calls.size(), "no second call");
+        assertEquals(1, gateway.metrics().registry().get("gemini.streams.handover.answers.used").tag("task", "generate")
+                .counter().count());
         List<String> responses = outputsTo("responses");
         assertEquals(1, responses.size());
         assertTrue(responses.get(0).contains("answer to a"), responses.get(0));
@@ -159,6 +161,61 @@ class GeminiBatchProcessorLifecycleTest {
             return outputsTo("responses").size() == 1;
         });
         assertEquals(1, forwardsTo("handover").size(), "the stale entry is deleted with the output");
+    }
+
+    @Test
+    void shouldHoldItsTasksShareOfTheQuotaFromInitUntilClose() {
+        gateway.promptPartitions(4);
+        assertEquals(0.0, quotaShare(), 1e-9, "no task open here: no share");
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
+        processor.init(context);
+        assertEquals(0.25, quotaShare(), 1e-9, "one of four partitions");
+        processor.close();
+        assertEquals(0.0, quotaShare(), 1e-9);
+        assertTrue(context.scheduledPunctuators().get(0).cancelled(), "its punctuator is cancelled");
+    }
+
+    @Test
+    void shouldHandOverAnAnswerThatCameButWasNotForwardedBeforeClose() {
+        RecordingHandover handover = new RecordingHandover();
+        gateway.handOverTo(handover);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        addHandoverStore();
+        processor.init(context);
+        processor.process(prompt("a"));
+        awaitCalls(1);
+        gemini.answerAll();
+        assertEquals(1, gateway.inFlight(), "answered, not yet drained by the punctuator");
+        processor.close();
+        assertEquals(0, gateway.inFlight(), "the permit of an answer handed over at close is given back");
+        String key = HandoverEntry.key(PendingStore.keyOf(new SourceCoordinates("prompts", 0, 0, 0)), Task.GENERATE);
+        assertEquals(List.of(key), handover.keys(), "the answer is handed over, and no open entry is announced");
+        assertTrue(handover.entries.get(0).answered());
+        assertEquals("answer to a", handover.entries.get(0).generated().text());
+        assertEquals(List.of(), context.forwarded(), "a closed task forwards nothing");
+    }
+
+    @Test
+    void shouldAnnounceAnOpenCallUntilARequestTimeoutFromTheClose() {
+        RecordingHandover handover = new RecordingHandover();
+        gateway.handOverTo(handover);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        addHandoverStore();
+        processor.init(context);
+        processor.process(prompt("a"));
+        awaitCalls(1);
+        long before = System.currentTimeMillis();
+        processor.close();
+        long after = System.currentTimeMillis();
+        long timeout = config.gemini().requestTimeout().toMillis();
+        long until = handover.entries.get(0).untilMillis();
+        assertTrue(until >= before + timeout && until <= after + timeout,
+                until + " is not a request timeout (" + timeout + " ms) after the close at " + before + ".." + after);
+        gemini.answerAll();
+    }
+
+    private double quotaShare() {
+        return gateway.metrics().registry().get("gemini.streams.rate.limit.share").gauge().value();
     }
 
     private void addHandoverStore() {

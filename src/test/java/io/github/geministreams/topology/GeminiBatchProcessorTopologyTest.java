@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.DistributionSummary;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,6 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The topology's wiring, batching, routing and recovery, with an in-memory Gemini fake.
  * Gemini answers arrive on the fake's own threads, as in production; the tests advance the
  * driver's wall clock by the punctuator's tick until the drained outputs appear.
+ *
+ * <p>"Nothing was sent" is checked on the stream thread, where a request is dispatched: the
+ * processor takes a request permit and records the request's size in the same step, before
+ * the call goes on to the rate limiter and the fake's threads ({@link #requestsDispatched}).
  */
 class GeminiBatchProcessorTopologyTest {
     private static final Duration TICK = Duration.ofMillis(10);
@@ -49,6 +54,7 @@ class GeminiBatchProcessorTopologyTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private TopologyTestDriver driver;
     private FakeGeminiClient gemini;
+    private GeminiGateway gateway;
     private TestInputTopic<byte[], byte[]> prompts;
     private TestOutputTopic<byte[], byte[]> responses;
     private TestOutputTopic<byte[], byte[]> embeddings;
@@ -87,7 +93,7 @@ class GeminiBatchProcessorTopologyTest {
         AppConfig config = config(state, overrides);
         gemini = client;
         toClose.add(client);
-        GeminiGateway gateway = new GeminiGateway(config, client);
+        gateway = new GeminiGateway(config, client);
         toClose.add(gateway);
         var props = config.streamsProperties();
         props.put("bootstrap.servers", "unused:9092");
@@ -120,6 +126,23 @@ class GeminiBatchProcessorTopologyTest {
         return records;
     }
 
+    /**
+     * Requests the processor has dispatched so far. Counted synchronously in
+     * {@code TaskDispatcher.send}, on the stream thread, so it is exact right after a
+     * {@code pipeInput} or a clock advance, unlike the fake's count, which its calls reach
+     * later on other threads.
+     */
+    private long requestsDispatched() {
+        return gateway.metrics().registry().find("gemini.streams.batch.size").summaries().stream()
+                .mapToLong(DistributionSummary::count).sum();
+    }
+
+    /** A counter of the pipeline's metrics, 0 when it was never incremented. */
+    private double counter(String name, String... tags) {
+        var counter = gateway.metrics().registry().find("gemini.streams." + name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
         return Json.MAPPER.readTree(record.value());
     }
@@ -146,8 +169,10 @@ class GeminiBatchProcessorTopologyTest {
         send(null, embedPrompt("e1", "one"));
         send(null, embedPrompt("e2", "two"));
         driver.advanceWallClockTime(Duration.ofMillis(990));
-        assertEquals(0, gemini.embedCalls());
-        assertTrue(embeddings.isEmpty());
+        assertEquals(0, requestsDispatched(), "nothing dispatched before the deadline");
+        assertEquals(0, gateway.inFlight(), "no request permit taken");
+        driver.advanceWallClockTime(TICK);
+        assertEquals(1, requestsDispatched(), "the partial batch goes on the tick that reaches its deadline");
     }
 
     @Test
@@ -176,8 +201,9 @@ class GeminiBatchProcessorTopologyTest {
         Instant aMinuteAgo = Instant.now().minus(Duration.ofMinutes(1));
         prompts.pipeInput(new TestRecord<>(null, embedPrompt("e1", "old").getBytes(UTF_8), aMinuteAgo));
         driver.advanceWallClockTime(Duration.ofMillis(990));
-        assertEquals(0, gemini.embedCalls());
+        assertEquals(0, requestsDispatched(), "a backlog item waits for its batch to fill until the deadline");
         driver.advanceWallClockTime(TICK);
+        assertEquals(1, requestsDispatched());
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
     }
 
@@ -290,11 +316,28 @@ class GeminiBatchProcessorTopologyTest {
             assertNull(header(headers, DeadLetterHeaders.HTTP_STATUS));
             offset++;
         }
-        assertEquals(0, gemini.generateCalls() + gemini.embedCalls());
+        assertEquals(0, requestsDispatched(), "bad input never reaches Gemini");
+        assertPendingStoreEmpty();
         assertTrue(responses.isEmpty());
         // The application keeps going: a good prompt after the bad ones is answered.
         send(null, "still alive?");
         assertEquals(1, drain(responses, 1).size());
+        assertEquals(bad.size() + 1, counter("prompts.in"));
+        assertEquals(bad.size(), counter("dead.lettered", "stage", "parse"));
+        assertEquals(bad.size(), counter("outputs", "topic", "dead-letter"));
+        assertEquals(1, counter("outputs", "topic", "responses"));
+    }
+
+    @Test
+    void shouldDispatchNoMoreRequestsThanItHasPermits() {
+        start(Map.of("max.in.flight", "1"));
+        send(null, "one");
+        send(null, "two");
+        send(null, "three");
+        assertEquals(1, requestsDispatched(), "one permit: one request at a time");
+        assertEquals(1, gateway.inFlight());
+        assertEquals(3, drain(responses, 3).size());
+        assertEquals(3, requestsDispatched(), "each of the others once its predecessor's permit came back");
     }
 
     @Test
@@ -356,9 +399,16 @@ class GeminiBatchProcessorTopologyTest {
             ids.add(json(record).get("id").asText());
         }
         assertEquals(List.of("a", "c", "d"), ids.stream().sorted().toList());
+        // [a b c d] rejected, then [a b] rejected and [c d] answered, then [a] answered and [b] dead.
+        assertEquals(5, requestsDispatched(), "each half sent once, nothing sent twice");
+        assertEquals(1, counter("dead.lettered", "stage", "embed"));
+        assertEquals(1, counter("outputs", "topic", "dead-letter"));
+        assertEquals(3, counter("outputs", "topic", "embeddings"));
+        // No request open and nothing pending: no further output can come.
+        assertEquals(0, gateway.inFlight());
+        assertPendingStoreEmpty();
         driver.advanceWallClockTime(TICK);
         assertTrue(embeddings.isEmpty() && deadLetters.isEmpty(), "nothing written twice");
-        assertPendingStoreEmpty();
     }
 
     @Test
@@ -385,22 +435,22 @@ class GeminiBatchProcessorTopologyTest {
         send("d", "{\"id\":\"d\",\"prompt\":\"x\",\"tasks\":[\"summarize\"],\"job\":\"j1\",\"jobSize\":4}");
         send("e", "{\"id\":\"e\",\"prompt\":\"another job\",\"tasks\":[\"generate\"],\"job\":\"j2\",\"jobSize\":2}");
 
-        List<JsonNode> completions = new ArrayList<>();
+        // Until every prompt is settled and no request is open: then no job event can follow.
+        List<TestRecord<byte[], byte[]>> records = new ArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             driver.advanceWallClockTime(TICK);
-            for (TestRecord<byte[], byte[]> record : jobs.readRecordsToList()) {
-                JsonNode job = json(record);
-                if ("COMPLETED".equals(job.get("status").asText())) {
-                    completions.add(job);
-                }
-            }
-            return !completions.isEmpty();
+            records.addAll(jobs.readRecordsToList());
+            return gateway.inFlight() == 0 && pendingStoreIsEmpty();
         });
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
-        jobs.readRecordsToList().forEach(record -> assertFalse(record.value() != null
-                && new String(record.value(), UTF_8).contains("COMPLETED"), "one completion only"));
+        List<JsonNode> completions = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> record : records) {
+            JsonNode job = json(record);
+            if ("COMPLETED".equals(job.get("status").asText())) {
+                completions.add(job);
+            }
+        }
 
-        assertEquals(1, completions.size());
+        assertEquals(1, completions.size(), "one completion only");
         JsonNode j1 = completions.get(0);
         assertEquals("j1", j1.get("job").asText());
         assertEquals(4, j1.get("total").asLong());
@@ -412,9 +462,13 @@ class GeminiBatchProcessorTopologyTest {
     }
 
     private void assertPendingStoreEmpty() {
+        assertTrue(pendingStoreIsEmpty(), "pending store should be empty");
+    }
+
+    private boolean pendingStoreIsEmpty() {
         var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
         try (var all = store.all()) {
-            assertFalse(all.hasNext(), "pending store should be empty");
+            return !all.hasNext();
         }
     }
 }

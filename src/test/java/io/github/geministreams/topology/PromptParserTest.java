@@ -2,6 +2,7 @@ package io.github.geministreams.topology;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,5 +110,88 @@ class PromptParserTest {
         var error = assertThrows(InvalidPromptException.class,
                 () -> lenient.parse(null, nested.getBytes(UTF_8), SOURCE));
         assertTrue(error.getMessage().contains("invalid JSON prompt object"), error.getMessage());
+    }
+
+    @Test
+    void shouldAcceptAValueOfExactlyTheSizeLimit() {
+        assertEquals("x".repeat(200), parse(null, "x".repeat(200)).prompt());
+    }
+
+    @Test
+    void shouldTakeNullFieldsAsAbsent() {
+        PromptRequest request = parse("key-id", """
+                {"id":null,"prompt":"Hi","tasks":null,"model":null,"system":null,"job":null,"jobSize":null,
+                 "attributes":null}""");
+        assertEquals("key-id", request.id());
+        assertEquals(Set.of(Task.GENERATE), request.tasks());
+        assertNull(request.model());
+        assertNull(request.system());
+        assertNull(request.job());
+        assertNull(request.jobSize());
+        assertNull(request.attributes());
+    }
+
+    @Test
+    void shouldUseTheKeyAsIdWhenTheObjectsIdIsBlank() {
+        assertEquals("key-id", parse("key-id", "{\"id\":\"  \",\"prompt\":\"Hi\"}").id());
+    }
+
+    @Test
+    void shouldFallBackToSourceCoordinatesForAnEmptyBlankOrBinaryKey() {
+        assertEquals("prompts-2-41", parse("", "hello").id());
+        assertEquals("prompts-2-41", parse("  ", "hello").id());
+        byte[] binary = {(byte) 0xC3, (byte) 0x28};
+        assertEquals("prompts-2-41", parser.parse(binary, "hello".getBytes(UTF_8), SOURCE).id());
+    }
+
+    @Test
+    void shouldAcceptAJobSizeOfOneAndRejectZero() {
+        assertEquals(1L, parse(null, "{\"prompt\":\"a\",\"job\":\"j\",\"jobSize\":1}").jobSize());
+        String message = rejection(null, "{\"prompt\":\"a\",\"jobSize\":0}".getBytes(UTF_8));
+        assertTrue(message.contains("field 'jobSize' must be a positive whole number"), message);
+    }
+
+    @Test
+    void shouldAllowTrailingWhitespaceAfterTheObject() {
+        assertEquals("a", parse(null, "{\"prompt\":\"a\"}  \n ").prompt());
+    }
+
+    @Test
+    void shouldReadTheJobARejectedValueNames() {
+        assertEquals(Optional.of(new PromptParser.JobMention("j1", 4L)),
+                parser.jobMention("{\"job\":\"j1\",\"jobSize\":4,\"tasks\":[\"dance\"]}".getBytes(UTF_8)));
+        assertEquals(Optional.of(new PromptParser.JobMention("j1", 1L)),
+                parser.jobMention("{\"job\":\"j1\",\"jobSize\":1}".getBytes(UTF_8)));
+    }
+
+    @Test
+    void shouldReadAJobWithoutAUsableSize() {
+        for (String size : new String[] {"0", "-3", "2.5", "\"four\"", "null"}) {
+            assertEquals(Optional.of(new PromptParser.JobMention("j1", null)),
+                    parser.jobMention(("{\"job\":\"j1\",\"jobSize\":" + size + "}").getBytes(UTF_8)), size);
+        }
+        assertEquals(Optional.of(new PromptParser.JobMention("j1", null)),
+                parser.jobMention("{\"job\":\"j1\"}".getBytes(UTF_8)));
+    }
+
+    @Test
+    void shouldFindNoJobInAValueThatNamesNoneOrCannotBeRead() {
+        assertFalse(parser.jobMention(null).isPresent());
+        assertFalse(parser.jobMention("{\"prompt\":\"a\"}".getBytes(UTF_8)).isPresent());
+        assertFalse(parser.jobMention("{\"job\":7}".getBytes(UTF_8)).isPresent());
+        assertFalse(parser.jobMention("{\"job\":\"  \"}".getBytes(UTF_8)).isPresent());
+        assertFalse(parser.jobMention("{\"job\":".getBytes(UTF_8)).isPresent());
+        assertFalse(parser.jobMention("".getBytes(UTF_8)).isPresent());
+        assertFalse(parser.jobMention("[1]".getBytes(UTF_8)).isPresent());
+    }
+
+    @Test
+    void shouldFindNoJobInAValueOverTheSizeLimitButOneAtTheLimit() {
+        String padding = " ".repeat(200 - "{\"job\":\"j1\"}".length());
+        byte[] atLimit = ("{\"job\":\"j1\"}" + padding).getBytes(UTF_8);
+        assertEquals(200, atLimit.length);
+        assertTrue(parser.jobMention(atLimit).isPresent());
+        byte[] overLimit = ("{\"job\":\"j1\"}" + padding + " ").getBytes(UTF_8);
+        assertFalse(parser.jobMention(overLimit).isPresent());
     }
 }
