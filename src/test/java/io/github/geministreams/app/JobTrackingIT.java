@@ -23,15 +23,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +71,9 @@ class JobTrackingIT {
         closer.add(first);
         first.awaitLog("is RUNNING", Duration.ofSeconds(90));
         ExpectedOutcomes expected = new ExpectedOutcomes();
-        Map<String, Long> expectedFailures = produceJobs(topics.prompts, expected);
+        Map<String, Long> expectedFailures = new HashMap<>();
+        // The first half of every job before the kill, the rest after it: no job can complete before the kill.
+        produceJobs(topics.prompts, 0, PROMPTS_PER_JOB / 2, expected, expectedFailures);
 
         try (KafkaConsumer<byte[], byte[]> jobsConsumer = TestClients.committedReader(KAFKA.bootstrapServers(), topics.jobs);
              OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
@@ -87,6 +85,7 @@ class JobTrackingIT {
             });
             first.kill();
             assertTrue(completions(records).isEmpty(), "the kill came before any job completed");
+            produceJobs(topics.prompts, PROMPTS_PER_JOB / 2, PROMPTS_PER_JOB, expected, expectedFailures);
 
             AppProcess second = AppProcess.start(dir.resolve("jobs-2.log"), env, List.of("-Xmx512m"), args.toArray(String[]::new));
             closer.add(second);
@@ -116,33 +115,30 @@ class JobTrackingIT {
         }
     }
 
-    /** Produces the jobs' prompts interleaved, each owing its outcome; returns each job's count of bad input. */
-    private static Map<String, Long> produceJobs(String topic, ExpectedOutcomes expected) throws Exception {
-        Map<String, Long> bad = new HashMap<>();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (int i = 0; i < PROMPTS_PER_JOB; i++) {
-                for (int j = 0; j < JOBS; j++) {
-                    String job = "job-" + j;
-                    String id = job + "-" + i;
-                    boolean isBad = i % BAD_EVERY == BAD_EVERY - 1;
-                    String tasks = isBad ? "\"summarize\"" : i % 2 == 0 ? "\"generate\"" : "\"embed\"";
-                    String value = "{\"id\":\"" + id + "\",\"prompt\":\"Prompt " + id + "\",\"tasks\":[" + tasks
-                            + "],\"job\":\"" + job + "\",\"jobSize\":" + PROMPTS_PER_JOB + "}";
-                    producer.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8))).get();
-                    bad.merge(job, isBad ? 1L : 0L, Long::sum);
-                    if (isBad) {
-                        expected.deadLettered(id, "parse");
-                    } else {
-                        expected.answered(id, i % 2 == 0 ? "generate" : "embed");
-                    }
+    /**
+     * Produces prompts {@code from} to {@code to - 1} of every job, interleaved, each owing its
+     * outcome; adds each job's count of bad input to {@code bad}.
+     */
+    private static void produceJobs(String topic, int from, int to, ExpectedOutcomes expected, Map<String, Long> bad) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            for (int j = 0; j < JOBS; j++) {
+                String job = "job-" + j;
+                String id = job + "-" + i;
+                boolean isBad = i % BAD_EVERY == BAD_EVERY - 1;
+                String tasks = isBad ? "\"summarize\"" : i % 2 == 0 ? "\"generate\"" : "\"embed\"";
+                String value = "{\"id\":\"" + id + "\",\"prompt\":\"Prompt " + id + "\",\"tasks\":[" + tasks
+                        + "],\"job\":\"" + job + "\",\"jobSize\":" + PROMPTS_PER_JOB + "}";
+                records.add(new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8)));
+                bad.merge(job, isBad ? 1L : 0L, Long::sum);
+                if (isBad) {
+                    expected.deadLettered(id, "parse");
+                } else {
+                    expected.answered(id, i % 2 == 0 ? "generate" : "embed");
                 }
             }
         }
-        return bad;
+        TestClients.produce(KAFKA.bootstrapServers(), records);
     }
 
     private static void poll(KafkaConsumer<byte[], byte[]> consumer, List<JsonNode> into) throws Exception {

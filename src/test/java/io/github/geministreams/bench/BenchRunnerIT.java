@@ -118,7 +118,7 @@ class BenchRunnerIT {
      * 1.25 minutes' worth of a 60,000 tokens/min quota, which the simulator enforces over any
      * 60 s. Sent as fast as Gemini answers, the last fifth would be refused with 429s; held to
      * the quota, none is. (Binding takes more than a minute's worth by definition, so this test
-     * takes over a minute; the requests-per-minute quota binds in ChaosIT.)
+     * takes over a minute; the requests-per-minute quota binds in FleetKillIT and ScaleOutIT.)
      *
      * <p>Disabled because it fails one run in two: a single 429 (InputTokensPerModelPerMinute)
      * about a minute after the instance's share stepped from 1/6 to 6/6 of the quota as its tasks
