@@ -150,7 +150,7 @@ class JobTrackingIT {
     /** Reads on to the end offsets the topic has now. */
     private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<JsonNode> into) throws Exception {
         Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+        while (TestClients.beforeEnd(consumer, ends)) {
             poll(consumer, into);
         }
     }

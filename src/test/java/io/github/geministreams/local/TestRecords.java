@@ -1,5 +1,6 @@
 package io.github.geministreams.local;
 
+import io.github.geministreams.testing.TestClients;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -113,7 +114,7 @@ final class TestRecords {
             pollInto(consumer, received);
         }
         Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())
+        while (TestClients.beforeEnd(consumer, ends)
                 && System.nanoTime() < deadline) {
             pollInto(consumer, received);
         }

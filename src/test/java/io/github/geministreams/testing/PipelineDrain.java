@@ -3,20 +3,16 @@ package io.github.geministreams.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -37,7 +33,6 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class PipelineDrain implements AutoCloseable {
     private final String applicationId;
-    private final List<String> inputs;
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> reader;
     private final KafkaConsumer<byte[], byte[]> changelog;
@@ -48,19 +43,14 @@ public final class PipelineDrain implements AutoCloseable {
     /** For {@code applicationId}, whose inputs are {@code inputs} (prompts first). */
     public PipelineDrain(String bootstrapServers, String applicationId, String... inputs) {
         this.applicationId = applicationId;
-        this.inputs = List.of(inputs);
         this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
-        this.reader = committedConsumer(bootstrapServers);
-        this.changelog = committedConsumer(bootstrapServers);
+        this.reader = TestClients.committedReader(bootstrapServers, inputs);
         String pendingChangelog = applicationId + "-gemini-pending-changelog";
-        List<TopicPartition> partitions = new ArrayList<>();
-        changelog.partitionsFor(pendingChangelog, Duration.ofSeconds(30))
-                .forEach(info -> partitions.add(new TopicPartition(pendingChangelog, info.partition())));
-        if (partitions.isEmpty()) {
+        this.changelog = TestClients.committedReader(bootstrapServers, pendingChangelog);
+        if (changelog.assignment().isEmpty()) {
+            close();
             throw new IllegalStateException(pendingChangelog + " does not exist: start the application first");
         }
-        changelog.assign(partitions);
-        changelog.seekToBeginning(partitions);
     }
 
     /** Waits until the application is drained; fails saying what is still owed. */
@@ -87,12 +77,7 @@ public final class PipelineDrain implements AutoCloseable {
     private boolean inputsConsumedNow() throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String input : inputs) {
-            reader.partitionsFor(input, Duration.ofSeconds(30))
-                    .forEach(info -> partitions.add(new TopicPartition(input, info.partition())));
-        }
-        reader.assign(partitions);
+        Set<TopicPartition> partitions = reader.assignment();
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata offset = committed.get(partition);
             if (offset == null) {
@@ -102,7 +87,7 @@ public final class PipelineDrain implements AutoCloseable {
             }
         }
         Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
-        while (partitions.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
+        while (TestClients.beforeEnd(reader, ends)) {
             if (!reader.poll(Duration.ofMillis(100)).isEmpty()) {
                 return false; // a committed input record the application has not committed past
             }
@@ -112,7 +97,7 @@ public final class PipelineDrain implements AutoCloseable {
 
     private boolean pendingStoreEmpty() {
         Map<TopicPartition, Long> ends = changelog.endOffsets(changelog.assignment());
-        while (ends.entrySet().stream().anyMatch(end -> changelog.position(end.getKey()) < end.getValue())) {
+        while (TestClients.beforeEnd(changelog, ends)) {
             for (ConsumerRecord<byte[], byte[]> record : changelog.poll(Duration.ofMillis(100))) {
                 String key = record.partition() + "/" + new String(record.key(), UTF_8);
                 if (record.value() == null) {
@@ -123,16 +108,6 @@ public final class PipelineDrain implements AutoCloseable {
             }
         }
         return pending.isEmpty();
-    }
-
-    private static KafkaConsumer<byte[], byte[]> committedConsumer(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        return new KafkaConsumer<>(props);
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class TestClients {
         try (KafkaConsumer<byte[], byte[]> consumer = readerFromStart(bootstrapServers, isolation, topics)) {
             Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            while (beforeEnd(consumer, ends)) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(topics + " were not read to their end offsets " + ends + " in a minute");
                 }
@@ -88,6 +88,11 @@ public final class TestClients {
             }
         }
         return records;
+    }
+
+    /** Whether {@code consumer} has not yet reached {@code ends} on some partition: records may remain. */
+    public static boolean beforeEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue());
     }
 
     /** {@link #readerFromStart} with read_committed: what the pipeline committed. */
