@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,13 +16,26 @@ import java.util.Set;
  * @param job        the job this prompt belongs to, or null
  * @param jobSize    the number of prompts in the job, or null
  * @param attributes caller data echoed on every output, or null
+ * @param parts      the multimodal parts of the prompt (text, inline data, file URIs), or null
+ *                   when the prompt is {@code prompt} alone
+ * @param generation how the answer is generated (the prompt's settings over the configured defaults)
+ * @param template   the name of the template {@code prompt} was rendered from, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PromptRequest(
         String id, String prompt, Set<Task> tasks, String model, String system,
-        String job, Long jobSize, JsonNode attributes) {
+        String job, Long jobSize, JsonNode attributes,
+        List<PromptPart> parts, GenerationSettings generation, String template) {
 
     public PromptRequest {
         tasks = Collections.unmodifiableSet(EnumSet.copyOf(tasks));
+        parts = parts == null ? null : List.copyOf(parts);
+        generation = generation == null ? GenerationSettings.NONE : generation;
+    }
+
+    /** A text prompt with the default generation settings. */
+    public PromptRequest(String id, String prompt, Set<Task> tasks, String model, String system,
+                         String job, Long jobSize, JsonNode attributes) {
+        this(id, prompt, tasks, model, system, job, jobSize, attributes, null, GenerationSettings.NONE, null);
     }
 }

@@ -1,13 +1,20 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.model.PromptRequest;
+
 /**
- * One prompt's part in a batch: its pending-store key and the text Gemini gets.
+ * One prompt's part in a batch: its pending-store key and the prompt Gemini gets.
  *
  * @param handedOver true when the task's previous owner left a handover entry for it, which
  *                   is deleted with the item's output
  */
-record BatchItem(String storeKey, String text, String system, boolean handedOver) {
-    BatchItem(String storeKey, String text, String system) {
-        this(storeKey, text, system, false);
+record BatchItem(String storeKey, PromptRequest request, boolean handedOver) {
+    BatchItem(String storeKey, PromptRequest request) {
+        this(storeKey, request, false);
+    }
+
+    /** The prompt's text: what an embed request embeds. */
+    String text() {
+        return request.prompt();
     }
 }

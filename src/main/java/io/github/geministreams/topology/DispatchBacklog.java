@@ -203,7 +203,7 @@ final class DispatchBacklog {
         for (Task task : prompt.remaining()) {
             BatchKey batchKey = new BatchKey(task, modelFor(task, prompt));
             HandoverEntry entry = fromStore ? handover.apply(HandoverEntry.key(key, task)) : null;
-            BatchItem item = new BatchItem(key, prompt.request().prompt(), prompt.request().system(), entry != null);
+            BatchItem item = new BatchItem(key, prompt.request(), entry != null);
             if (entry != null && entry.answered()) {
                 handedOver.add(new HandedOver(item, task, entry));
             } else if (entry != null && entry.open() && entry.untilMillis() > nowMillis) {

@@ -4,6 +4,7 @@ import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.Attempted;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.GenerateRequest;
+import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.Task;
 import java.util.HashSet;
 import java.util.List;
@@ -181,8 +182,9 @@ final class TaskDispatcher {
     }
 
     private static GenerateRequest generateRequest(Batch batch) {
-        BatchItem item = batch.items().get(0);
-        return new GenerateRequest(batch.key().model(), item.text(), item.system());
+        PromptRequest prompt = batch.items().get(0).request();
+        return new GenerateRequest(batch.key().model(), prompt.prompt(), prompt.system(), prompt.parts(),
+                prompt.generation());
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig.BatchSettings;
 import io.github.geministreams.config.BatchPolicy;
+import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.Task;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OpenBatchesTest {
@@ -23,7 +25,7 @@ class OpenBatchesTest {
     }
 
     private static BatchItem item(int n) {
-        return new BatchItem("k" + n, "text " + n, null);
+        return new BatchItem("k" + n, new PromptRequest("k" + n, "text " + n, Set.of(Task.EMBED), null, null, null, null, null));
     }
 
     private static List<String> keys(Batch batch) {
