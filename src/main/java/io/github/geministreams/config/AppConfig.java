@@ -2,6 +2,7 @@ package io.github.geministreams.config;
 
 import io.github.geministreams.jobs.JobTrackerExceptionHandler;
 import io.github.geministreams.model.Task;
+import io.github.geministreams.prompt.PromptCatalog;
 import io.github.geministreams.topics.TopicPlan;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public record AppConfig(
         Optional<Path> stateDir,
         GeminiSettings gemini,
         PipelineSettings pipeline,
+        PromptCatalog prompts,
         int metricsPort,
         Map<String, String> kafka) {
 
@@ -84,7 +86,8 @@ public record AppConfig(
                 reader.required(Setting.BOOTSTRAP_SERVERS),
                 TopicPlan.load(reader.optionalString(Setting.TOPICS_FILE).map(Path::of)),
                 reader.optionalString(Setting.STATE_DIR).map(Path::of),
-                gemini, pipeline, reader.intAtLeast(Setting.METRICS_PORT, -1), kafka);
+                gemini, pipeline, PromptCatalog.load(reader.optionalString(Setting.PROMPTS_FILE).map(Path::of)),
+                reader.intAtLeast(Setting.METRICS_PORT, -1), kafka);
     }
 
     /**
@@ -127,22 +130,26 @@ public record AppConfig(
 
     /** A copy with other bootstrap servers (local mode and tests start their own broker). */
     public AppConfig withBootstrapServers(String servers) {
-        return new AppConfig(applicationId, servers, topics, stateDir, gemini, pipeline, metricsPort, kafka);
+        return new AppConfig(applicationId, servers, topics, stateDir, gemini, pipeline, prompts, metricsPort, kafka);
     }
 
     /** A copy with another Kafka Streams state directory. */
     public AppConfig withStateDir(Path dir) {
-        return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, metricsPort, kafka);
+        return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, prompts, metricsPort, kafka);
     }
 
     /** A copy with other topics. */
     public AppConfig withTopics(TopicPlan plan) {
-        return new AppConfig(applicationId, bootstrapServers, plan, stateDir, gemini, pipeline, metricsPort, kafka);
+        return new AppConfig(applicationId, bootstrapServers, plan, stateDir, gemini, pipeline, prompts, metricsPort, kafka);
     }
 
     /** A copy with other Gemini connection settings. */
+    public AppConfig withPrompts(PromptCatalog catalog) {
+        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, gemini, pipeline, catalog, metricsPort, kafka);
+    }
+
     public AppConfig withGemini(GeminiSettings settings) {
-        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, metricsPort, kafka);
+        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, prompts, metricsPort, kafka);
     }
 
     /** One line per setting for the start-up log; secrets and Kafka passwords masked. */

@@ -45,6 +45,9 @@ public enum Setting {
     DAILY_QUOTA_RECHECK("gemini.quota.daily.recheck", "10m",
             "While a daily quota is exhausted, how often a held request tries again (sooner if the server says so)."),
 
+    PROMPTS_FILE("prompts.file", "",
+            "YAML file of named templates, named JSON schemas and the defaults of every prompt (see Prompts); "
+                    + "empty = none."),
     DEFAULT_TASKS("tasks.default", "generate", "Tasks for prompts that name none: generate, embed, or both."),
     PROMPT_MAX_BYTES("prompt.max.bytes", "65536", "Largest accepted prompt value in bytes; larger goes to dead-letter."),
     EMBED_BATCH_SIZE("embed.batch.size", "100", "Texts per batchEmbedContents request (at most 100)."),

@@ -1,5 +1,7 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.prompt.InvalidPromptException;
+import io.github.geministreams.prompt.PromptParser;
 import io.github.geministreams.jobs.JobEvent;
 import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.metrics.PipelineMetrics;

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.prompt.PromptParser;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.jobs.JobTrackerSupplier;
@@ -54,7 +55,8 @@ public final class PromptTopology {
     /** The topology around a gateway the caller keeps, to drain it on a graceful stop. */
     public static Topology build(AppConfig config, GeminiGateway gateway) {
         TopicPlan topics = config.topics();
-        PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks());
+        PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks(),
+                config.prompts());
         var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
                 JOB_EVENTS_SINK, HANDOVER_SINK);
         ByteArraySerializer bytes = new ByteArraySerializer();

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.prompt.InvalidPromptException;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

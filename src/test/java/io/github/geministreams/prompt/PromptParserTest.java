@@ -1,4 +1,4 @@
-package io.github.geministreams.topology;
+package io.github.geministreams.prompt;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;

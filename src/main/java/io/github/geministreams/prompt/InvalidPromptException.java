@@ -1,4 +1,4 @@
-package io.github.geministreams.topology;
+package io.github.geministreams.prompt;
 
 /**
  * A prompt record that cannot be sent to Gemini. It is never thrown through Kafka Streams:

@@ -1,4 +1,4 @@
-package io.github.geministreams.topology;
+package io.github.geministreams.prompt;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,10 +27,17 @@ public final class PromptParser {
 
     private final int maxBytes;
     private final Set<Task> defaultTasks;
+    private final PromptCatalog catalog;
 
-    public PromptParser(int maxBytes, Set<Task> defaultTasks) {
+    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog) {
         this.maxBytes = maxBytes;
         this.defaultTasks = EnumSet.copyOf(defaultTasks);
+        this.catalog = catalog;
+    }
+
+    /** A parser without a prompts file. */
+    public PromptParser(int maxBytes, Set<Task> defaultTasks) {
+        this(maxBytes, defaultTasks, PromptCatalog.EMPTY);
     }
 
     /** The request, or an {@link InvalidPromptException} whose message is the reason. */
