@@ -68,7 +68,10 @@ public record AppConfig(
                 reader.longAtLeast(Setting.TOKENS_PER_MINUTE, 0),
                 reader.bool(Setting.EMBED_TEXTS_COUNT_AS_REQUESTS),
                 reader.bool(Setting.QUOTA_GAINED_SHARE_ASSUMED_SPENT),
-                reader.positiveDuration(Setting.DAILY_QUOTA_RECHECK));
+                reader.positiveDuration(Setting.DAILY_QUOTA_RECHECK),
+                reader.list(Setting.GENERATE_MODEL_FALLBACKS),
+                reader.choice(Setting.GEMINI_BACKEND, GeminiBackend.values(), GeminiBackend::wireName),
+                reader.vertex());
         int embedBatch = reader.intAtLeast(Setting.EMBED_BATCH_SIZE, 1);
         if (embedBatch > MAX_EMBED_BATCH) {
             throw reader.invalid(Setting.EMBED_BATCH_SIZE, "at most " + MAX_EMBED_BATCH + " (the Gemini API's limit)");
@@ -80,7 +83,12 @@ public record AppConfig(
                         reader.batchPolicy(Setting.EMBED_BATCH_POLICY)),
                 reader.intAtLeast(Setting.MAX_IN_FLIGHT, 1),
                 reader.positiveDuration(Setting.PUNCTUATE_INTERVAL),
-                reader.positiveDuration(Setting.SHUTDOWN_GRACE));
+                reader.positiveDuration(Setting.SHUTDOWN_GRACE),
+                reader.intAtLeast(Setting.INLINE_DATA_MAX_BYTES, 1),
+                reader.choice(Setting.ORDERING, Ordering.values(), Ordering::wireName),
+                reader.list(Setting.MODELS_ALLOWED),
+                reader.choice(Setting.CONTEXT_OVERFLOW, ContextOverflow.values(), ContextOverflow::wireName),
+                reader.modelLimits(Setting.CONTEXT_LIMITS));
         return new AppConfig(
                 reader.required(Setting.APPLICATION_ID),
                 reader.required(Setting.BOOTSTRAP_SERVERS),
@@ -184,7 +192,14 @@ public record AppConfig(
             long tokensPerMinute,
             boolean embedTextsCountAsRequests,
             boolean gainedShareAssumedSpent,
-            Duration dailyQuotaRecheck) {
+            Duration dailyQuotaRecheck,
+            List<String> generateFallbacks,
+            GeminiBackend backend,
+            VertexSettings vertex) {
+
+        public GeminiSettings {
+            generateFallbacks = List.copyOf(generateFallbacks);
+        }
 
         public boolean hasApiKey() {
             return !apiKey.isBlank();
@@ -193,7 +208,8 @@ public record AppConfig(
         public GeminiSettings withConnection(String key, String url) {
             return new GeminiSettings(key, Optional.ofNullable(url), generateModel, embedModel, embedDimensions,
                     embedTaskType, requestTimeout, maxAttempts, initialBackoff, maxBackoff,
-                    requestsPerMinute, tokensPerMinute, embedTextsCountAsRequests, gainedShareAssumedSpent, dailyQuotaRecheck);
+                    requestsPerMinute, tokensPerMinute, embedTextsCountAsRequests, gainedShareAssumedSpent, dailyQuotaRecheck,
+                    generateFallbacks, backend, vertex);
         }
 
         @Override
@@ -208,7 +224,9 @@ public record AppConfig(
                     + ", tokensPerMinute=" + limit(tokensPerMinute)
                     + ", embedTextsCountAsRequests=" + embedTextsCountAsRequests
                     + ", gainedShareAssumedSpent=" + gainedShareAssumedSpent
-                    + ", dailyQuotaRecheck=" + Durations.format(dailyQuotaRecheck) + "}";
+                    + ", dailyQuotaRecheck=" + Durations.format(dailyQuotaRecheck)
+                    + ", generateFallbacks=" + generateFallbacks + ", backend=" + backend.wireName()
+                    + (backend == GeminiBackend.VERTEX_AI ? ", vertex=" + vertex : "") + "}";
         }
 
         private static String limit(long value) {
@@ -216,17 +234,42 @@ public record AppConfig(
         }
     }
 
-    /** How prompts are validated, batched and kept in flight. */
+    /**
+     * Vertex AI's project and location, and where its credentials come from.
+     *
+     * @param credentialsFile a service-account JSON key file, or empty for Application Default Credentials
+     */
+    public record VertexSettings(Optional<String> project, String location, Optional<Path> credentialsFile) {
+        @Override
+        public String toString() {
+            return "{project=" + project.orElse("(none)") + ", location=" + location + ", credentials="
+                    + credentialsFile.map(Path::toString).orElse("(Application Default Credentials)") + "}";
+        }
+    }
+
+    /**
+     * How prompts are validated, batched, kept in flight and ordered.
+     *
+     * @param allowedModels  the models prompts may name; empty = the configured ones and the fallbacks
+     * @param contextLimits  input token limits per model, over the built-in table
+     */
     public record PipelineSettings(
             Set<Task> defaultTasks,
             int promptMaxBytes,
             BatchSettings embedBatch,
             int maxInFlight,
             Duration punctuateInterval,
-            Duration shutdownGrace) {
+            Duration shutdownGrace,
+            int inlineDataMaxBytes,
+            Ordering ordering,
+            List<String> allowedModels,
+            ContextOverflow contextOverflow,
+            Map<String, Long> contextLimits) {
 
         public PipelineSettings {
             defaultTasks = Collections.unmodifiableSet(EnumSet.copyOf(defaultTasks));
+            allowedModels = List.copyOf(allowedModels);
+            contextLimits = Collections.unmodifiableMap(new LinkedHashMap<>(contextLimits));
         }
     }
 
@@ -317,6 +360,51 @@ public record AppConfig(
                 tasks.add(task);
             }
             return tasks;
+        }
+
+        /** A comma-separated list; empty entries are dropped. */
+        List<String> list(Setting setting) {
+            List<String> values = new ArrayList<>();
+            for (String value : string(setting).split(",")) {
+                if (!value.isBlank()) {
+                    values.add(value.trim());
+                }
+            }
+            return values;
+        }
+
+        <E extends Enum<E>> E choice(Setting setting, E[] choices, java.util.function.Function<E, String> wireName) {
+            StringJoiner names = new StringJoiner(", ");
+            for (E choice : choices) {
+                if (wireName.apply(choice).equalsIgnoreCase(string(setting))) {
+                    return choice;
+                }
+                names.add(wireName.apply(choice));
+            }
+            throw invalid(setting, "one of " + names);
+        }
+
+        /** {@code model=tokens,...} with positive limits. */
+        Map<String, Long> modelLimits(Setting setting) {
+            Map<String, Long> limits = new LinkedHashMap<>();
+            for (String entry : list(setting)) {
+                int equals = entry.indexOf('=');
+                try {
+                    long limit = Long.parseLong(entry.substring(equals + 1).trim());
+                    if (equals < 1 || limit < 1) {
+                        throw new NumberFormatException();
+                    }
+                    limits.put(entry.substring(0, equals).trim(), limit);
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    throw invalid(setting, "comma-separated model=tokens with positive token counts");
+                }
+            }
+            return limits;
+        }
+
+        VertexSettings vertex() {
+            return new VertexSettings(optionalString(Setting.VERTEX_PROJECT), required(Setting.VERTEX_LOCATION),
+                    optionalString(Setting.VERTEX_CREDENTIALS_FILE).map(Path::of));
         }
 
         ConfigException invalid(Setting setting, String expected) {
