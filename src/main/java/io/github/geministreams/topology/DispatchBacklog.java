@@ -24,7 +24,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * batches until its answer comes or its time is up ({@link #recheckHandover}).
  *
  * <p>It also remembers which prompts have items in memory or at Gemini ({@link #released}
- * forgets them), so that a prompt is never dispatched twice by one task incarnation.
+ * forgets them), so that a prompt is never dispatched twice by one task incarnation. With
+ * {@code ordering=key}, a prompt whose key has an earlier prompt in progress waits in
+ * {@link KeyOrder} (in memory, counted against {@code memoryLimit}) until that one has ended.
  *
  * <p>Not thread-safe: owned by one processor incarnation on its stream thread.
  */
@@ -35,6 +37,8 @@ final class DispatchBacklog {
     private final AppConfig.GeminiSettings gemini;
     private final Function<String, HandoverEntry> handover;
     private final long longestWaitMillis;
+    /** Holds back later prompts of a key under ordering=key; null without. */
+    private final KeyOrder keyOrder;
     /** Items whose answer the previous owner handed over, to forward. */
     private final List<HandedOver> handedOver = new ArrayList<>();
     /** Items whose call the previous owner still has open. */
@@ -59,15 +63,17 @@ final class DispatchBacklog {
      * @param handover         the handover entry of an item's key ({@link HandoverEntry#key}), or null
      * @param longestWaitMillis the longest an item waits for a call its previous owner has open,
      *                         whatever that owner's clock said (a request timeout)
+     * @param orderByKey       true for ordering=key: one prompt per record key in progress at a time
      */
     DispatchBacklog(PendingStore store, OpenBatches batches, int memoryLimit, AppConfig.GeminiSettings gemini,
-                    Function<String, HandoverEntry> handover, long longestWaitMillis) {
+                    Function<String, HandoverEntry> handover, long longestWaitMillis, boolean orderByKey) {
         this.store = store;
         this.batches = batches;
         this.memoryLimit = memoryLimit;
         this.gemini = gemini;
         this.handover = handover;
         this.longestWaitMillis = longestWaitMillis;
+        this.keyOrder = orderByKey ? new KeyOrder() : null;
     }
 
     /** Everything in the store is owed: an earlier incarnation or owner left it pending. */
@@ -78,7 +84,7 @@ final class DispatchBacklog {
 
     /** A prompt that has just been stored: into memory if there is room and nothing older waits in the store. */
     void offer(String key, PendingPrompt prompt, long nowMillis) {
-        if (!spilled && batches.size() < memoryLimit) {
+        if (!spilled && inMemory() < memoryLimit) {
             hold(key, prompt, nowMillis, false);
             return;
         }
@@ -96,10 +102,10 @@ final class DispatchBacklog {
      * @return true when it added any
      */
     boolean refill(long nowMillis) {
-        if (!spilled || batches.size() >= memoryLimit) {
+        if (!spilled || inMemory() >= memoryLimit) {
             return false;
         }
-        int before = batches.size();
+        int before = inMemory();
         boolean fromFirst = false;
         while (true) {
             try (KeyValueIterator<String, PendingPrompt> entries = store.from(cursor)) {
@@ -108,9 +114,9 @@ final class DispatchBacklog {
                     if (held.containsKey(entry.key)) {
                         continue;
                     }
-                    if (batches.size() >= memoryLimit) {
+                    if (inMemory() >= memoryLimit) {
                         cursor = entry.key;
-                        return batches.size() > before;
+                        return inMemory() > before;
                     }
                     hold(entry.key, entry.value, nowMillis, true);
                 }
@@ -123,13 +129,22 @@ final class DispatchBacklog {
             }
             spilled = false;
             cursor = null;
-            return batches.size() > before;
+            return inMemory() > before;
         }
     }
 
-    /** The outcome of {@code item} has been handled (forwarded or dead-lettered), or it will never be. */
-    void released(BatchItem item) {
-        held.computeIfPresent(item.storeKey(), (key, items) -> items == 1 ? null : items - 1);
+    /**
+     * The outcome of {@code item} has been handled (forwarded or dead-lettered), or it will
+     * never be. When it was its prompt's last item, the next prompt of its key may start.
+     */
+    void released(BatchItem item, long nowMillis) {
+        Integer left = held.computeIfPresent(item.storeKey(), (key, items) -> items == 1 ? null : items - 1);
+        if (left == null && keyOrder != null) {
+            KeyOrder.Held next = keyOrder.ended(item.storeKey());
+            if (next != null) {
+                start(next.storeKey(), next.prompt(), nowMillis, next.fromStore());
+            }
+        }
     }
 
     /** Answers handed over since the last call, to forward; each item stays held until {@link #released}. */
@@ -183,9 +198,9 @@ final class DispatchBacklog {
         return batches.pollDue(nowMillis, quotaBound);
     }
 
-    /** Items in memory and not dispatched. */
+    /** Items in memory and not dispatched, and prompts waiting for an earlier one of their key. */
     int inMemory() {
-        return batches.size();
+        return batches.size() + (keyOrder == null ? 0 : keyOrder.waiting());
     }
 
     /** True while prompts wait in the store only. */
@@ -199,6 +214,15 @@ final class DispatchBacklog {
      * @param fromStore true when read back from the store: a previous owner may have sent it
      */
     private void hold(String key, PendingPrompt prompt, long nowMillis, boolean fromStore) {
+        // Held from now on, so that a store scan skips it, even while it waits for its key's turn.
+        held.merge(key, prompt.remaining().size(), Integer::sum);
+        if (keyOrder == null || keyOrder.admit(key, prompt, fromStore)) {
+            start(key, prompt, nowMillis, fromStore);
+        }
+    }
+
+    /** Puts a held prompt's remaining tasks into the batches, or with the previous owner's call. */
+    private void start(String key, PendingPrompt prompt, long nowMillis, boolean fromStore) {
         long age = nowMillis - prompt.source().timestamp();
         for (Task task : prompt.remaining()) {
             BatchKey batchKey = new BatchKey(task, modelFor(task, prompt));
@@ -212,7 +236,6 @@ final class DispatchBacklog {
                 batches.add(batchKey, item, nowMillis, age);
             }
         }
-        held.merge(key, prompt.remaining().size(), Integer::sum);
     }
 
     private String modelFor(Task task, PendingPrompt prompt) {

@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.Ordering;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.topics.TopicRole;
 import java.util.List;
@@ -97,7 +98,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         AppConfig.BatchSettings embed = config.pipeline().embedBatch();
         OpenBatches batches = new OpenBatches(embed, () -> gateway.largestEmbedBatch(embed.size()));
         this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini(),
-                handoverLookup(context), config.gemini().requestTimeout().toMillis());
+                handoverLookup(context), config.gemini().requestTimeout().toMillis(),
+                config.pipeline().ordering() == Ordering.KEY);
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
         this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
         backlog.resumeStored();
@@ -134,7 +136,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         boolean permitsLeft = dispatchReady();
         for (DispatchBacklog.HandedOver handedOver : backlog.takeHandedOver()) {
             outcomes.settle(handedOver);
-            backlog.released(handedOver.item());
+            backlog.released(handedOver.item(), wallClockMillis);
         }
         if (!permitsLeft) {
             return;
@@ -148,7 +150,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private void settle(Completion completion) {
         List<Batch> halves = outcomes.settle(completion);
         if (halves.isEmpty()) {
-            completion.batch().items().forEach(backlog::released);
+            long now = context.currentSystemTimeMs();
+            completion.batch().items().forEach(item -> backlog.released(item, now));
         } else {
             backlog.retryFirst(halves);
         }

@@ -32,6 +32,8 @@ public final class FakeGeminiClient implements GeminiClient {
     private String failingText;
     private GeminiException failingTextFailure;
     private String blockedText;
+    private String heldText;
+    private final List<Runnable> held = new ArrayList<>();
 
     /** The next {@code count} calls, of either kind, fail with {@code failure}. */
     public synchronized void failNext(int count, GeminiException failure) {
@@ -50,9 +52,42 @@ public final class FakeGeminiClient implements GeminiClient {
         this.blockedText = text;
     }
 
+    /** Generate calls whose prompt contains {@code text} are not answered until {@link #answerHeld()}. */
+    public synchronized void holdWhenPromptContains(String text) {
+        this.heldText = text;
+    }
+
+    /** Answers the generate calls held so far, and stops holding new ones. */
+    public void answerHeld() {
+        List<Runnable> toAnswer;
+        synchronized (this) {
+            heldText = null;
+            toAnswer = List.copyOf(held);
+            held.clear();
+        }
+        toAnswer.forEach(Runnable::run);
+    }
+
     @Override
     public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
         generateCalls.incrementAndGet();
+        synchronized (this) {
+            if (heldText != null && request.prompt().contains(heldText)) {
+                CompletableFuture<GenerateResult> later = new CompletableFuture<>();
+                held.add(() -> answerNow(request).whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        later.completeExceptionally(failure);
+                    } else {
+                        later.complete(result);
+                    }
+                }));
+                return later;
+            }
+        }
+        return answerNow(request);
+    }
+
+    private CompletableFuture<GenerateResult> answerNow(GenerateRequest request) {
         GeminiException failure = failureFor(List.of(request.prompt()));
         boolean blocked = isBlocked(request.prompt());
         return answer(failure, () -> blocked

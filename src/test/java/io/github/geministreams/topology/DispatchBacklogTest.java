@@ -46,7 +46,7 @@ class DispatchBacklogTest {
         kv.init(context.getStateStoreContext(), kv);
         store = new PendingStore(kv);
         OpenBatches batches = new OpenBatches(new BatchSettings(100, Duration.ofMillis(100), BatchPolicy.FIXED));
-        backlog = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, handover::get, LONGEST_WAIT);
+        backlog = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, handover::get, LONGEST_WAIT, false);
     }
 
     @Test
@@ -63,7 +63,7 @@ class DispatchBacklogTest {
                 batch.items().forEach(item -> sent.add(item.text()));
                 batch.items().forEach(item -> {
                     store.delete(item.storeKey());
-                    backlog.released(item);
+                    backlog.released(item, 0L);
                 });
             }
         } while (backlog.refill(0));
@@ -100,6 +100,43 @@ class DispatchBacklogTest {
     }
 
     @Test
+    void shouldHaveOnePromptPerKeyInProgressAndStartEachKeysPromptsInInputOrderWithKeyOrdering() {
+        OpenBatches batches = new OpenBatches(new BatchSettings(100, Duration.ofMillis(100), BatchPolicy.FIXED));
+        DispatchBacklog ordered = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, handover::get, LONGEST_WAIT,
+                true);
+        int prompts = 15;
+        for (long offset = 0; offset < prompts; offset++) {
+            PendingPrompt prompt = keyed(offset, "key-" + offset % 3);
+            ordered.offer(stored(prompt), prompt, 0);
+            assertTrue(ordered.inMemory() <= MEMORY_LIMIT, "waiting prompts count against the limit: " + ordered.inMemory());
+        }
+        Map<String, List<Long>> startedPerKey = new HashMap<>();
+        java.util.Deque<BatchItem> atGemini = new java.util.ArrayDeque<>();
+        int started = 0;
+        while (started < prompts) {
+            Batch batch;
+            while ((batch = ordered.pollReady()) != null) {
+                BatchItem item = batch.items().get(0);
+                String key = new String(store.get(item.storeKey()).originalKey(), UTF_8);
+                assertTrue(atGemini.stream().noneMatch(other -> item.storeKey().equals(other.storeKey())
+                        || key.equals(new String(store.get(other.storeKey()).originalKey(), UTF_8))),
+                        "one prompt of " + key + " at a time");
+                startedPerKey.computeIfAbsent(key, k -> new ArrayList<>()).add(store.get(item.storeKey()).source().offset());
+                atGemini.push(item);
+                started++;
+            }
+            assertFalse(atGemini.isEmpty(), "a prompt is in progress, or every prompt started");
+            // The newest call answers first: order must come from the backlog, not from Gemini.
+            BatchItem answered = atGemini.pop();
+            store.delete(answered.storeKey());
+            ordered.released(answered, 0L);
+            ordered.refill(0);
+        }
+        assertEquals(Map.of("key-0", List.of(0L, 3L, 6L, 9L, 12L), "key-1", List.of(1L, 4L, 7L, 10L, 13L),
+                "key-2", List.of(2L, 5L, 8L, 11L, 14L)), startedPerKey);
+    }
+
+    @Test
     void shouldSortStoreKeysByOffset() {
         String nine = PendingStore.keyOf(new SourceCoordinates("prompts", 0, 9, 0));
         String ten = PendingStore.keyOf(new SourceCoordinates("prompts", 0, 10, 0));
@@ -126,7 +163,7 @@ class DispatchBacklogTest {
                 batch.items().forEach(item -> {
                     sent.add(item.text());
                     store.delete(item.storeKey());
-                    backlog.released(item);
+                    backlog.released(item, 0L);
                 });
             }
         } while (backlog.refill(0));
@@ -194,12 +231,12 @@ class DispatchBacklogTest {
         Batch generate = backlog.pollReady();
         assertEquals(Task.GENERATE, generate.key().task());
         assertEquals(1, backlog.inMemory(), "the embed item fills its batch");
-        backlog.released(generate.items().get(0));
+        backlog.released(generate.items().get(0), 0L);
         backlog.resumeStored();
         assertFalse(backlog.refill(0), "its embed task is still held: not read again");
         assertEquals(1, backlog.inMemory());
         Batch embed = backlog.pollDue(Long.MAX_VALUE, false);
-        backlog.released(embed.items().get(0));
+        backlog.released(embed.items().get(0), 0L);
         backlog.resumeStored();
         assertTrue(backlog.refill(0), "released: a new incarnation's read would bring it back");
         assertEquals(2, backlog.inMemory());
@@ -335,6 +372,13 @@ class DispatchBacklogTest {
                 null, null, null);
         return PendingPrompt.received(request, new SourceCoordinates("prompts", 0, offset, 0),
                 text.getBytes(UTF_8), text.getBytes(UTF_8));
+    }
+
+    private static PendingPrompt keyed(long offset, String recordKey) {
+        String text = "prompt " + offset;
+        PromptRequest request = new PromptRequest("p" + offset, text, Set.of(Task.GENERATE), null, null, null, null, null);
+        return PendingPrompt.received(request, new SourceCoordinates("prompts", 0, offset, 0),
+                recordKey.getBytes(UTF_8), text.getBytes(UTF_8));
     }
 
     private static PendingPrompt generate(long offset) {

@@ -425,6 +425,48 @@ class GeminiBatchProcessorTopologyTest {
     }
 
     @Test
+    void shouldWriteAnswersAsTheyComeWithoutKeyOrdering() throws IOException {
+        start(Map.of());
+        gemini.holdWhenPromptContains("slow");
+        sendKeyedPrompts();
+        assertEquals(List.of("a2", "b1"), ids(drain(responses, 2)).stream().sorted().toList(),
+                "a2 is not held back by a1, the slow one before it");
+        gemini.answerHeld();
+        assertEquals(List.of("a1"), ids(drain(responses, 1)));
+    }
+
+    @Test
+    void shouldWriteTheOutputsOfAKeyInInputOrderWithKeyOrdering() throws IOException {
+        start(Map.of("ordering", "key"));
+        gemini.holdWhenPromptContains("slow");
+        sendKeyedPrompts();
+        assertEquals(List.of("b1"), ids(drain(responses, 1)), "another key is not held back");
+        for (int tick = 0; tick < 20; tick++) {
+            driver.advanceWallClockTime(TICK);
+        }
+        assertEquals(List.of(), responses.readRecordsToList(), "a2 waits for a1");
+        assertEquals(2, requestsDispatched(), "a2 is not even sent while a1 is at Gemini: a1 and b1 are");
+        gemini.answerHeld();
+        assertEquals(List.of("a1", "a2"), ids(drain(responses, 2)));
+        assertEquals(3, requestsDispatched());
+    }
+
+    /** Key customer-1: a slow prompt, then a fast one; key customer-2: a fast one. */
+    private void sendKeyedPrompts() {
+        send("customer-1", "{\"id\":\"a1\",\"prompt\":\"slow first\"}");
+        send("customer-1", "{\"id\":\"a2\",\"prompt\":\"fast second\"}");
+        send("customer-2", "{\"id\":\"b1\",\"prompt\":\"fast other\"}");
+    }
+
+    private static List<String> ids(List<TestRecord<byte[], byte[]>> records) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> record : records) {
+            ids.add(json(record).get("id").asText());
+        }
+        return ids;
+    }
+
+    @Test
     void shouldWriteOneCompletionPerJobCountingFailedPromptsOnce() throws IOException {
         start(Map.of("embed.batch.max.wait", "10ms"));
         gemini.failWhenTextContains("REJECTED", GeminiException.of(400, "INVALID_ARGUMENT", "Invalid text"));
