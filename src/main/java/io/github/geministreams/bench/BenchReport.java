@@ -77,6 +77,7 @@ public final class BenchReport {
         settings.put("serverErrorRate", s.serverErrorRate());
         settings.put("maxInFlight", s.maxInFlight());
         settings.put("instances", s.instances());
+        settings.put("keys", s.keys());
         settings.put("settings", s.settings());
         return settings;
     }
@@ -90,6 +91,7 @@ public final class BenchReport {
                 + ", quota " + quota(s)
                 + ", errors " + pct(s.rateLimitErrorRate()) + " 429 / " + pct(s.serverErrorRate()) + " 500"
                 + ", max.in.flight " + s.maxInFlight() + ", embed batch " + result.embedBatch()
+                + (s.keys() > 0 ? ", " + s.keys() + " record keys" : "")
                 + (s.settings().isEmpty() ? "" : ", settings " + s.settings());
     }
 

@@ -45,6 +45,11 @@ public record BenchResult(BenchScenario scenario, BatchSettings embedBatch, List
             naive.ifPresent(base -> ratios.put(row.name() + " / naive", row.itemsPerSecond() / base.itemsPerSecond()));
         }
         Optional<RowResult> one = row(BenchRunner.GEMINI_STREAMS_ROW + 1);
+        Optional<RowResult> keyOrdered = row(BenchRunner.KEY_ORDERED_ROW);
+        if (one.isPresent() && keyOrdered.isPresent()) {
+            ratios.put(keyOrdered.get().name() + " / " + one.get().name(),
+                    keyOrdered.get().itemsPerSecond() / one.get().itemsPerSecond());
+        }
         Optional<RowResult> many = row(BenchRunner.GEMINI_STREAMS_ROW + scenario.instances());
         if (scenario.instances() > 1 && one.isPresent() && many.isPresent()) {
             ratios.put(many.get().name() + " / " + one.get().name(), many.get().itemsPerSecond() / one.get().itemsPerSecond());

@@ -10,6 +10,11 @@ public enum BenchRow {
     CLIENT_ONLY,
     /** What a user would otherwise write: Kafka Streams {@code mapValues} calling the SDK synchronously. */
     NAIVE,
+    /**
+     * gemini-streams with {@code ordering=key}, one instance: what per-key order costs next to
+     * the gemini-streams row, at the scenario's number of keys ({@code --keys}).
+     */
+    KEY_ORDERED,
     /** Prompts copied to an output topic, exactly once, no Gemini: the Kafka-side ceiling. */
     PASSTHROUGH;
 

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class BenchRunner implements AutoCloseable {
     static final String GEMINI_STREAMS_ROW = "gemini-streams x";
+    static final String KEY_ORDERED_ROW = "key-ordered x1";
     static final String CLIENT_ONLY_ROW = "client-only";
     static final String NAIVE_ROW = "naive sync SDK";
     static final String PASSTHROUGH_ROW = "passthrough";
@@ -73,6 +74,9 @@ public final class BenchRunner implements AutoCloseable {
                 rows.add(geminiStreams(scenario.instances(), appConfig("bench-gemini-streams-" + scenario.instances() + "-")));
             }
         }
+        if (scenario.rows().contains(BenchRow.KEY_ORDERED)) {
+            rows.add(keyOrdered());
+        }
         OptionalDouble clientOnly = OptionalDouble.empty();
         if (scenario.rows().contains(BenchRow.CLIENT_ONLY)) {
             RowResult row = clientOnly();
@@ -96,6 +100,17 @@ public final class BenchRunner implements AutoCloseable {
         TopicPlan topics = config.topics();
         return measure(GEMINI_STREAMS_ROW + instances, scenario.prompts(),
                 new GeminiStreamsSubject(config, instances, stateRoot.resolve("gemini-streams-" + instances)),
+                topics.name(TopicRole.PROMPTS),
+                List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
+                topics.name(TopicRole.DEAD_LETTER));
+    }
+
+    /** gemini-streams with ordering=key on topics of its own. */
+    private RowResult keyOrdered() throws Exception {
+        AppConfig config = appConfig("bench-key-ordered-", Map.of("ordering", "key"));
+        TopicPlan topics = config.topics();
+        return measure(KEY_ORDERED_ROW, scenario.prompts(),
+                new GeminiStreamsSubject(config, 1, stateRoot.resolve("key-ordered")),
                 topics.name(TopicRole.PROMPTS),
                 List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
                 topics.name(TopicRole.DEAD_LETTER));
@@ -133,7 +148,8 @@ public final class BenchRunner implements AutoCloseable {
                               List<String> outputTopics, String deadLetterTopic) throws Exception {
         announce(name, prompts);
         ConcurrentMap<String, Long> sentAt = new ConcurrentHashMap<>();
-        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload(), scenario.promptTokens());
+        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload(), scenario.promptTokens(),
+                scenario.keys());
         try (subject; OutputWatcher watcher = startWatching(subject, outputTopics, deadLetterTopic, sentAt)) {
             warmUp(name, load, watcher, promptsTopic);
             simulator.reset();
@@ -200,6 +216,11 @@ public final class BenchRunner implements AutoCloseable {
     }
 
     private AppConfig appConfig(String prefix) {
+        return appConfig(prefix, Map.of());
+    }
+
+    /** The scenario's configuration for a row on topics under {@code prefix}, with {@code rowSettings} on top. */
+    private AppConfig appConfig(String prefix, Map<String, String> rowSettings) {
         Map<String, String> settings = new HashMap<>();
         settings.put("application.id", prefix + "app");
         settings.put("metrics.port", "-1");
@@ -211,6 +232,7 @@ public final class BenchRunner implements AutoCloseable {
         // spent in the last minute: nothing for a gained share to be assumed spent by.
         settings.put("gemini.quota.gained.share.assumed.spent", "false");
         settings.putAll(scenario.settings());
+        settings.putAll(rowSettings);
         AppConfig config = ConfigLayers.defaults().withAll(settings).build()
                 .withBootstrapServers(broker.bootstrapServers())
                 .withTopics(TopicPlan.builtIn().withPrefix(prefix));

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param batchCountsOnce     a batchEmbedContents request counts once against the quota (the
  *                            real API counts each text); both the simulator and gemini-streams
  * @param instances           gemini-streams instances for the scale-out row; 1 = no such row
+ * @param keys                distinct record keys the prompts spread over (the key-ordered row's
+ *                            unit of order); 0 = each prompt its own key
  * @param settings            further gemini-streams settings ({@code --set key=value})
  * @param rowTimeout          longest a row may take before it is reported incomplete
  */
@@ -35,6 +37,7 @@ public record BenchScenario(
         double serverErrorRate,
         int maxInFlight,
         int instances,
+        int keys,
         Set<BenchRow> rows,
         Map<String, String> settings,
         Duration rowTimeout) {

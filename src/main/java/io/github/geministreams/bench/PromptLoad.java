@@ -19,7 +19,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces a row's prompts: JSON {@code {"id", "prompt", "tasks"}} keyed by id, the texts of
+ * Produces a row's prompts: JSON {@code {"id", "prompt", "tasks"}} keyed by id (or by one of
+ * a number of keys), the texts of
  * {@link PromptText} and the tasks of the {@link Workload}, all at once or paced at a rate. Each record's timestamp is the moment it was sent, and the same moment
  * goes into {@code sentAt} by id, where the {@link OutputWatcher} finds it.
  */
@@ -27,11 +28,14 @@ final class PromptLoad {
     private final Map<String, Object> clientProperties;
     private final Workload workload;
     private final int promptTokens;
+    private final int keys;
 
-    PromptLoad(Map<String, Object> clientProperties, Workload workload, int promptTokens) {
+    /** @param keys distinct record keys, prompt i gets key {@code i % keys}; 0 = each prompt keyed by its id */
+    PromptLoad(Map<String, Object> clientProperties, Workload workload, int promptTokens, int keys) {
         this.clientProperties = clientProperties;
         this.workload = workload;
         this.promptTokens = promptTokens;
+        this.keys = keys;
     }
 
     /**
@@ -63,7 +67,8 @@ final class PromptLoad {
                 value.put("tasks", List.of(workload.task(i)));
                 long now = System.currentTimeMillis();
                 sentAt.put(id, now);
-                sends.add(producer.send(new ProducerRecord<>(topic, null, now, id.getBytes(UTF_8), Json.toBytes(value))));
+                String key = keys > 0 ? "key-" + i % keys : id;
+                sends.add(producer.send(new ProducerRecord<>(topic, null, now, key.getBytes(UTF_8), Json.toBytes(value))));
             }
             producer.flush();
         }

@@ -87,8 +87,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also measure this many gemini-streams instances together (default: ${DEFAULT-VALUE}).")
     int instances;
 
+    @Option(names = "--keys", defaultValue = "0",
+            description = "Spread the prompts over N record keys (the key-ordered row's unit of order); 0 = each prompt "
+                    + "its own key (default: ${DEFAULT-VALUE}).")
+    int keys;
+
     @Option(names = "--rows", split = ",", defaultValue = "gemini-streams,client-only,naive,passthrough",
-            description = "Rows to measure: gemini-streams, client-only, naive, passthrough (default: all).")
+            description = "Rows to measure: gemini-streams, key-ordered (gemini-streams with ordering=key), client-only, "
+                    + "naive, passthrough (default: all but key-ordered).")
     List<String> rows;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -106,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchScenario scenario = new BenchScenario(workload, prompts, promptTokens, warmupPrompts, rate, baselinePrompts,
                 latency, jitter, requestsPerMinute, tokensPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate,
-                maxInFlight > 0 ? maxInFlight : Integer.parseInt(Setting.MAX_IN_FLIGHT.defaultValue()), instances,
+                maxInFlight > 0 ? maxInFlight : Integer.parseInt(Setting.MAX_IN_FLIGHT.defaultValue()), instances, keys,
                 parseRows(), settings, rowTimeout);
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
@@ -127,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                     .filter(candidate -> candidate.wireName().equalsIgnoreCase(name.trim()))
                     .findFirst()
                     .orElseThrow(() -> new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                            "Unknown row '" + name + "'; rows are gemini-streams, client-only, naive, passthrough"));
+                            "Unknown row '" + name + "'; rows are gemini-streams, key-ordered, client-only, naive, passthrough"));
             chosen.add(row);
         }
         return chosen;

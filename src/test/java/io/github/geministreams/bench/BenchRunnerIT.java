@@ -30,15 +30,17 @@ class BenchRunnerIT {
         int prompts = 300;
         int baselinePrompts = 10;
         BenchScenario scenario = new BenchScenario(Workload.MIXED, prompts, 0, 5, 0, baselinePrompts,
-                Duration.ofMillis(20), Duration.ZERO, 0, 0, false, 0, 0, 16, 2,
-                Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY, BenchRow.NAIVE, BenchRow.PASSTHROUGH), Map.of(),
+                Duration.ofMillis(20), Duration.ZERO, 0, 0, false, 0, 0, 16, 2, 20,
+                Set.of(BenchRow.GEMINI_STREAMS, BenchRow.KEY_ORDERED, BenchRow.CLIENT_ONLY, BenchRow.NAIVE,
+                        BenchRow.PASSTHROUGH), Map.of(),
                 Duration.ofMinutes(2));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
             result = runner.run();
         }
 
-        assertEquals(List.of("gemini-streams x1", "gemini-streams x2", "client-only", "naive sync SDK", "passthrough"),
+        assertEquals(List.of("gemini-streams x1", "gemini-streams x2", "key-ordered x1", "client-only", "naive sync SDK",
+                        "passthrough"),
                 result.rows().stream().map(RowResult::name).toList());
         for (RowResult row : result.rows()) {
             assertTrue(row.complete(), row.name() + " answered every prompt");
@@ -70,13 +72,14 @@ class BenchRunnerIT {
         }
         assertEquals(Set.of("gemini-streams x1 / ceiling", "gemini-streams x1 / client-only", "gemini-streams x1 / passthrough",
                         "gemini-streams x1 / naive", "gemini-streams x2 / ceiling", "gemini-streams x2 / client-only",
-                        "gemini-streams x2 / passthrough", "gemini-streams x2 / naive", "gemini-streams x2 / gemini-streams x1"),
+                        "gemini-streams x2 / passthrough", "gemini-streams x2 / naive", "gemini-streams x2 / gemini-streams x1",
+                        "key-ordered x1 / gemini-streams x1"),
                 result.ratios().keySet());
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         BenchReport.print(result, new PrintStream(table, true, StandardCharsets.UTF_8));
         String printed = table.toString(StandardCharsets.UTF_8);
-        for (String line : List.of("gemini-streams x1", "gemini-streams x2", "client-only", "naive sync SDK", "passthrough",
+        for (String line : List.of("gemini-streams x1", "gemini-streams x2", "key-ordered x1", "client-only", "naive sync SDK", "passthrough",
                 "ceiling x1", "ceiling x2", "set by the client-only row", "gemini-streams x1 / client-only",
                 "gemini-streams x2 / gemini-streams x1")) {
             assertTrue(printed.contains(line), "the table shows " + line + ":\n" + printed);
@@ -84,7 +87,7 @@ class BenchRunnerIT {
         Path json = dir.resolve("bench.json");
         BenchReport.writeJson(result, json);
         JsonNode written = Json.MAPPER.readTree(json.toFile());
-        assertEquals(5, written.get("rows").size());
+        assertEquals(6, written.get("rows").size());
         assertEquals(prompts, written.get("rows").get(0).get("outputs").asLong());
         assertEquals("mixed", written.get("settings").get("workload").asText());
     }
@@ -97,7 +100,7 @@ class BenchRunnerIT {
     @Test
     void shouldCountTheRetriesOfInjected429s() throws Exception {
         BenchScenario faults = new BenchScenario(Workload.MIXED, 100, 0, 0, 0, 0, Duration.ofMillis(20), Duration.ZERO,
-                0, 0, false, 0.1, 0, 16, 1, Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY), Map.of(),
+                0, 0, false, 0.1, 0, 16, 1, 0, Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY), Map.of(),
                 Duration.ofMinutes(2));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(faults, System.err)) {
@@ -131,7 +134,7 @@ class BenchRunnerIT {
     @Disabled("a stepped share gain lets one request through over the tokens-per-minute quota about one run in two")
     void shouldHoldABindingTokensPerMinuteQuotaWithoutA429() throws Exception {
         BenchScenario tokens = new BenchScenario(Workload.GENERATE, 150, 500, 0, 0, 0, Duration.ofMillis(50),
-                Duration.ZERO, 0, 60_000, false, 0, 0, 4096, 1, Set.of(BenchRow.GEMINI_STREAMS), Map.of(),
+                Duration.ZERO, 0, 60_000, false, 0, 0, 4096, 1, 0, Set.of(BenchRow.GEMINI_STREAMS), Map.of(),
                 Duration.ofMinutes(3));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(tokens, System.err)) {

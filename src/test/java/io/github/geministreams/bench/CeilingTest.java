@@ -21,7 +21,7 @@ class CeilingTest {
     private static BenchScenario scenario(Workload workload, long requestsPerMinute, long tokensPerMinute, int promptTokens,
                                           boolean batchCountsOnce, double rate) {
         return new BenchScenario(workload, 1_000, promptTokens, 0, rate, 50, Duration.ofMillis(200), Duration.ZERO,
-                requestsPerMinute, tokensPerMinute, batchCountsOnce, 0, 0, 64, 1, Set.of(BenchRow.GEMINI_STREAMS), Map.of(),
+                requestsPerMinute, tokensPerMinute, batchCountsOnce, 0, 0, 64, 1, 0, Set.of(BenchRow.GEMINI_STREAMS), Map.of(),
                 Duration.ofMinutes(1));
     }
 
