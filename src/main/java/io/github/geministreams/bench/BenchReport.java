@@ -43,7 +43,7 @@ public final class BenchReport {
                         "", "", "", "", ceiling.getValue().itemsPerSecond(), ceiling.getValue().describe()));
         out.println();
         result.ratios().forEach((name, ratio) -> out.printf("  %-40s %s%n", name,
-                name.endsWith("/ naive") || name.contains(" / gemini-streams")
+                name.endsWith("/ naive") || name.startsWith("gemini-streams") && name.contains(" / gemini-streams")
                         ? String.format("%.1fx", ratio) : String.format("%.1f%%", ratio * 100)));
         out.println();
     }
