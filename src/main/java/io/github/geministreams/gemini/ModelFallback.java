@@ -1,6 +1,8 @@
 package io.github.geministreams.gemini;
 
+import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.metrics.PipelineMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Generate calls that go on to the next model of {@code gemini.generate.model.fallbacks} when a
@@ -41,6 +45,9 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe; methods return at once, futures complete as the client's do.
  */
 public final class ModelFallback {
+    private static final Logger log = LoggerFactory.getLogger(ModelFallback.class);
+    private final RateLimitedLog fallbackLog = new RateLimitedLog(log, Duration.ofMinutes(1));
+    private final RateLimitedLog dailyQuotaLog = new RateLimitedLog(log, Duration.ofMinutes(1));
     private final ResilientGeminiClient calls;
     private final String generateModel;
     private final List<String> models;
@@ -106,7 +113,13 @@ public final class ModelFallback {
                         failedAll(failed, error, model, attempts, answers));
             }
             if (error.dailyQuotaExhausted()) {
-                exhaustedUntil.put(model, nanoTime.getAsLong() + calls.holdDelay(error).toNanos());
+                Duration skipped = calls.holdDelay(error);
+                exhaustedUntil.put(model, nanoTime.getAsLong() + skipped.toNanos());
+                dailyQuotaLog.warn("Daily Gemini quota of {} exhausted: generate calls go to {} for the next {} s, "
+                        + "then {} is tried again", model, models.get(index + 1), skipped.toSeconds(), model);
+            } else {
+                fallbackLog.warn("{} could not answer a generate call ({} after {} attempt(s)): falling back to {}",
+                        model, error.httpStatus() + " " + error.status(), failed.attempts(), models.get(index + 1));
             }
             answers.add(tried(model, failed.attempts(), error.getMessage()));
             metrics.modelFallback(model, reason);
