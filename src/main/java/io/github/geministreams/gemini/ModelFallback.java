@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * that failed it, so a 404 costs one request per call. A model whose daily quota is exhausted
  * is remembered as such until the server's retry delay or {@code gemini.quota.daily.recheck}
  * has passed ({@link ResilientGeminiClient#holdDelay}): meanwhile calls skip it without a
- * request. A 404 is not remembered: it may be about the prompt (a file it names), not the model.
+ * request. A 404 is not remembered across calls: it may concern what the prompt names (a file)
+ * rather than the model, and a model that is not there should be taken off the list.
  * The last model's daily quota is held as without fallbacks: the call waits for it, and the
  * pipeline pauses ({@code DailyQuotaPause}); daily quotas come back at the same time for
  * every model, at the start of the API's day.
