@@ -60,6 +60,9 @@ final class LocalCommand implements Callable<Integer> {
             description = "Latency of the simulated Gemini API (default: ${DEFAULT-VALUE}).")
     Duration simulatorLatency;
 
+    @Mixin
+    ModelFaultOptions modelFaults = new ModelFaultOptions();
+
     @Option(names = "--quiet", description = "Do not print the outputs.")
     boolean quiet;
 
@@ -78,7 +81,8 @@ final class LocalCommand implements Callable<Integer> {
         if (config.gemini().hasApiKey()) {
             gemini = "the real Gemini API" + config.gemini().baseUrl().map(url -> " at " + url).orElse("");
         } else {
-            GeminiSimulator simulator = keep(GeminiSimulator.start(SimulatorConfig.builder().latency(simulatorLatency).build()));
+            GeminiSimulator simulator = keep(GeminiSimulator.start(SimulatorConfig.builder().latency(simulatorLatency)
+                    .modelFaults(modelFaults.faults()).build()));
             config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
             gemini = "the Gemini simulator at " + simulator.baseUrl() + " (set GEMINI_API_KEY for the real API)";
         }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,6 +58,9 @@ final class SimulatorCommand implements Callable<Integer> {
             description = "Share of requests answered 503, 0..1 (default: ${DEFAULT-VALUE}).")
     double unavailableErrorRate;
 
+    @Mixin
+    ModelFaultOptions modelFaults = new ModelFaultOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         SimulatorConfig config = SimulatorConfig.builder()
@@ -71,6 +75,7 @@ final class SimulatorCommand implements Callable<Integer> {
                 .rateLimitErrorRate(rateLimitErrorRate)
                 .internalErrorRate(internalErrorRate)
                 .unavailableErrorRate(unavailableErrorRate)
+                .modelFaults(modelFaults.faults())
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         try (GeminiSimulator simulator = GeminiSimulator.start(config)) {

@@ -31,12 +31,18 @@ public final class GeminiException extends RuntimeException {
     private final String quotaId;
 
     private GeminiException(int httpStatus, String status, String message, boolean retryable, Throwable cause) {
-        super(describe(httpStatus, status, message), cause);
+        this(httpStatus, status, describe(httpStatus, status, message), retryable, parseRetryDelay(message),
+                find(QUOTA_ID, message), cause);
+    }
+
+    private GeminiException(int httpStatus, String status, String description, boolean retryable, Duration retryDelay,
+                            String quotaId, Throwable cause) {
+        super(description, cause);
         this.httpStatus = httpStatus;
         this.status = status;
         this.retryable = retryable;
-        this.retryDelay = parseRetryDelay(message);
-        this.quotaId = find(QUOTA_ID, message);
+        this.retryDelay = retryDelay;
+        this.quotaId = quotaId;
     }
 
     /** A failure the API answered with {@code httpStatus}, as the API words it. */
@@ -86,6 +92,14 @@ public final class GeminiException extends RuntimeException {
             current = current.getCause();
         }
         return current;
+    }
+
+    /**
+     * This failure with another message: the same status, retry delay and quota. A
+     * {@link ModelFallback} says in it what each model it tried answered.
+     */
+    GeminiException describedAs(String description) {
+        return new GeminiException(httpStatus, status, description, retryable, retryDelay, quotaId, this);
     }
 
     /** The HTTP status, or 0 when no answer came (transport error, timeout). */

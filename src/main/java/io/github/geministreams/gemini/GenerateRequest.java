@@ -20,6 +20,11 @@ public record GenerateRequest(String model, String prompt, String systemInstruct
         settings = settings == null ? GenerationSettings.NONE : settings;
     }
 
+    /** The same request to another model (a fallback model). */
+    public GenerateRequest withModel(String other) {
+        return new GenerateRequest(other, prompt, systemInstruction, parts, settings);
+    }
+
     /** A text prompt with the model's default settings. */
     public GenerateRequest(String model, String prompt, String systemInstruction) {
         this(model, prompt, systemInstruction, null, GenerationSettings.NONE);

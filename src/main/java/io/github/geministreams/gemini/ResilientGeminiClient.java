@@ -31,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * once. A call that fails for good completes with a {@link GeminiCallFailedException} that
  * holds the last failure and the number of attempts made.
  *
+ * <p>A call refused because a daily quota is exhausted is held, not failed: it is tried again
+ * after the server's retry delay or {@code dailyQuotaRecheck}, for as long as it takes. A
+ * {@link ModelFallback} asks instead that such a call fail at once, so that it can go to the
+ * next model ({@link #generate(GenerateRequest, BooleanSupplier, boolean)}).
+ *
+ * <p>One rate limiter for every model: the requests of a fallback model count against the
+ * same configured quota as the generate model's.
+ *
  * <p><b>Threading.</b> Methods return at once; futures complete on the delegate's callback
  * threads or on the scheduler. Thread-safe. It owns nothing: the delegate and the scheduler
  * belong to the caller, who closes them.
@@ -87,9 +95,20 @@ public final class ResilientGeminiClient {
      *               on an answer nobody will forward
      */
     public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request, BooleanSupplier wanted) {
+        return generate(request, wanted, true);
+    }
+
+    /**
+     * As {@link #generate(GenerateRequest, BooleanSupplier)}.
+     *
+     * @param holdOnDailyQuota false to fail at once, with the 429, when the model's daily quota
+     *                         is exhausted, instead of holding the call until the quota is back
+     */
+    public CompletableFuture<Attempted<GenerateResult>> generate(GenerateRequest request, BooleanSupplier wanted,
+                                                                 boolean holdOnDailyQuota) {
         long tokens = tokenEstimate.of(Arrays.asList(request.prompt(), request.systemInstruction()));
-        return withRetries("generate", 1, tokens, wanted, () -> delegate.generate(request),
-                answer -> answer.usage().promptTokens());
+        return withRetries("generate", request.model(), 1, tokens, wanted, holdOnDailyQuota,
+                () -> delegate.generate(request), answer -> answer.usage().promptTokens());
     }
 
     public CompletableFuture<Attempted<EmbedResult>> embed(EmbedRequest request) {
@@ -101,14 +120,16 @@ public final class ResilientGeminiClient {
         long tokens = tokenEstimate.of(request.texts());
         int requests = embedTextsCountAsRequests ? request.texts().size() : 1;
         // Embedding answers carry no token count: the estimate stands.
-        return withRetries("embed", requests, tokens, wanted, () -> delegate.embed(request), answer -> 0);
+        return withRetries("embed", request.model(), requests, tokens, wanted, true, () -> delegate.embed(request),
+                answer -> 0);
     }
 
     /**
      * @param countedTokens the input tokens Gemini counted for an answer, 0 when it does not say
      */
-    private <T> CompletableFuture<Attempted<T>> withRetries(String operation, int requests, long tokens,
-                                                            BooleanSupplier wanted, Supplier<CompletableFuture<T>> call,
+    private <T> CompletableFuture<Attempted<T>> withRetries(String operation, String model, int requests, long tokens,
+                                                            BooleanSupplier wanted, boolean holdOnDailyQuota,
+                                                            Supplier<CompletableFuture<T>> call,
                                                             ToLongFunction<T> countedTokens) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicBoolean held = new AtomicBoolean();
@@ -116,23 +137,25 @@ public final class ResilientGeminiClient {
         AtomicLong waitedForQuota = new AtomicLong();
         // The daily-quota hold wraps the ordinary retries: each time the day's quota refuses
         // the call, the ordinary retries start over once the hold has waited.
-        FailsafeExecutor<T> executor = Failsafe.with(this.<T>dailyQuotaHold(operation, held),
-                this.<T>retryPolicy(operation)).with(scheduler);
+        FailsafeExecutor<T> executor = (holdOnDailyQuota
+                ? Failsafe.with(this.<T>dailyQuotaHold(operation, held), this.<T>retryPolicy(operation))
+                : Failsafe.with(this.<T>retryPolicy(operation))).with(scheduler);
         // A held call counts as held through its re-attempts, until one is answered otherwise: the
         // daily-quota pause must not see it as an answer on its way while it only rechecks.
         CompletableFuture<T> result = executor.getStageAsync(() ->
-                attempt(operation, requests, tokens, wanted, call, countedTokens, attempts, waitedForQuota, held));
+                attempt(operation, model, requests, tokens, wanted, call, countedTokens, attempts, waitedForQuota, held));
         return result.handle((value, failure) -> {
             release(held);
             attemptListener.completed(System.nanoTime() - started - waitedForQuota.get());
             if (failure != null) {
                 throw new GeminiCallFailedException(GeminiException.fromSdk(failure), attempts.get());
             }
-            return new Attempted<>(value, attempts.get());
+            return new Attempted<>(value, attempts.get(), model);
         });
     }
 
-    private <T> CompletionStage<T> attempt(String operation, int requests, long tokens, BooleanSupplier wanted,
+    private <T> CompletionStage<T> attempt(String operation, String model, int requests, long tokens,
+                                           BooleanSupplier wanted,
                                            Supplier<CompletableFuture<T>> call, ToLongFunction<T> countedTokens,
                                            AtomicInteger attempts, AtomicLong waitedForQuota, AtomicBoolean held) {
         long waitStarted = System.nanoTime();
@@ -158,7 +181,7 @@ public final class ResilientGeminiClient {
                         release(held);
                         attemptListener.attempted(latency, requests, tokens, error.httpStatus());
                     }
-                    metrics.geminiRequest(operation, latency,
+                    metrics.geminiRequest(operation, model, latency,
                             error.httpStatus() > 0 ? String.valueOf(error.httpStatus()) : "transport");
                     if (error.httpStatus() == 429) {
                         rateLimitLog.warn("Gemini rate limit: {} answered 429 {}{}; retrying with backoff", operation,
@@ -169,7 +192,7 @@ public final class ResilientGeminiClient {
                 }
                 release(held);
                 attemptListener.attempted(latency, requests, tokens, 200);
-                metrics.geminiRequest(operation, latency, "ok");
+                metrics.geminiRequest(operation, model, latency, "ok");
                 reconcileTokens(tokens, countedTokens.applyAsLong(value));
                 return value;
             });

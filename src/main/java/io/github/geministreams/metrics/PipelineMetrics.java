@@ -90,12 +90,14 @@ public final class PipelineMetrics {
     /**
      * One HTTP attempt at Gemini, from send to answer.
      *
+     * @param model   the model it was sent to
      * @param outcome {@code ok}, or the HTTP status of the failure, or {@code transport}
      */
-    public void geminiRequest(String operation, long nanos, String outcome) {
+    public void geminiRequest(String operation, String model, long nanos, String outcome) {
         Timer.builder(PREFIX + "gemini.request")
                 .description("Latency of one Gemini HTTP attempt")
                 .tag("operation", operation)
+                .tag("model", model)
                 .tag("outcome", outcome)
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
@@ -106,6 +108,21 @@ public final class PipelineMetrics {
                     .register(registry)
                     .increment();
         }
+    }
+
+    /**
+     * A generate call passed over {@code model} for the next model of its fallback list.
+     *
+     * @param reason {@code daily-quota} (answered so, or known to be exhausted and skipped),
+     *               {@code not-found} (404) or {@code overloaded} (503 after the retries)
+     */
+    public void modelFallback(String model, String reason) {
+        Counter.builder(PREFIX + "model.fallbacks")
+                .description("Generate calls passed on from a model to the next one of gemini.generate.model.fallbacks")
+                .tag("model", model)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     /** Attempts retried so far, every operation together. */

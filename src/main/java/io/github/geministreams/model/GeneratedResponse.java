@@ -2,17 +2,22 @@ package io.github.geministreams.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 
 /**
  * A value of the responses topic. A prompt blocked for safety is an answer too:
  * {@code blocked} is true, {@code text} is null and {@code blockReason} says why.
  *
+ * @param model the model that answered: a fallback model when the prompt's could not
+ * @param attemptsByModel when the prompt fell back to another model: the attempts each model took, in the order
+ *        tried (0 for a model skipped because its daily quota is exhausted); null otherwise. {@code attempts} is
+ *        their sum
  * @param latencyMs time from dispatch to the final answer, retries included
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GeneratedResponse(
         String id, String prompt, String text, String model, String finishReason,
         boolean blocked, String blockReason, String blockMessage,
-        TokenCounts usage, int attempts, long latencyMs, SourceCoordinates source,
+        TokenCounts usage, int attempts, Map<String, Integer> attemptsByModel, long latencyMs, SourceCoordinates source,
         String job, JsonNode attributes) {
 }

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * Decides whether a valid request is served: injected faults first (they use no quota),
- * then the daily, per-minute request and per-minute token quotas. Thread-safe.
+ * Decides whether a valid request is served: the faults of its model ({@link ModelFaults}) and
+ * injected faults first (they use no quota), then the daily, per-minute request and per-minute
+ * token quotas. Thread-safe.
  */
 final class Admission {
     private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -17,6 +18,7 @@ final class Admission {
     private final QuotaWindow requestsPerMinute;
     private final QuotaWindow tokensPerMinute;
     private final QuotaWindow requestsPerDay;
+    private final ModelGate models;
 
     Admission(SimulatorConfig config) {
         this.config = config;
@@ -24,13 +26,15 @@ final class Admission {
         this.requestsPerMinute = new QuotaWindow(config.requestsPerMinute(), MINUTE);
         this.tokensPerMinute = new QuotaWindow(config.tokensPerMinute(), MINUTE);
         this.requestsPerDay = new QuotaWindow(config.requestsPerDay(), DAY);
+        this.models = new ModelGate(config.modelFaults());
     }
 
     /** Returns when {@code call} may be served; throws the error answer otherwise. */
-    void admit(ModelCall call, String method) {
-        injectFault();
+    void admit(ModelCall call, String model, String method) {
         long now = System.nanoTime();
         String kind = method.equals("generateContent") ? "GenerateRequests" : "EmbedContentRequests";
+        models.admit(model, call, kind, now);
+        injectFault();
         Duration wait = requestsPerDay.tryAdmit(call.requestUnits(), now);
         if (!wait.isZero()) {
             throw new GeminiRequestException(ApiError.resourceExhausted(kind + "PerDayPerProjectPerModel",
@@ -69,6 +73,7 @@ final class Admission {
         requestsPerMinute.reset();
         tokensPerMinute.reset();
         requestsPerDay.reset();
+        models.reset();
     }
 
     private void injectFault() {

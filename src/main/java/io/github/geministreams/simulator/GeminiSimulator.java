@@ -198,7 +198,7 @@ public final class GeminiSimulator implements AutoCloseable {
         }
         ModelCall call = endpoints.parse(matcher.group(2), matcher.group(1), body, current);
         // Quotas count a request when it arrives, as the API does; the latency is the answer's.
-        gate.admit(call, matcher.group(2));
+        gate.admit(call, matcher.group(1), matcher.group(2));
         return new Admitted(call.answer()::get, gate.latency(), (int) call.requestUnits());
     }
 

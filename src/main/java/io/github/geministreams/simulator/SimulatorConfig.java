@@ -19,6 +19,7 @@ import java.time.Duration;
  *        400 for the whole batch, with no item at fault
  * @param embeddingDimensions vector size when a request names none
  * @param seed seeds fault injection; outputs are deterministic regardless
+ * @param modelFaults faults of single models (unknown, overloaded, a daily quota of their own), before all others
  */
 public record SimulatorConfig(
         String host,
@@ -40,7 +41,8 @@ public record SimulatorConfig(
         String invalidTriggerWord,
         int maxEmbedBatch,
         int embeddingDimensions,
-        long seed) {
+        long seed,
+        ModelFaults modelFaults) {
 
     public static Builder builder() {
         return new Builder();
@@ -68,6 +70,7 @@ public record SimulatorConfig(
         builder.maxEmbedBatch = maxEmbedBatch;
         builder.embeddingDimensions = embeddingDimensions;
         builder.seed = seed;
+        builder.modelFaults = modelFaults;
         return builder;
     }
 
@@ -93,6 +96,7 @@ public record SimulatorConfig(
         private int maxEmbedBatch = ModelEndpoints.MAX_BATCH;
         private int embeddingDimensions = 768;
         private long seed = 42;
+        private ModelFaults modelFaults = ModelFaults.NONE;
 
         private Builder() {
         }
@@ -197,6 +201,11 @@ public record SimulatorConfig(
             return this;
         }
 
+        public Builder modelFaults(ModelFaults value) {
+            modelFaults = value;
+            return this;
+        }
+
         public SimulatorConfig build() {
             for (double rate : new double[] {rateLimitErrorRate, internalErrorRate, unavailableErrorRate, slowResponseRate}) {
                 if (rate < 0 || rate > 1) {
@@ -206,7 +215,7 @@ public record SimulatorConfig(
             return new SimulatorConfig(host, port, apiKey, latency, jitter, requestsPerMinute, tokensPerMinute,
                     requestsPerDay, batchItemsCountAsRequests, rateLimitErrorRate, injectedRetryDelay,
                     internalErrorRate, unavailableErrorRate, slowResponseRate, slowLatency, safetyTriggerWord,
-                    invalidTriggerWord, maxEmbedBatch, embeddingDimensions, seed);
+                    invalidTriggerWord, maxEmbedBatch, embeddingDimensions, seed, modelFaults);
         }
     }
 }

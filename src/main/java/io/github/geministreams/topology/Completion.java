@@ -23,7 +23,9 @@ record Completion(Batch batch, Attempted<?> answer, Throwable failure, long late
         if (batch.key().task() == Task.GENERATE) {
             @SuppressWarnings("unchecked")
             Attempted<GenerateResult> generated = (Attempted<GenerateResult>) answer;
-            return List.of(HandoverEntry.generated(model, generated.value(), generated.attempts(), latencyMs));
+            // The model that answered: a fallback model when the batch's own model could not.
+            return List.of(HandoverEntry.generated(generated.model(), generated.value(), generated.attempts(),
+                    generated.attemptsByModel(), latencyMs));
         }
         @SuppressWarnings("unchecked")
         Attempted<EmbedResult> embedded = (Attempted<EmbedResult>) answer;

@@ -5,6 +5,7 @@ import io.github.geministreams.gemini.AttemptListener;
 import io.github.geministreams.gemini.ConcurrencyLimit;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GeminiRateLimiter;
+import io.github.geministreams.gemini.ModelFallback;
 import io.github.geministreams.gemini.QuotaShare;
 import io.github.geministreams.gemini.RateLimitBackoff;
 import io.github.geministreams.gemini.RequestPermits;
@@ -33,6 +34,7 @@ public final class GeminiGateway implements AutoCloseable {
     /** How often the quota share looks at the last period's 429s. */
     private static final Duration QUOTA_PERIOD = Duration.ofSeconds(1);
     private final ResilientGeminiClient calls;
+    private final ModelFallback generateCalls;
     private final PipelineMetrics metrics;
     private final QuotaShare quotaShare;
     private final ScheduledExecutorService scheduler;
@@ -70,6 +72,8 @@ public final class GeminiGateway implements AutoCloseable {
                 gemini.dailyQuotaRecheck());
         this.calls = new ResilientGeminiClient(client, retry, rateLimiter, gemini.embedTextsCountAsRequests(), scheduler,
                 metrics, AttemptListener.both(concurrency, backoff));
+        this.generateCalls = new ModelFallback(calls, gemini.generateModel(), gemini.generateFallbacks(), metrics,
+                System::nanoTime);
         metrics.trackInFlight(this::inFlight, concurrency::limit);
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }
@@ -77,6 +81,11 @@ public final class GeminiGateway implements AutoCloseable {
     /** The Gemini calls, with this instance's retries and rate limits; take a permit per call first. */
     public ResilientGeminiClient calls() {
         return calls;
+    }
+
+    /** Generate calls as {@link #calls()} makes them, going on to the fallback models when a model cannot answer. */
+    public ModelFallback generateCalls() {
+        return generateCalls;
     }
 
     public PipelineMetrics metrics() {

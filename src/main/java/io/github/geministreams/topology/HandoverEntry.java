@@ -3,6 +3,7 @@ package io.github.geministreams.topology;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.model.Task;
+import java.util.Map;
 
 /**
  * The value of a handover record (key: {@link #key}): what a task's previous owner knows
@@ -17,10 +18,12 @@ import io.github.geministreams.model.Task;
  * @param untilMillis while {@code open}: wall-clock time after which the next owner stops waiting
  * @param generated   the answer of a generate call, or null
  * @param vector      the embedding of one text of an embed batch, or null
+ * @param attemptsByModel for a generate call that fell back to another model, the attempts each model took
+ *                        ({@link io.github.geministreams.gemini.Attempted#attemptsByModel}); else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HandoverEntry(boolean open, long untilMillis, String model, GenerateResult generated, float[] vector,
-                            int attempts, long latencyMs) {
+                            int attempts, long latencyMs, Map<String, Integer> attemptsByModel) {
 
     /** The key of an item: its pending-store key and task. */
     static String key(String storeKey, Task task) {
@@ -28,15 +31,17 @@ public record HandoverEntry(boolean open, long untilMillis, String model, Genera
     }
 
     static HandoverEntry open(long untilMillis) {
-        return new HandoverEntry(true, untilMillis, null, null, null, 0, 0);
+        return new HandoverEntry(true, untilMillis, null, null, null, 0, 0, null);
     }
 
-    static HandoverEntry generated(String model, GenerateResult result, int attempts, long latencyMs) {
-        return new HandoverEntry(false, 0, model, result, null, attempts, latencyMs);
+    static HandoverEntry generated(String model, GenerateResult result, int attempts,
+                                   Map<String, Integer> attemptsByModel, long latencyMs) {
+        return new HandoverEntry(false, 0, model, result, null, attempts, latencyMs,
+                attemptsByModel.isEmpty() ? null : attemptsByModel);
     }
 
     static HandoverEntry embedded(String model, float[] vector, int attempts, long latencyMs) {
-        return new HandoverEntry(false, 0, model, null, vector, attempts, latencyMs);
+        return new HandoverEntry(false, 0, model, null, vector, attempts, latencyMs, null);
     }
 
     /** True when it carries an answer the next owner can forward. */

@@ -76,7 +76,8 @@ final class Outcomes {
         long now = context.currentSystemTimeMs();
         if (task == Task.GENERATE) {
             finish(item, Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
-                    new Attempted<>(answer.generated(), answer.attempts()), answer.latencyMs(), now), TopicRole.RESPONSES);
+                    new Attempted<>(answer.generated(), answer.attempts(), answer.model(), answer.attemptsByModel()),
+                    answer.latencyMs(), now), TopicRole.RESPONSES);
         } else {
             finish(item, Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
                     answer.vector(), answer.attempts(), answer.latencyMs(), now), TopicRole.EMBEDDINGS);

@@ -29,7 +29,8 @@ final class OutputRecords {
                 request.id(), request.prompt(), result.text(), model, result.finishReason(),
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
-                answer.attempts(), latencyMs, pending.source(), request.job(), request.attributes());
+                answer.attempts(), answer.attemptsByModel().isEmpty() ? null : answer.attemptsByModel(), latencyMs,
+                pending.source(), request.job(), request.attributes());
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 

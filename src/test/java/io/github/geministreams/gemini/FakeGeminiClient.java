@@ -2,7 +2,9 @@ package io.github.geministreams.gemini;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +36,19 @@ public final class FakeGeminiClient implements GeminiClient {
     private String blockedText;
     private String heldText;
     private final List<Runnable> held = new ArrayList<>();
+    private final Map<String, ModelFailure> modelFailures = new HashMap<>();
+    private final Map<String, Integer> generateCallsByModel = new HashMap<>();
+
+    /** Failures scripted for one model: {@code left} more of them. */
+    private static final class ModelFailure {
+        int left;
+        final GeminiException failure;
+
+        ModelFailure(int left, GeminiException failure) {
+            this.left = left;
+            this.failure = failure;
+        }
+    }
 
     /** The next {@code count} calls, of either kind, fail with {@code failure}. */
     public synchronized void failNext(int count, GeminiException failure) {
@@ -45,6 +60,11 @@ public final class FakeGeminiClient implements GeminiClient {
     public synchronized void failWhenTextContains(String text, GeminiException failure) {
         this.failingText = text;
         this.failingTextFailure = failure;
+    }
+
+    /** The next {@code count} generate calls to {@code model} fail with {@code failure} (before any other script). */
+    public synchronized void failModel(String model, int count, GeminiException failure) {
+        modelFailures.put(model, new ModelFailure(count, failure));
     }
 
     /** Generate calls whose prompt contains {@code text} are blocked for safety. */
@@ -88,7 +108,8 @@ public final class FakeGeminiClient implements GeminiClient {
     }
 
     private CompletableFuture<GenerateResult> answerNow(GenerateRequest request) {
-        GeminiException failure = failureFor(List.of(request.prompt()));
+        GeminiException failure = modelFailure(request.model());
+        failure = failure != null ? failure : failureFor(List.of(request.prompt()));
         boolean blocked = isBlocked(request.prompt());
         return answer(failure, () -> blocked
                 ? new GenerateResult(null, null, "SAFETY", "The prompt was blocked for safety.",
@@ -113,12 +134,27 @@ public final class FakeGeminiClient implements GeminiClient {
         return generateCalls.get();
     }
 
+    /** Generate calls sent to {@code model}, failed ones included. */
+    public synchronized int generateCalls(String model) {
+        return generateCallsByModel.getOrDefault(model, 0);
+    }
+
     public int embedCalls() {
         return embedCalls.get();
     }
 
     public synchronized List<EmbedRequest> embedRequests() {
         return List.copyOf(embedRequests);
+    }
+
+    private synchronized GeminiException modelFailure(String model) {
+        generateCallsByModel.merge(model, 1, Integer::sum);
+        ModelFailure scripted = modelFailures.get(model);
+        if (scripted == null || scripted.left == 0) {
+            return null;
+        }
+        scripted.left--;
+        return scripted.failure;
     }
 
     private synchronized GeminiException failureFor(List<String> texts) {

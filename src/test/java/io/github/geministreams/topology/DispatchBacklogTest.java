@@ -175,7 +175,7 @@ class DispatchBacklogTest {
     void shouldKeyAHandoverEntryByStoreKeyAndTaskAndCountOnlyAnAnswerAsAnswered() {
         assertEquals("prompts-0-7|embed", HandoverEntry.key("prompts-0-7", Task.EMBED));
         assertFalse(HandoverEntry.open(1_000).answered());
-        assertFalse(new HandoverEntry(false, 0, "m", null, null, 1, 1).answered(), "a closed entry without an answer");
+        assertFalse(new HandoverEntry(false, 0, "m", null, null, 1, 1, null).answered(), "a closed entry without an answer");
         assertTrue(HandoverEntry.embedded("m", new float[] {1f}, 1, 1).answered());
     }
 
@@ -265,7 +265,7 @@ class DispatchBacklogTest {
         backlog.resumeStored();
         String key = stored(generate(0));
         HandoverEntry answer = HandoverEntry.generated("m", new GenerateResult("hi", "STOP", null, null,
-                new TokenUsage(1, 1, 0, 2), "m"), 1, 5);
+                new TokenUsage(1, 1, 0, 2), "m"), 1, java.util.Map.of(), 5);
         handover.put(HandoverEntry.key(key, Task.GENERATE), answer);
         backlog.refill(0);
         assertEquals(0, backlog.readyCount(), "not sent again");
@@ -292,7 +292,7 @@ class DispatchBacklogTest {
         assertEquals(1, backlog.waitingForHandover(), "still open, and its time is not up");
         assertEquals(0, backlog.readyCount());
         HandoverEntry answer = HandoverEntry.generated("m", new GenerateResult("hi", "STOP", null, null,
-                new TokenUsage(1, 1, 0, 2), "m"), 1, 5);
+                new TokenUsage(1, 1, 0, 2), "m"), 1, java.util.Map.of(), 5);
         handover.put(handoverKey, answer);
         backlog.recheckHandover(999);
         assertEquals(0, backlog.waitingForHandover());
