@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code blocked} is true, {@code text} is null and {@code blockReason} says why.
  *
  * @param latencyMs time from dispatch to the final answer, retries included
+ * @param truncated true when {@code prompt} was cut to fit the model's input limit; null (absent) otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GeneratedResponse(
         String id, String prompt, String text, String model, String finishReason,
         boolean blocked, String blockReason, String blockMessage,
         TokenCounts usage, int attempts, long latencyMs, SourceCoordinates source,
-        String job, JsonNode attributes) {
+        String job, JsonNode attributes, Boolean truncated) {
 }

@@ -29,7 +29,7 @@ final class OutputRecords {
                 request.id(), request.prompt(), result.text(), model, result.finishReason(),
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
-                answer.attempts(), latencyMs, pending.source(), request.job(), request.attributes());
+                answer.attempts(), latencyMs, pending.source(), request.job(), request.attributes(), truncated(request));
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
@@ -37,7 +37,7 @@ final class OutputRecords {
                                             long latencyMs, long nowMillis) {
         PromptRequest request = pending.request();
         Embedding value = new Embedding(request.id(), model, values.length, values, attempts, latencyMs,
-                pending.source(), request.job(), request.attributes());
+                pending.source(), request.job(), request.attributes(), truncated(request));
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
@@ -63,6 +63,11 @@ final class OutputRecords {
                 ? ReplayValue.onlyTask(pending.originalValue(), pending.request(), task)
                 : pending.originalValue();
         return new Record<>(pending.originalKey(), value, nowMillis, headers);
+    }
+
+    /** Present on an output only when it is true. */
+    private static Boolean truncated(PromptRequest request) {
+        return request.truncated() ? Boolean.TRUE : null;
     }
 
     private static byte[] idBytes(PromptRequest request) {
