@@ -38,7 +38,10 @@ public final class ContextGuard {
     private final String generateModel;
     private final String embedModel;
 
-    /** @param generateModel, embedModel the models of prompts that name none */
+    /**
+     * @param generateModel the model of {@code generate} for prompts that name none
+     * @param embedModel    the model of {@code embed} for prompts that name none
+     */
     public ContextGuard(ContextLimits limits, ContextOverflow overflow, String generateModel, String embedModel) {
         this.limits = limits;
         this.overflow = overflow;
