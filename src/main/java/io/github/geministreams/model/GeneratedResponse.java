@@ -13,11 +13,12 @@ import java.util.Map;
  *        tried (0 for a model skipped because its daily quota is exhausted); null otherwise. {@code attempts} is
  *        their sum
  * @param latencyMs time from dispatch to the final answer, retries included
+ * @param truncated true when {@code prompt} was cut to fit the model's input limit; null (absent) otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GeneratedResponse(
         String id, String prompt, String text, String model, String finishReason,
         boolean blocked, String blockReason, String blockMessage,
         TokenCounts usage, int attempts, Map<String, Integer> attemptsByModel, long latencyMs, SourceCoordinates source,
-        String job, JsonNode attributes) {
+        String job, JsonNode attributes, Boolean truncated) {
 }

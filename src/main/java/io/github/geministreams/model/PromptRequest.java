@@ -20,12 +20,14 @@ import java.util.Set;
  *                   when the prompt is {@code prompt} alone
  * @param generation how the answer is generated (the prompt's settings over the configured defaults)
  * @param template   the name of the template {@code prompt} was rendered from, or null
+ * @param truncated  true when {@code prompt} was cut to fit its model's input token limit
+ *                   ({@code gemini.context.overflow=truncate}); its outputs say so
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PromptRequest(
         String id, String prompt, Set<Task> tasks, String model, String system,
         String job, Long jobSize, JsonNode attributes,
-        List<PromptPart> parts, GenerationSettings generation, String template) {
+        List<PromptPart> parts, GenerationSettings generation, String template, boolean truncated) {
 
     public PromptRequest {
         tasks = Collections.unmodifiableSet(EnumSet.copyOf(tasks));
@@ -33,9 +35,22 @@ public record PromptRequest(
         generation = generation == null ? GenerationSettings.NONE : generation;
     }
 
+    /** A prompt that has not been truncated. */
+    public PromptRequest(String id, String prompt, Set<Task> tasks, String model, String system,
+                         String job, Long jobSize, JsonNode attributes,
+                         List<PromptPart> parts, GenerationSettings generation, String template) {
+        this(id, prompt, tasks, model, system, job, jobSize, attributes, parts, generation, template, false);
+    }
+
     /** A text prompt with the default generation settings. */
     public PromptRequest(String id, String prompt, Set<Task> tasks, String model, String system,
                          String job, Long jobSize, JsonNode attributes) {
         this(id, prompt, tasks, model, system, job, jobSize, attributes, null, GenerationSettings.NONE, null);
+    }
+
+    /** This request with {@code prompt} cut to fit its model, marked truncated. */
+    public PromptRequest withTruncatedPrompt(String cut) {
+        return new PromptRequest(id, cut, tasks, model, system, job, jobSize, attributes, parts, generation, template,
+                true);
     }
 }

@@ -42,6 +42,8 @@ public record PromptCatalog(Map<String, String> templates, Map<String, JsonNode>
             throw new IllegalArgumentException("defaults.template '" + defaultTemplate + "' is not among the templates "
                     + templates.keySet());
         }
+        PromptTemplates.compile(templates); // fails here, with the file's path, not at the first prompt
+
     }
 
     /** The catalog of {@code file}, or {@link #EMPTY} without one. */

@@ -28,11 +28,20 @@ public final class PromptParser {
     private final int maxBytes;
     private final Set<Task> defaultTasks;
     private final PromptCatalog catalog;
+    private final PromptTemplates templates;
+    private final ParseRules rules;
 
-    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog) {
+    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog, ParseRules rules) {
         this.maxBytes = maxBytes;
         this.defaultTasks = EnumSet.copyOf(defaultTasks);
         this.catalog = catalog;
+        this.templates = PromptTemplates.compile(catalog);
+        this.rules = rules;
+    }
+
+    /** A parser without configured rules: any model, no context guard. */
+    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog) {
+        this(maxBytes, defaultTasks, catalog, ParseRules.NONE);
     }
 
     /** A parser without a prompts file. */
@@ -54,9 +63,9 @@ public final class PromptParser {
         }
         String fallbackId = idFromKey(key, source);
         if (text.stripLeading().startsWith("{")) {
-            return parseObject(text, fallbackId);
+            return rules.apply(parseObject(text, fallbackId));
         }
-        return new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null);
+        return rules.apply(new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null));
     }
 
     /**
@@ -116,7 +125,8 @@ public final class PromptParser {
                 throw new InvalidPromptException("field '" + field + "' must be a string, was " + fieldNode.getNodeType());
             }
         }
-        String prompt = textOrNull(node, "prompt");
+        String template = templates.templateOf(node);
+        String prompt = template == null ? textOrNull(node, "prompt") : templates.render(template, node);
         if (prompt == null) {
             throw new InvalidPromptException("JSON prompt object has no 'prompt' field");
         }
@@ -136,7 +146,8 @@ public final class PromptParser {
                 textOrNull(node, "system"),
                 textOrNull(node, "job"),
                 jobSize(node.get("jobSize")),
-                attributes == null || attributes.isNull() ? null : attributes);
+                attributes == null || attributes.isNull() ? null : attributes,
+                null, null, template);
     }
 
     private Set<Task> tasks(JsonNode node) {

@@ -30,7 +30,7 @@ final class OutputRecords {
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
                 answer.attempts(), answer.attemptsByModel().isEmpty() ? null : answer.attemptsByModel(), latencyMs,
-                pending.source(), request.job(), request.attributes());
+                pending.source(), request.job(), request.attributes(), truncated(request));
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
@@ -38,7 +38,7 @@ final class OutputRecords {
                                             long latencyMs, long nowMillis) {
         PromptRequest request = pending.request();
         Embedding value = new Embedding(request.id(), model, values.length, values, attempts, latencyMs,
-                pending.source(), request.job(), request.attributes());
+                pending.source(), request.job(), request.attributes(), truncated(request));
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
@@ -64,6 +64,11 @@ final class OutputRecords {
                 ? ReplayValue.onlyTask(pending.originalValue(), pending.request(), task)
                 : pending.originalValue();
         return new Record<>(pending.originalKey(), value, nowMillis, headers);
+    }
+
+    /** Present on an output only when it is true. */
+    private static Boolean truncated(PromptRequest request) {
+        return request.truncated() ? Boolean.TRUE : null;
     }
 
     private static byte[] idBytes(PromptRequest request) {

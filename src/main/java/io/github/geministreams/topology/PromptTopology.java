@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.prompt.ParseRules;
 import io.github.geministreams.prompt.PromptParser;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
@@ -56,7 +57,7 @@ public final class PromptTopology {
     public static Topology build(AppConfig config, GeminiGateway gateway) {
         TopicPlan topics = config.topics();
         PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks(),
-                config.prompts());
+                config.prompts(), ParseRules.from(config));
         var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
                 JOB_EVENTS_SINK, HANDOVER_SINK);
         ByteArraySerializer bytes = new ByteArraySerializer();

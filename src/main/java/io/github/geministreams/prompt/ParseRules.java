@@ -1,0 +1,23 @@
+package io.github.geministreams.prompt;
+
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.model.PromptRequest;
+
+/**
+ * What the configuration asks of every parsed prompt: a model it may name, and an input that
+ * fits that model. Applied after parsing, to plain-text and JSON prompts alike. Immutable.
+ */
+public record ParseRules(ModelPolicy models, ContextGuard context) {
+    /** Any model, no context guard: for tools and tests that parse prompts without a configuration. */
+    public static final ParseRules NONE = new ParseRules(ModelPolicy.ANY, ContextGuard.OFF);
+
+    public static ParseRules from(AppConfig config) {
+        return new ParseRules(ModelPolicy.from(config), ContextGuard.from(config));
+    }
+
+    /** The request, maybe truncated to fit; an {@link InvalidPromptException} when it breaks a rule. */
+    public PromptRequest apply(PromptRequest request) {
+        models.check(request.model());
+        return context.apply(request);
+    }
+}
