@@ -3,6 +3,7 @@ package io.github.geministreams.cli;
 import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.prompt.PromptCatalog;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.local.EmbeddedKafkaBroker;
 import io.github.geministreams.simulator.GeminiSimulator;
@@ -36,6 +37,8 @@ import picocli.CommandLine.Option;
                 + "application in one process; produce the sample prompts and print results as they arrive.")
 final class LocalCommand implements Callable<Integer> {
     private static final String SAMPLES = "/io/github/geministreams/samples/prompts.jsonl";
+    /** The prompts file the samples refer to (their template and schema), unless prompts.file names another. */
+    private static final String SAMPLES_PROMPTS_FILE = "/io/github/geministreams/samples/prompts.yaml";
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
     @Mixin
@@ -76,6 +79,9 @@ final class LocalCommand implements Callable<Integer> {
         AppConfig config = options.load().withBootstrapServers(broker.bootstrapServers());
         if (config.stateDir().isEmpty()) {
             config = config.withStateDir(own(Files.createTempDirectory("gemini-streams-state-")));
+        }
+        if (config.prompts() == PromptCatalog.EMPTY) {
+            config = config.withPrompts(PromptCatalog.fromResource(SAMPLES_PROMPTS_FILE));
         }
         String gemini;
         if (config.gemini().hasApiKey()) {

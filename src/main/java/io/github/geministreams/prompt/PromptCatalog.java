@@ -65,6 +65,18 @@ public record PromptCatalog(Map<String, String> templates, Map<String, JsonNode>
         }
     }
 
+    /** The prompts file at {@code resource} on the classpath, such as the samples shipped in the jar. */
+    public static PromptCatalog fromResource(String resource) {
+        try (java.io.InputStream in = PromptCatalog.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("The prompts file " + resource + " is missing from the jar");
+            }
+            return parse(YAML.readTree(in));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read the prompts file " + resource, e);
+        }
+    }
+
     /** The catalog a YAML or JSON tree describes; {@link IllegalArgumentException} says what is wrong. */
     public static PromptCatalog parse(JsonNode root) {
         if (root == null || root.isMissingNode() || root.isNull()) {
