@@ -3,6 +3,8 @@ package io.github.geministreams.prompt;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.model.GenerationSettings;
+import io.github.geministreams.model.PromptPart;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
@@ -13,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,16 +31,19 @@ public final class PromptParser {
     private final int maxBytes;
     private final Set<Task> defaultTasks;
     private final PromptCatalog catalog;
+    private final PromptPartsParser partsParser;
 
-    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog) {
+    /** @param inlineDataMaxBytes the largest inline data part, decoded ({@code prompt.inline.data.max.bytes}) */
+    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog, int inlineDataMaxBytes) {
         this.maxBytes = maxBytes;
         this.defaultTasks = EnumSet.copyOf(defaultTasks);
         this.catalog = catalog;
+        this.partsParser = new PromptPartsParser(inlineDataMaxBytes);
     }
 
-    /** A parser without a prompts file. */
+    /** A parser without a prompts file; inline data is bounded by the value's size alone. */
     public PromptParser(int maxBytes, Set<Task> defaultTasks) {
-        this(maxBytes, defaultTasks, PromptCatalog.EMPTY);
+        this(maxBytes, defaultTasks, PromptCatalog.EMPTY, maxBytes);
     }
 
     /** The request, or an {@link InvalidPromptException} whose message is the reason. */
@@ -117,8 +123,12 @@ public final class PromptParser {
             }
         }
         String prompt = textOrNull(node, "prompt");
-        if (prompt == null) {
-            throw new InvalidPromptException("JSON prompt object has no 'prompt' field");
+        Set<Task> tasks = tasks(node.get("tasks"));
+        List<PromptPart> parts = partsParser.parse(node.get("parts"), prompt, tasks);
+        if (parts != null) {
+            prompt = PromptPartsParser.text(parts);
+        } else if (prompt == null) {
+            throw new InvalidPromptException("JSON prompt object has no 'prompt' field (nor 'parts')");
         }
         if (prompt.isBlank()) {
             throw new InvalidPromptException("empty or blank prompt");
@@ -131,12 +141,13 @@ public final class PromptParser {
         return new PromptRequest(
                 id == null || id.isBlank() ? fallbackId : id,
                 prompt,
-                tasks(node.get("tasks")),
+                tasks,
                 textOrNull(node, "model"),
                 textOrNull(node, "system"),
                 textOrNull(node, "job"),
                 jobSize(node.get("jobSize")),
-                attributes == null || attributes.isNull() ? null : attributes);
+                attributes == null || attributes.isNull() ? null : attributes,
+                parts, GenerationSettings.NONE, null);
     }
 
     private Set<Task> tasks(JsonNode node) {
