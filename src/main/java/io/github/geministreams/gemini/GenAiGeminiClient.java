@@ -61,7 +61,8 @@ public final class GenAiGeminiClient implements GeminiClient {
         if (request.systemInstruction() != null) {
             config.systemInstruction(Content.fromParts(Part.fromText(request.systemInstruction())));
         }
-        return call(() -> client.async.models.generateContent(request.model(), request.prompt(), config.build()),
+        return call(() -> client.async.models.generateContent(request.model(), PromptContents.of(request),
+                        config.build()),
                 GenAiGeminiClient::toResult);
     }
 
