@@ -44,8 +44,7 @@ public final class GenAiGeminiClient implements GeminiClient {
         if (settings.baseUrl() != null) {
             http.baseUrl(settings.baseUrl());
         }
-        this.client = Client.builder()
-                .apiKey(settings.apiKey())
+        this.client = settings.sdkClient()
                 .httpOptions(http.build())
                 .clientOptions(ClientOptions.builder()
                         .maxConnections(settings.maxConcurrency())
