@@ -3,9 +3,10 @@ package io.github.geministreams.cli;
 import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.prompt.PromptCatalog;
+import io.github.geministreams.config.GeminiBackend;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.local.EmbeddedKafkaBroker;
+import io.github.geministreams.prompt.PromptCatalog;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.topics.TopicRole;
@@ -84,7 +85,10 @@ final class LocalCommand implements Callable<Integer> {
             config = config.withPrompts(PromptCatalog.fromResource(SAMPLES_PROMPTS_FILE));
         }
         String gemini;
-        if (config.gemini().hasApiKey()) {
+        if (config.gemini().backend() == GeminiBackend.VERTEX_AI) {
+            GeminiClients.requireCredentials(config);
+            gemini = "Vertex AI" + config.gemini().baseUrl().map(url -> " at " + url).orElse("");
+        } else if (config.gemini().hasApiKey()) {
             gemini = "the real Gemini API" + config.gemini().baseUrl().map(url -> " at " + url).orElse("");
         } else {
             GeminiSimulator simulator = keep(GeminiSimulator.start(SimulatorConfig.builder().latency(simulatorLatency)

@@ -4,7 +4,6 @@ import io.github.geministreams.app.BrokerWait;
 import io.github.geministreams.app.InstanceStateDir;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigException;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.app.GeminiClients;
 import java.time.Duration;
@@ -23,10 +22,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AppConfig config = options.load();
-        if (!config.gemini().hasApiKey()) {
-            throw new ConfigException("No Gemini API key: set GEMINI_API_KEY (or gemini.api.key in --config). "
-                    + "To try gemini-streams without one, use `gemini-streams local`.");
-        }
+        GeminiClients.requireCredentials(config);
         return runUntilStopped(config);
     }
 

@@ -44,8 +44,7 @@ public final class GenAiGeminiClient implements GeminiClient {
         if (settings.baseUrl() != null) {
             http.baseUrl(settings.baseUrl());
         }
-        this.client = Client.builder()
-                .apiKey(settings.apiKey())
+        this.client = settings.sdkClient()
                 .httpOptions(http.build())
                 .clientOptions(ClientOptions.builder()
                         .maxConnections(settings.maxConcurrency())
@@ -61,7 +60,8 @@ public final class GenAiGeminiClient implements GeminiClient {
         if (request.systemInstruction() != null) {
             config.systemInstruction(Content.fromParts(Part.fromText(request.systemInstruction())));
         }
-        return call(() -> client.async.models.generateContent(request.model(), request.prompt(), config.build()),
+        return call(() -> client.async.models.generateContent(request.model(), PromptContents.of(request),
+                        config.build()),
                 GenAiGeminiClient::toResult);
     }
 

@@ -1,5 +1,6 @@
 package io.github.geministreams.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -15,6 +16,7 @@ public record PromptPart(String text, InlineData inlineData, FileData fileData) 
     }
 
     /** True for a text part: the only kind an embedding can be made of. */
+    @JsonIgnore // else Jackson writes it as the part's "text" (true), over the text itself
     public boolean isText() {
         return text != null;
     }

@@ -3,6 +3,8 @@ package io.github.geministreams.prompt;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.model.GenerationSettings;
+import io.github.geministreams.model.PromptPart;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
@@ -13,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,21 +33,28 @@ public final class PromptParser {
     private final PromptCatalog catalog;
     private final PromptTemplates templates;
     private final ParseRules rules;
+    private final PromptPartsParser partsParser;
 
-    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog, ParseRules rules) {
+    /**
+     * @param rules              which models prompts may name, and the context guard
+     * @param inlineDataMaxBytes the largest inline data part, decoded ({@code prompt.inline.data.max.bytes})
+     */
+    public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog, ParseRules rules,
+                        int inlineDataMaxBytes) {
         this.maxBytes = maxBytes;
         this.defaultTasks = EnumSet.copyOf(defaultTasks);
         this.catalog = catalog;
         this.templates = PromptTemplates.compile(catalog);
         this.rules = rules;
+        this.partsParser = new PromptPartsParser(inlineDataMaxBytes);
     }
 
-    /** A parser without configured rules: any model, no context guard. */
+    /** A parser without configured rules (any model, no context guard); inline data is bounded by the value's size alone. */
     public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog) {
-        this(maxBytes, defaultTasks, catalog, ParseRules.NONE);
+        this(maxBytes, defaultTasks, catalog, ParseRules.NONE, maxBytes);
     }
 
-    /** A parser without a prompts file. */
+    /** A parser without a prompts file; inline data is bounded by the value's size alone. */
     public PromptParser(int maxBytes, Set<Task> defaultTasks) {
         this(maxBytes, defaultTasks, PromptCatalog.EMPTY);
     }
@@ -127,8 +137,12 @@ public final class PromptParser {
         }
         String template = templates.templateOf(node);
         String prompt = template == null ? textOrNull(node, "prompt") : templates.render(template, node);
-        if (prompt == null) {
-            throw new InvalidPromptException("JSON prompt object has no 'prompt' field");
+        Set<Task> tasks = tasks(node.get("tasks"));
+        List<PromptPart> parts = partsParser.parse(node.get("parts"), prompt, tasks);
+        if (parts != null) {
+            prompt = PromptPartsParser.text(parts);
+        } else if (prompt == null) {
+            throw new InvalidPromptException("JSON prompt object has no 'prompt' field (nor 'parts')");
         }
         if (prompt.isBlank()) {
             throw new InvalidPromptException("empty or blank prompt");
@@ -141,13 +155,13 @@ public final class PromptParser {
         return new PromptRequest(
                 id == null || id.isBlank() ? fallbackId : id,
                 prompt,
-                tasks(node.get("tasks")),
+                tasks,
                 textOrNull(node, "model"),
                 textOrNull(node, "system"),
                 textOrNull(node, "job"),
                 jobSize(node.get("jobSize")),
                 attributes == null || attributes.isNull() ? null : attributes,
-                null, null, template);
+                parts, GenerationSettings.NONE, template);
     }
 
     private Set<Task> tasks(JsonNode node) {

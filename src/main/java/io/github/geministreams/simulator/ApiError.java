@@ -24,6 +24,12 @@ record ApiError(int code, String status, String message, ArrayNode details) {
         return new ApiError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", details);
     }
 
+    /** Vertex AI's answer to a missing or unknown access token. */
+    static ApiError unauthenticated() {
+        return new ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 "
+                + "access token, login cookie or other valid authentication credential.", Json.MAPPER.createArrayNode());
+    }
+
     static ApiError notFound(String message) {
         return new ApiError(404, "NOT_FOUND", message, Json.MAPPER.createArrayNode());
     }

@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * with configurable latency, quotas enforced with 429s, injected errors and safety blocks.
  * Tests and benchmarks point the real SDK at {@link #baseUrl()}.
  *
+ * <p>It also answers as Vertex AI
+ * ({@code /v1beta1/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent}
+ * and {@code :predict} for embeddings) to requests bearing an access token from its own OAuth
+ * token endpoint, {@code POST /token} ({@link AccessTokens}): a service-account key whose
+ * {@code token_uri} points there tests Vertex AI end to end without network.
+ *
  * <p>Admin endpoints: {@code GET /simulator/stats} (the counters as JSON) and
  * {@code POST /simulator/reset}.
  *
@@ -40,13 +46,16 @@ import org.slf4j.LoggerFactory;
 public final class GeminiSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GeminiSimulator.class);
     private static final String NO_DELAY = "sun.net.httpserver.nodelay";
-    private static final Pattern MODEL_PATH = Pattern.compile("^/v1beta/models/([^/:]+):([A-Za-z]+)$");
+    private static final Pattern MODEL_PATH = Pattern.compile("^/v1beta/models/(?<model>[^/:]+):(?<method>[A-Za-z]+)$");
+    private static final Pattern VERTEX_PATH = Pattern.compile(
+            "^/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/google/models/(?<model>[^/:]+):(?<method>[A-Za-z]+)$");
 
     private final HttpServer server;
     private final ExecutorService threads;
     private final ScheduledExecutorService answers;
     private final SimulatorCounters counters = new SimulatorCounters();
     private final ModelEndpoints endpoints = new ModelEndpoints(counters);
+    private final AccessTokens tokens = new AccessTokens();
     private volatile SimulatorConfig config;
     private volatile Admission admission;
 
@@ -119,6 +128,11 @@ public final class GeminiSimulator implements AutoCloseable {
         return counters;
     }
 
+    /** Requests to the OAuth token endpoint so far (Vertex AI credentials fetching a token). */
+    public long accessTokenRequests() {
+        return tokens.requests();
+    }
+
     /** Zeroes the counters and restarts the quota windows. */
     public void reset() {
         counters.reset();
@@ -130,6 +144,14 @@ public final class GeminiSimulator implements AutoCloseable {
         if (path.startsWith("/simulator/")) {
             try (exchange) {
                 handleAdmin(exchange, path);
+            }
+            return;
+        }
+        if (path.equals(AccessTokens.PATH)) {
+            try (exchange; InputStream in = exchange.getRequestBody()) {
+                AccessTokens.Answer token = tokens.answer(exchange.getRequestMethod(),
+                        new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                send(exchange, token.status(), token.body());
             }
             return;
         }
@@ -180,11 +202,14 @@ public final class GeminiSimulator implements AutoCloseable {
     private Admitted admit(HttpExchange exchange, String path) throws IOException {
         SimulatorConfig current = config;
         Admission gate = admission;
-        Matcher matcher = MODEL_PATH.matcher(path);
+        Matcher vertex = VERTEX_PATH.matcher(path);
+        Matcher matcher = vertex.matches() ? vertex : MODEL_PATH.matcher(path);
         if (!"POST".equals(exchange.getRequestMethod()) || !matcher.matches()) {
             throw new GeminiRequestException(ApiError.notFound("Unknown path " + exchange.getRequestMethod() + " " + path));
         }
-        if (!current.apiKey().equals(apiKey(exchange))) {
+        if (matcher == vertex) {
+            tokens.check(exchange.getRequestHeaders().getFirst("Authorization"));
+        } else if (!current.apiKey().equals(apiKey(exchange))) {
             throw new GeminiRequestException(ApiError.invalidApiKey());
         }
         JsonNode body;
@@ -196,9 +221,13 @@ public final class GeminiSimulator implements AutoCloseable {
         if (body == null || !body.isObject()) {
             throw new GeminiRequestException(ApiError.invalidArgument("Invalid JSON payload received: not an object"));
         }
-        ModelCall call = endpoints.parse(matcher.group(2), matcher.group(1), body, current);
+        String model = matcher.group("model");
+        String method = matcher.group("method");
+        ModelCall call = matcher == vertex && method.equals("predict")
+                ? VertexPredict.call(endpoints, model, body, current)
+                : endpoints.parse(method, model, body, current);
         // Quotas count a request when it arrives, as the API does; the latency is the answer's.
-        gate.admit(call, matcher.group(1), matcher.group(2));
+        gate.admit(call, model, method);
         return new Admitted(call.answer()::get, gate.latency(), (int) call.requestUnits());
     }
 

@@ -35,8 +35,9 @@ final class ModelEndpoints {
 
     private ModelCall generate(String model, JsonNode body, SimulatorConfig config) {
         counters.generateRequest();
-        String prompt = texts(body.path("contents")).stream().reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b);
-        if (prompt.isBlank()) {
+        GenerateContents contents = GenerateContents.read(body.path("contents"));
+        String prompt = contents.text();
+        if (contents.isEmpty()) {
             throw new GeminiRequestException(ApiError.invalidArgument(
                     "* GenerateContentRequest.contents: contents is not specified"));
         }
@@ -45,11 +46,12 @@ final class ModelEndpoints {
                     "* GenerateContentRequest.contents[0].parts[0].text: unsupported content"));
         }
         String system = String.join("\n", texts(body.path("systemInstruction")));
-        long promptTokens = tokens(prompt) + (system.isEmpty() ? 0 : tokens(system));
+        long promptTokens = contents.tokens() + (system.isEmpty() ? 0 : tokens(system));
         return new ModelCall(1, promptTokens, () -> {
             boolean blocked = prompt.contains(config.safetyTriggerWord());
             counters.generated(prompt, blocked);
-            return blocked ? blockedAnswer(model, promptTokens) : answer(model, prompt, promptTokens);
+            return blocked ? blockedAnswer(model, promptTokens)
+                    : answer(model, contents.summary(ANSWER_PREFIX_CHARS), promptTokens);
         });
     }
 
@@ -99,8 +101,8 @@ final class ModelEndpoints {
         });
     }
 
-    private static ObjectNode answer(String model, String prompt, long promptTokens) {
-        String text = "Simulated answer to: " + prompt.substring(0, Math.min(prompt.length(), ANSWER_PREFIX_CHARS));
+    private static ObjectNode answer(String model, String summary, long promptTokens) {
+        String text = "Simulated answer to: " + summary;
         long outputTokens = tokens(text);
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ObjectNode candidate = answer.putArray("candidates").addObject();

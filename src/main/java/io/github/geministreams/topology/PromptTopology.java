@@ -57,7 +57,7 @@ public final class PromptTopology {
     public static Topology build(AppConfig config, GeminiGateway gateway) {
         TopicPlan topics = config.topics();
         PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks(),
-                config.prompts(), ParseRules.from(config));
+                config.prompts(), ParseRules.from(config), config.pipeline().inlineDataMaxBytes());
         var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
                 JOB_EVENTS_SINK, HANDOVER_SINK);
         ByteArraySerializer bytes = new ByteArraySerializer();

@@ -28,7 +28,8 @@ class ContextGuardTest {
             values.put(settings[i], settings[i + 1]);
         }
         AppConfig config = ConfigLayers.defaults().withAll(values).build();
-        return new PromptParser(10_000_000, Set.of(Task.GENERATE), config.prompts(), ParseRules.from(config));
+        return new PromptParser(10_000_000, Set.of(Task.GENERATE), config.prompts(), ParseRules.from(config),
+                config.pipeline().inlineDataMaxBytes());
     }
 
     private static PromptRequest parse(PromptParser parser, String value) {

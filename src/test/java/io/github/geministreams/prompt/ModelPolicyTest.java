@@ -18,7 +18,8 @@ class ModelPolicyTest {
 
     private static PromptParser parser(Map<String, String> settings) {
         AppConfig config = ConfigLayers.defaults().withAll(settings).build();
-        return new PromptParser(10_000, config.pipeline().defaultTasks(), config.prompts(), ParseRules.from(config));
+        return new PromptParser(10_000, config.pipeline().defaultTasks(), config.prompts(), ParseRules.from(config),
+                config.pipeline().inlineDataMaxBytes());
     }
 
     private static String modelOf(PromptParser parser, String model) {
