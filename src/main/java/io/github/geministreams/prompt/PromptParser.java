@@ -142,7 +142,7 @@ public final class PromptParser {
         if (parts != null) {
             prompt = PromptPartsParser.text(parts);
         } else if (prompt == null) {
-            throw new InvalidPromptException("JSON prompt object has no 'prompt' field (nor 'parts')");
+            throw new InvalidPromptException("JSON prompt object has no 'prompt' field (nor 'template' or 'parts')");
         }
         if (prompt.isBlank()) {
             throw new InvalidPromptException("empty or blank prompt");

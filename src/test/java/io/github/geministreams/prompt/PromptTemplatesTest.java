@@ -124,7 +124,7 @@ class PromptTemplatesTest {
 
     @Test
     void shouldLeaveAPlainPromptWithoutTemplateWhenThereIsNoDefault() {
-        assertEquals("JSON prompt object has no 'prompt' field", rejection(ticketParser(), "{\"text\":\"crash\"}"));
+        assertEquals("JSON prompt object has no 'prompt' field (nor 'template' or 'parts')", rejection(ticketParser(), "{\"text\":\"crash\"}"));
     }
 
     @Test
