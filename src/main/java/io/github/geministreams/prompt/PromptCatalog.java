@@ -42,6 +42,7 @@ public record PromptCatalog(Map<String, String> templates, Map<String, JsonNode>
             throw new IllegalArgumentException("defaults.template '" + defaultTemplate + "' is not among the templates "
                     + templates.keySet());
         }
+        GenerationSettingsParser.checkCatalog(schemas, defaultGeneration);
     }
 
     /** The catalog of {@code file}, or {@link #EMPTY} without one. */

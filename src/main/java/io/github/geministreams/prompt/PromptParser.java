@@ -28,11 +28,13 @@ public final class PromptParser {
     private final int maxBytes;
     private final Set<Task> defaultTasks;
     private final PromptCatalog catalog;
+    private final GenerationSettingsParser generation;
 
     public PromptParser(int maxBytes, Set<Task> defaultTasks, PromptCatalog catalog) {
         this.maxBytes = maxBytes;
         this.defaultTasks = EnumSet.copyOf(defaultTasks);
         this.catalog = catalog;
+        this.generation = new GenerationSettingsParser(catalog);
     }
 
     /** A parser without a prompts file. */
@@ -56,7 +58,8 @@ public final class PromptParser {
         if (text.stripLeading().startsWith("{")) {
             return parseObject(text, fallbackId);
         }
-        return new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null);
+        return new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null, null,
+                generation.defaults(), null);
     }
 
     /**
@@ -136,7 +139,8 @@ public final class PromptParser {
                 textOrNull(node, "system"),
                 textOrNull(node, "job"),
                 jobSize(node.get("jobSize")),
-                attributes == null || attributes.isNull() ? null : attributes);
+                attributes == null || attributes.isNull() ? null : attributes,
+                null, generation.parse(node.get("generation")), null);
     }
 
     private Set<Task> tasks(JsonNode node) {

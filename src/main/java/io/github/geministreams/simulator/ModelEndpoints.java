@@ -44,12 +44,13 @@ final class ModelEndpoints {
             throw new GeminiRequestException(ApiError.invalidArgument(
                     "* GenerateContentRequest.contents[0].parts[0].text: unsupported content"));
         }
+        JsonNode generationConfig = GenerationConfigRules.check(body);
         String system = String.join("\n", texts(body.path("systemInstruction")));
         long promptTokens = tokens(prompt) + (system.isEmpty() ? 0 : tokens(system));
         return new ModelCall(1, promptTokens, () -> {
             boolean blocked = prompt.contains(config.safetyTriggerWord());
             counters.generated(prompt, blocked);
-            return blocked ? blockedAnswer(model, promptTokens) : answer(model, prompt, promptTokens);
+            return blocked ? blockedAnswer(model, promptTokens) : answer(model, prompt, promptTokens, generationConfig);
         });
     }
 
@@ -99,8 +100,9 @@ final class ModelEndpoints {
         });
     }
 
-    private static ObjectNode answer(String model, String prompt, long promptTokens) {
-        String text = "Simulated answer to: " + prompt.substring(0, Math.min(prompt.length(), ANSWER_PREFIX_CHARS));
+    private static ObjectNode answer(String model, String prompt, long promptTokens, JsonNode generationConfig) {
+        String text = StructuredAnswers.text(generationConfig, prompt,
+                "Simulated answer to: " + prompt.substring(0, Math.min(prompt.length(), ANSWER_PREFIX_CHARS)));
         long outputTokens = tokens(text);
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ObjectNode candidate = answer.putArray("candidates").addObject();

@@ -26,7 +26,8 @@ final class OutputRecords {
         GenerateResult result = answer.value();
         TokenUsage usage = result.usage();
         GeneratedResponse value = new GeneratedResponse(
-                request.id(), request.prompt(), result.text(), model, result.finishReason(),
+                request.id(), request.prompt(), result.text(), StructuredAnswer.json(request.generation(), result),
+                model, result.finishReason(),
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
                 answer.attempts(), latencyMs, pending.source(), request.job(), request.attributes());
@@ -53,10 +54,13 @@ final class OutputRecords {
         if (failure instanceof GeminiCallFailedException failed) {
             attempts = failed.attempts();
             cause = failed.failure();
+        } else if (failure instanceof InvalidAnswerException invalid) {
+            attempts = invalid.attempts();
         }
         int status = cause instanceof GeminiException gemini ? gemini.httpStatus() : 0;
         boolean retryable = cause instanceof GeminiException gemini && gemini.retryable();
-        DeadLetterHeaders.Stage stage = task == Task.EMBED ? DeadLetterHeaders.Stage.EMBED : DeadLetterHeaders.Stage.GENERATE;
+        DeadLetterHeaders.Stage stage = failure instanceof InvalidAnswerException ? DeadLetterHeaders.Stage.VALIDATE
+                : task == Task.EMBED ? DeadLetterHeaders.Stage.EMBED : DeadLetterHeaders.Stage.GENERATE;
         var headers = DeadLetterHeaders.build(pending.source(), stage, cause.getClass().getName(),
                 cause.getMessage(), attempts, status, retryable);
         byte[] value = pending.request().tasks().size() > 1

@@ -1,0 +1,81 @@
+package io.github.geministreams.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The checks the Gemini API makes of a generateContent request's {@code generationConfig}
+ * and {@code safetySettings}: a value out of range, an unknown enum name, a JSON schema
+ * without {@code responseMimeType: application/json}, or a thinking budget together with a
+ * thinking level is a 400 {@code INVALID_ARGUMENT} naming the field, as the API answers it.
+ * Safety categories are those of the Gemini Developer API. Stateless.
+ */
+final class GenerationConfigRules {
+    private static final Set<String> MIME_TYPES = Set.of("text/plain", "application/json", "text/x.enum");
+    private static final Set<String> THINKING_LEVELS = Set.of("MINIMAL", "LOW", "MEDIUM", "HIGH");
+    private static final Set<String> CATEGORIES = Set.of("HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_HATE_SPEECH",
+            "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_DANGEROUS_CONTENT", "HARM_CATEGORY_CIVIC_INTEGRITY");
+    private static final Set<String> THRESHOLDS = Set.of("BLOCK_LOW_AND_ABOVE", "BLOCK_MEDIUM_AND_ABOVE",
+            "BLOCK_ONLY_HIGH", "BLOCK_NONE", "OFF");
+    private static final int MAX_STOP_SEQUENCES = 5;
+
+    private GenerationConfigRules() {
+    }
+
+    /**
+     * @return the request's {@code generationConfig} (a missing node when it has none)
+     * @throws GeminiRequestException a 400 for the first value the API would refuse
+     */
+    static JsonNode check(JsonNode body) {
+        JsonNode config = body.path("generationConfig");
+        range(config, "temperature", 0, 2);
+        range(config, "topP", 0, 1);
+        range(config, "topK", 1, Integer.MAX_VALUE);
+        range(config, "maxOutputTokens", 1, Integer.MAX_VALUE);
+        JsonNode stops = config.path("stopSequences");
+        if (stops.isArray() && stops.size() > MAX_STOP_SEQUENCES) {
+            throw invalid("generation_config.stop_sequences", "at most " + MAX_STOP_SEQUENCES + " stop sequences");
+        }
+        JsonNode thinking = config.path("thinkingConfig");
+        range(thinking, "thinkingBudget", -1, Integer.MAX_VALUE);
+        oneOf(thinking.path("thinkingLevel"), "generation_config.thinking_config.thinking_level", THINKING_LEVELS);
+        if (thinking.has("thinkingBudget") && thinking.has("thinkingLevel")) {
+            throw invalid("generation_config.thinking_config",
+                    "thinking_budget and thinking_level cannot both be set");
+        }
+        oneOf(config.path("responseMimeType"), "generation_config.response_mime_type", MIME_TYPES);
+        boolean hasSchema = config.has("responseJsonSchema") || config.has("responseSchema");
+        if (hasSchema && !"application/json".equals(config.path("responseMimeType").asText())) {
+            throw invalid("generation_config.response_mime_type",
+                    "a response schema needs response_mime_type application/json");
+        }
+        JsonNode safety = body.path("safetySettings");
+        for (int i = 0; i < safety.size(); i++) {
+            oneOf(safety.get(i).path("category"), "safety_settings[" + i + "].category", CATEGORIES);
+            oneOf(safety.get(i).path("threshold"), "safety_settings[" + i + "].threshold", THRESHOLDS);
+        }
+        return config;
+    }
+
+    private static void range(JsonNode node, String field, double min, double max) {
+        JsonNode value = node.path(field);
+        if (!value.isMissingNode() && (!value.isNumber() || value.asDouble() < min || value.asDouble() > max)) {
+            throw invalid("generation_config." + snake(field), "must be in [" + min + ", " + max + "], was " + value);
+        }
+    }
+
+    private static void oneOf(JsonNode value, String field, Set<String> allowed) {
+        if (!value.isMissingNode() && !allowed.contains(value.asText())) {
+            throw invalid(field, "Invalid value " + value + ", expected one of " + List.copyOf(allowed));
+        }
+    }
+
+    private static GeminiRequestException invalid(String field, String reason) {
+        return new GeminiRequestException(ApiError.invalidArgument("* GenerateContentRequest." + field + ": " + reason));
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+    }
+}
