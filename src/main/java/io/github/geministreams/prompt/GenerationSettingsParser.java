@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  */
 public final class GenerationSettingsParser {
     static final String JSON = "application/json";
-    private static final Set<String> MIME_TYPES = Set.of("text/plain", JSON);
+    private static final Set<String> MIME_TYPES = new LinkedHashSet<>(List.of("text/plain", JSON));
     private static final int MAX_STOP_SEQUENCES = 5;
     private static final Set<String> KEYS = new LinkedHashSet<>(List.of("temperature", "topP", "topK",
             "maxOutputTokens", "stopSequences", "thinkingBudget", "thinkingLevel", "safetySettings", "labels",

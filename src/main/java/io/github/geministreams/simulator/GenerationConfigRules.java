@@ -2,7 +2,6 @@ package io.github.geministreams.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The checks the Gemini API makes of a generateContent request's {@code generationConfig}
@@ -12,11 +11,11 @@ import java.util.Set;
  * Safety categories are those of the Gemini Developer API. Stateless.
  */
 final class GenerationConfigRules {
-    private static final Set<String> MIME_TYPES = Set.of("text/plain", "application/json", "text/x.enum");
-    private static final Set<String> THINKING_LEVELS = Set.of("MINIMAL", "LOW", "MEDIUM", "HIGH");
-    private static final Set<String> CATEGORIES = Set.of("HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_HATE_SPEECH",
+    private static final List<String> MIME_TYPES = List.of("text/plain", "application/json", "text/x.enum");
+    private static final List<String> THINKING_LEVELS = List.of("MINIMAL", "LOW", "MEDIUM", "HIGH");
+    private static final List<String> CATEGORIES = List.of("HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_HATE_SPEECH",
             "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_DANGEROUS_CONTENT", "HARM_CATEGORY_CIVIC_INTEGRITY");
-    private static final Set<String> THRESHOLDS = Set.of("BLOCK_LOW_AND_ABOVE", "BLOCK_MEDIUM_AND_ABOVE",
+    private static final List<String> THRESHOLDS = List.of("BLOCK_LOW_AND_ABOVE", "BLOCK_MEDIUM_AND_ABOVE",
             "BLOCK_ONLY_HIGH", "BLOCK_NONE", "OFF");
     private static final int MAX_STOP_SEQUENCES = 5;
 
@@ -29,16 +28,16 @@ final class GenerationConfigRules {
      */
     static JsonNode check(JsonNode body) {
         JsonNode config = body.path("generationConfig");
-        range(config, "temperature", 0, 2);
-        range(config, "topP", 0, 1);
-        range(config, "topK", 1, Integer.MAX_VALUE);
-        range(config, "maxOutputTokens", 1, Integer.MAX_VALUE);
+        range(config, "generation_config.", "temperature", 0, 2);
+        range(config, "generation_config.", "topP", 0, 1);
+        range(config, "generation_config.", "topK", 1, Integer.MAX_VALUE);
+        range(config, "generation_config.", "maxOutputTokens", 1, Integer.MAX_VALUE);
         JsonNode stops = config.path("stopSequences");
         if (stops.isArray() && stops.size() > MAX_STOP_SEQUENCES) {
             throw invalid("generation_config.stop_sequences", "at most " + MAX_STOP_SEQUENCES + " stop sequences");
         }
         JsonNode thinking = config.path("thinkingConfig");
-        range(thinking, "thinkingBudget", -1, Integer.MAX_VALUE);
+        range(thinking, "generation_config.thinking_config.", "thinkingBudget", -1, Integer.MAX_VALUE);
         oneOf(thinking.path("thinkingLevel"), "generation_config.thinking_config.thinking_level", THINKING_LEVELS);
         if (thinking.has("thinkingBudget") && thinking.has("thinkingLevel")) {
             throw invalid("generation_config.thinking_config",
@@ -58,16 +57,17 @@ final class GenerationConfigRules {
         return config;
     }
 
-    private static void range(JsonNode node, String field, double min, double max) {
+    private static void range(JsonNode node, String path, String field, int min, int max) {
         JsonNode value = node.path(field);
         if (!value.isMissingNode() && (!value.isNumber() || value.asDouble() < min || value.asDouble() > max)) {
-            throw invalid("generation_config." + snake(field), "must be in [" + min + ", " + max + "], was " + value);
+            String range = max == Integer.MAX_VALUE ? "at least " + min : "in [" + min + ", " + max + "]";
+            throw invalid(path + snake(field), "must be " + range + ", was " + value);
         }
     }
 
-    private static void oneOf(JsonNode value, String field, Set<String> allowed) {
+    private static void oneOf(JsonNode value, String field, List<String> allowed) {
         if (!value.isMissingNode() && !allowed.contains(value.asText())) {
-            throw invalid(field, "Invalid value " + value + ", expected one of " + List.copyOf(allowed));
+            throw invalid(field, "Invalid value " + value + ", expected one of " + allowed);
         }
     }
 
