@@ -59,14 +59,21 @@ final class OutputRecords {
         }
         int status = cause instanceof GeminiException gemini ? gemini.httpStatus() : 0;
         boolean retryable = cause instanceof GeminiException gemini && gemini.retryable();
-        DeadLetterHeaders.Stage stage = failure instanceof InvalidAnswerException ? DeadLetterHeaders.Stage.VALIDATE
-                : task == Task.EMBED ? DeadLetterHeaders.Stage.EMBED : DeadLetterHeaders.Stage.GENERATE;
+        DeadLetterHeaders.Stage stage = stage(task, failure);
         var headers = DeadLetterHeaders.build(pending.source(), stage, cause.getClass().getName(),
                 cause.getMessage(), attempts, status, retryable);
         byte[] value = pending.request().tasks().size() > 1
                 ? ReplayValue.onlyTask(pending.originalValue(), pending.request(), task)
                 : pending.originalValue();
         return new Record<>(pending.originalKey(), value, nowMillis, headers);
+    }
+
+    /** Where a Gemini task failed: {@code validate} when its answers were not the JSON it asked for. */
+    static DeadLetterHeaders.Stage stage(Task task, Throwable failure) {
+        if (failure instanceof InvalidAnswerException) {
+            return DeadLetterHeaders.Stage.VALIDATE;
+        }
+        return task == Task.EMBED ? DeadLetterHeaders.Stage.EMBED : DeadLetterHeaders.Stage.GENERATE;
     }
 
     private static byte[] idBytes(PromptRequest request) {

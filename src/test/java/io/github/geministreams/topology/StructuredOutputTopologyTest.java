@@ -178,6 +178,9 @@ class StructuredOutputTopologyTest {
         assertEquals("false", header(headers, DeadLetterHeaders.RETRYABLE));
         assertEquals(2, gemini.calls(), "asked once more, not again and again");
         assertTrue(responses.isEmpty());
+        var deadLettered = gateway.metrics().registry().find("gemini.streams.dead.lettered").tags("stage", "validate")
+                .counter();
+        assertEquals(1, deadLettered == null ? 0 : deadLettered.count());
     }
 
     @Test
