@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
  * keys, names the SDK's enums do not have, a schema that is not a JSON Schema.
  *
  * <p>The prompt's value wins field by field; a prompt's {@code null} removes a default.
- * {@code schema} and {@code responseJsonSchema} are one choice: a prompt that gives either
- * replaces the default's. Either implies {@code responseMimeType: application/json}.
- * {@code labels} are kept for Vertex AI only (the Gemini Developer API has none).
+ * {@code schema} and {@code responseJsonSchema} are one choice, and so are
+ * {@code thinkingBudget} and {@code thinkingLevel}: a prompt that gives either replaces the
+ * default's. A schema implies {@code responseMimeType: application/json}. {@code labels} are
+ * read here whatever the backend; only Vertex AI receives them ({@code gemini.GenerateConfigs}).
  * Immutable and thread-safe; the defaults are read and checked once, in the constructor.
  */
 public final class GenerationSettingsParser {
@@ -37,6 +38,9 @@ public final class GenerationSettingsParser {
     private static final Set<String> KEYS = new LinkedHashSet<>(List.of("temperature", "topP", "topK",
             "maxOutputTokens", "stopSequences", "thinkingBudget", "thinkingLevel", "safetySettings", "labels",
             "responseMimeType", "responseJsonSchema", "schema"));
+    /** Fields of which a prompt gives one or none: giving one replaces both defaults. */
+    private static final List<List<String>> CHOICES = List.of(List.of("schema", "responseJsonSchema"),
+            List.of("thinkingBudget", "thinkingLevel"));
     private static final Set<String> SAFETY_KEYS = new LinkedHashSet<>(List.of("category", "threshold"));
     // The *_UNSPECIFIED values are the enums' "not set"; the API refuses them as a setting.
     private static final Set<String> THINKING_LEVELS = specified(ThinkingLevel.Known.values());
@@ -93,8 +97,10 @@ public final class GenerationSettingsParser {
         }
         onlyKnown(node, KEYS, "generation");
         ObjectNode merged = defaultNode.deepCopy();
-        if (node.has("schema") || node.has("responseJsonSchema")) {
-            merged.remove(List.of("schema", "responseJsonSchema"));
+        for (List<String> choice : CHOICES) {
+            if (choice.stream().anyMatch(node::has)) {
+                merged.remove(choice);
+            }
         }
         node.fields().forEachRemaining(field -> {
             if (field.getValue().isNull()) {

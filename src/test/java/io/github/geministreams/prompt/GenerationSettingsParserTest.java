@@ -128,6 +128,16 @@ class GenerationSettingsParserTest {
         assertEquals(0.2, plain.temperature());
     }
 
+    @Test
+    void shouldLetAThinkingLevelReplaceTheDefaultThinkingBudget() {
+        GenerationSettingsParser budgeted = new GenerationSettingsParser(PromptCatalog.parse(json(
+                "{\"defaults\": {\"generation\": {\"thinkingBudget\": 0}}}")));
+        GenerationSettings settings = budgeted.parse(json("{\"thinkingLevel\": \"HIGH\"}"));
+        assertEquals("HIGH", settings.thinkingLevel());
+        assertNull(settings.thinkingBudget());
+        assertEquals(0, budgeted.parse(json("{\"temperature\": 1}")).thinkingBudget());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "{\"temperature\": 2.5}               | field 'generation.temperature' must be a number from 0 to 2, was 2.5",
