@@ -7,6 +7,7 @@ import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -37,6 +38,10 @@ public final class JsonSchemas {
             return Optional.of("a JSON Schema must be an object, was " + schema.getNodeType());
         }
         String dialect = schema.path("$schema").isTextual() ? schema.get("$schema").asText() : DIALECT.getDialectId();
+        if (SpecificationVersion.fromDialectId(dialect).isEmpty()) {
+            return Optional.of("unknown $schema '" + dialect + "'; expected one of " + Arrays.stream(
+                    SpecificationVersion.values()).map(SpecificationVersion::getDialectId).toList());
+        }
         try {
             Schema meta = META_SCHEMAS.getSchema(SchemaLocation.of(dialect));
             Optional<String> problems = describe(meta.validate(schema.toString(), InputFormat.JSON));

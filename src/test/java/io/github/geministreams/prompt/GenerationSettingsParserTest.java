@@ -72,6 +72,8 @@ class GenerationSettingsParserTest {
         assertEquals(json("{\"type\": \"array\", \"items\": {\"type\": \"string\"}}"), settings.responseJsonSchema());
         assertNull(settings.schema());
         assertEquals("HIGH", parseAlone("{\"thinkingLevel\": \"HIGH\"}").thinkingLevel());
+        JsonNode draft7 = json("{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"type\": \"object\"}");
+        assertEquals(draft7, parseAlone("{\"responseJsonSchema\": " + draft7 + "}").responseJsonSchema());
     }
 
     @Test
@@ -170,6 +172,8 @@ class GenerationSettingsParserTest {
         "{\"responseJsonSchema\": {\"required\": \"name\"}} | field 'generation.responseJsonSchema' is not a valid JSON Schema: /required: string found, array expected",
         "{\"responseJsonSchema\": {\"$ref\": \"#/$defs/missing\"}} | field 'generation.responseJsonSchema' is not a valid JSON Schema: Reference /$defs/missing cannot be resolved",
         "{\"responseJsonSchema\": \"object\"} | field 'generation.responseJsonSchema' is not a valid JSON Schema: a JSON Schema must be an object, was STRING",
+        "{\"responseJsonSchema\": {\"$schema\": \"https://example.com/s\"}} | field 'generation.responseJsonSchema' is not a valid JSON Schema: unknown $schema 'https://example.com/s'; expected one of [http://json-schema.org/draft-04/schema#,",
+        "{\"responseJsonSchema\": {\"$schema\": \"http://json-schema.org/draft-04/schema#\", \"type\": \"objekt\"}} | field 'generation.responseJsonSchema' is not a valid JSON Schema: /type: does not have a value in the enumeration",
         "{\"schema\": \"nope\"}               | field 'generation.schema' must name a schema of the prompts file [], was \"nope\"",
         "{\"temprature\": 0.5}                | unknown field 'generation.temprature'; expected one of [temperature, topP,",
     })
