@@ -13,6 +13,7 @@ import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.EmbedResult;
 import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.gemini.GenerateRequest;
 import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.gemini.TokenUsage;
@@ -56,6 +57,7 @@ class StructuredOutputTopologyTest {
     private static final String TICKET = """
             {"id": "t-1", "prompt": "My invoice is wrong", "generation": {"schema": "ticket-class", "temperature": 0}}""";
     private static final String VALID = "{\"category\": \"billing\", \"confidence\": 0.9}";
+    private static final String REFUSED = "<400>";
 
     @TempDir
     Path stateDir;
@@ -78,7 +80,10 @@ class StructuredOutputTopologyTest {
         }
     }
 
-    /** Answers generate calls with {@code texts} in order, the last one from then on; null is a safety block. */
+    /**
+     * Answers generate calls with {@code texts} in order, the last one from then on; null is a
+     * safety block, {@link #REFUSED} a 400.
+     */
     private void start(String... texts) throws IOException {
         AppConfig config = ConfigLayers.defaults().withAll(Map.of(
                         "gemini.max.attempts", "3",
@@ -184,6 +189,21 @@ class StructuredOutputTopologyTest {
     }
 
     @Test
+    void shouldCountBothRequestsWhenTheSecondFails() throws IOException {
+        start("not json", REFUSED);
+        send(TICKET);
+        settle();
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(1, dead.size());
+        Headers headers = dead.get(0).headers();
+        assertEquals("generate", header(headers, DeadLetterHeaders.STAGE));
+        assertEquals("400", header(headers, DeadLetterHeaders.HTTP_STATUS));
+        assertEquals("2", header(headers, DeadLetterHeaders.ATTEMPTS));
+        assertEquals(2, gemini.calls());
+        assertTrue(responses.isEmpty());
+    }
+
+    @Test
     void shouldDeadLetterAnAnswerThatDoesNotMatchTheSchemaWithTheValidatorsReason() throws IOException {
         start("{\"confidence\": \"high\"}");
         send(TICKET);
@@ -248,9 +268,14 @@ class StructuredOutputTopologyTest {
         @Override
         public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
             String text = script.get(Math.min(calls.getAndIncrement(), script.size() - 1));
-            return CompletableFuture.supplyAsync(() -> text == null
+            return CompletableFuture.supplyAsync(() -> {
+                if (REFUSED.equals(text)) {
+                    throw GeminiException.of(400, "INVALID_ARGUMENT", "Request contains an invalid argument.");
+                }
+                return text == null
                     ? new GenerateResult(null, null, "SAFETY", "blocked", new TokenUsage(5, 0, 0, 5), request.model())
-                    : new GenerateResult(text, "STOP", null, null, new TokenUsage(5, 7, 0, 12), request.model()), answers);
+                    : new GenerateResult(text, "STOP", null, null, new TokenUsage(5, 7, 0, 12), request.model());
+            }, answers);
         }
 
         @Override
