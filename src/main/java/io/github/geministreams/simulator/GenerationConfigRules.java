@@ -50,6 +50,9 @@ final class GenerationConfigRules {
                     "a response schema needs response_mime_type application/json");
         }
         JsonNode safety = body.path("safetySettings");
+        if (!safety.isMissingNode() && !safety.isArray()) {
+            throw invalid("safety_settings", "must be a list, was " + safety.getNodeType());
+        }
         for (int i = 0; i < safety.size(); i++) {
             oneOf(safety.get(i).path("category"), "safety_settings[" + i + "].category", CATEGORIES);
             oneOf(safety.get(i).path("threshold"), "safety_settings[" + i + "].threshold", THRESHOLDS);
