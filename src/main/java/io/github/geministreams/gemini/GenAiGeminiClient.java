@@ -56,12 +56,8 @@ public final class GenAiGeminiClient implements GeminiClient {
 
     @Override
     public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
-        GenerateContentConfig.Builder config = GenerateContentConfig.builder();
-        if (request.systemInstruction() != null) {
-            config.systemInstruction(Content.fromParts(Part.fromText(request.systemInstruction())));
-        }
-        return call(() -> client.async.models.generateContent(request.model(), PromptContents.of(request),
-                        config.build()),
+        GenerateContentConfig config = GenerateConfigs.of(request.settings(), request.systemInstruction(), client.vertexAI());
+        return call(() -> client.async.models.generateContent(request.model(), PromptContents.of(request), config),
                 GenAiGeminiClient::toResult);
     }
 

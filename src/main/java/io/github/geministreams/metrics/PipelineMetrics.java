@@ -67,7 +67,7 @@ public final class PipelineMetrics {
                 .increment();
     }
 
-    /** One prompt task dead-lettered at {@code stage} ({@code parse}, {@code generate}, {@code embed}). */
+    /** One prompt task dead-lettered at {@code stage} ({@code parse}, {@code generate}, {@code embed}, {@code validate}). */
     public void deadLettered(String stage) {
         Counter.builder(PREFIX + "dead.lettered")
                 .description("Prompt tasks dead-lettered, by the stage that failed")

@@ -8,6 +8,8 @@ import java.util.Map;
  * A value of the responses topic. A prompt blocked for safety is an answer too:
  * {@code blocked} is true, {@code text} is null and {@code blockReason} says why.
  *
+ * @param json      the answer's parsed JSON value when the prompt asked for JSON
+ *                  ({@code responseMimeType: application/json}; matched against its schema), else null
  * @param model the model that answered: a fallback model when the prompt's could not
  * @param attemptsByModel when the prompt fell back to another model: the attempts each model took, in the order
  *        tried (0 for a model skipped because its daily quota is exhausted); null otherwise. {@code attempts} is
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GeneratedResponse(
-        String id, String prompt, String text, String model, String finishReason,
+        String id, String prompt, String text, JsonNode json, String model, String finishReason,
         boolean blocked, String blockReason, String blockMessage,
         TokenCounts usage, int attempts, Map<String, Integer> attemptsByModel, long latencyMs, SourceCoordinates source,
         String job, JsonNode attributes, Boolean truncated) {

@@ -43,7 +43,7 @@ public record PromptCatalog(Map<String, String> templates, Map<String, JsonNode>
                     + templates.keySet());
         }
         PromptTemplates.compile(templates); // fails here, with the file's path, not at the first prompt
-
+        GenerationSettingsParser.checkCatalog(schemas, defaultGeneration);
     }
 
     /** The catalog of {@code file}, or {@link #EMPTY} without one. */

@@ -34,6 +34,7 @@ public final class PromptParser {
     private final PromptTemplates templates;
     private final ParseRules rules;
     private final PromptPartsParser partsParser;
+    private final GenerationSettingsParser generation;
 
     /**
      * @param rules              which models prompts may name, and the context guard
@@ -47,6 +48,7 @@ public final class PromptParser {
         this.templates = PromptTemplates.compile(catalog);
         this.rules = rules;
         this.partsParser = new PromptPartsParser(inlineDataMaxBytes);
+        this.generation = new GenerationSettingsParser(catalog);
     }
 
     /** A parser without configured rules (any model, no context guard); inline data is bounded by the value's size alone. */
@@ -75,7 +77,8 @@ public final class PromptParser {
         if (text.stripLeading().startsWith("{")) {
             return rules.apply(parseObject(text, fallbackId));
         }
-        return rules.apply(new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null));
+        return rules.apply(new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null, null,
+                generation.defaults(), null));
     }
 
     /**
@@ -161,7 +164,7 @@ public final class PromptParser {
                 textOrNull(node, "job"),
                 jobSize(node.get("jobSize")),
                 attributes == null || attributes.isNull() ? null : attributes,
-                parts, GenerationSettings.NONE, template);
+                parts, generation.parse(node.get("generation")), template);
     }
 
     private Set<Task> tasks(JsonNode node) {

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * A local HTTP server that speaks the Gemini REST protocol as the google-genai SDK uses it
  * ({@code POST /v1beta/models/{model}:generateContent} and {@code :batchEmbedContents}),
  * with configurable latency, quotas enforced with 429s, injected errors and safety blocks.
+ * Generation settings are checked as the API checks them ({@link GenerationConfigRules}); JSON
+ * output is an instance of the request's schema, broken on purpose by the trigger words
+ * {@code INVALID_JSON_TRIGGER} and {@code SCHEMA_MISMATCH_TRIGGER} ({@link StructuredAnswers}).
  * Tests and benchmarks point the real SDK at {@link #baseUrl()}.
  *
  * <p>It also answers as Vertex AI

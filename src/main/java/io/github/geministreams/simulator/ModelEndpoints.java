@@ -45,13 +45,14 @@ final class ModelEndpoints {
             throw new GeminiRequestException(ApiError.invalidArgument(
                     "* GenerateContentRequest.contents[0].parts[0].text: unsupported content"));
         }
+        JsonNode generationConfig = GenerationConfigRules.check(body);
         String system = String.join("\n", texts(body.path("systemInstruction")));
         long promptTokens = contents.tokens() + (system.isEmpty() ? 0 : tokens(system));
         return new ModelCall(1, promptTokens, () -> {
             boolean blocked = prompt.contains(config.safetyTriggerWord());
             counters.generated(prompt, blocked);
             return blocked ? blockedAnswer(model, promptTokens)
-                    : answer(model, contents.summary(ANSWER_PREFIX_CHARS), promptTokens);
+                    : answer(model, prompt, contents.summary(ANSWER_PREFIX_CHARS), promptTokens, generationConfig);
         });
     }
 
@@ -101,8 +102,13 @@ final class ModelEndpoints {
         });
     }
 
-    private static ObjectNode answer(String model, String summary, long promptTokens) {
-        String text = "Simulated answer to: " + summary;
+    /**
+     * @param prompt  the request's text, where structured answers look for their trigger words
+     * @param summary what a plain answer repeats of the request (its text, and each other part named)
+     */
+    private static ObjectNode answer(String model, String prompt, String summary, long promptTokens,
+                                     JsonNode generationConfig) {
+        String text = StructuredAnswers.text(generationConfig, prompt, "Simulated answer to: " + summary);
         long outputTokens = tokens(text);
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ObjectNode candidate = answer.putArray("candidates").addObject();

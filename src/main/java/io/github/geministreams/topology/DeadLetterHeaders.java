@@ -26,7 +26,9 @@ public final class DeadLetterHeaders {
 
     /** Where a prompt failed. */
     public enum Stage {
-        PARSE, GENERATE, EMBED;
+        PARSE, GENERATE, EMBED,
+        /** A generated answer that is not the JSON its prompt asked for, twice. */
+        VALIDATE;
 
         String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -88,7 +88,7 @@ final class Outcomes {
         finish(item, task, prompt -> {
             deadLetterLog.warn("Dead-lettered {} of prompt {} ({}): {}", task.wireName(), prompt.request().id(),
                     prompt.source().asKey(), failure.getMessage());
-            metrics.deadLettered(task.wireName());
+            metrics.deadLettered(OutputRecords.stage(task, failure).wireName());
             return OutputRecords.deadLetter(prompt, task, failure, context.currentSystemTimeMs());
         }, TopicRole.DEAD_LETTER);
     }

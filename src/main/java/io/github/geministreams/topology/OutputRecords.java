@@ -26,7 +26,8 @@ final class OutputRecords {
         GenerateResult result = answer.value();
         TokenUsage usage = result.usage();
         GeneratedResponse value = new GeneratedResponse(
-                request.id(), request.prompt(), result.text(), model, result.finishReason(),
+                request.id(), request.prompt(), result.text(), StructuredAnswer.json(request.generation(), result),
+                model, result.finishReason(),
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
                 answer.attempts(), answer.attemptsByModel().isEmpty() ? null : answer.attemptsByModel(), latencyMs,
@@ -54,10 +55,12 @@ final class OutputRecords {
         if (failure instanceof GeminiCallFailedException failed) {
             attempts = failed.attempts();
             cause = failed.failure();
+        } else if (failure instanceof InvalidAnswerException invalid) {
+            attempts = invalid.attempts();
         }
         int status = cause instanceof GeminiException gemini ? gemini.httpStatus() : 0;
         boolean retryable = cause instanceof GeminiException gemini && gemini.retryable();
-        DeadLetterHeaders.Stage stage = task == Task.EMBED ? DeadLetterHeaders.Stage.EMBED : DeadLetterHeaders.Stage.GENERATE;
+        DeadLetterHeaders.Stage stage = stage(task, failure);
         var headers = DeadLetterHeaders.build(pending.source(), stage, cause.getClass().getName(),
                 cause.getMessage(), attempts, status, retryable);
         byte[] value = pending.request().tasks().size() > 1
@@ -69,6 +72,14 @@ final class OutputRecords {
     /** Present on an output only when it is true. */
     private static Boolean truncated(PromptRequest request) {
         return request.truncated() ? Boolean.TRUE : null;
+    }
+
+    /** Where a Gemini task failed: {@code validate} when its answers were not the JSON it asked for. */
+    static DeadLetterHeaders.Stage stage(Task task, Throwable failure) {
+        if (failure instanceof InvalidAnswerException) {
+            return DeadLetterHeaders.Stage.VALIDATE;
+        }
+        return task == Task.EMBED ? DeadLetterHeaders.Stage.EMBED : DeadLetterHeaders.Stage.GENERATE;
     }
 
     private static byte[] idBytes(PromptRequest request) {

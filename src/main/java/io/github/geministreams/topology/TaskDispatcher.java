@@ -79,7 +79,7 @@ final class TaskDispatcher {
         long started = System.nanoTime();
         CompletableFuture<? extends Attempted<?>> answer = batch.key().task() == Task.EMBED
                 ? gateway.calls().embed(embedRequest(batch), () -> attempting(call))
-                : gateway.generateCalls().generate(generateRequest(batch), () -> attempting(call));
+                : ValidatedGeneration.generate(gateway.generateCalls(), generateRequest(batch), () -> attempting(call));
         answer.whenComplete((value, failure) -> answered(call, new Completion(batch, value, unwrap(failure),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
     }

@@ -1,0 +1,291 @@
+package io.github.geministreams.topology;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.EmbedRequest;
+import io.github.geministreams.gemini.EmbedResult;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.gemini.GeminiException;
+import io.github.geministreams.gemini.GenerateRequest;
+import io.github.geministreams.gemini.GenerateResult;
+import io.github.geministreams.gemini.TokenUsage;
+import io.github.geministreams.prompt.PromptCatalog;
+import io.github.geministreams.serde.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Structured output through the topology: a JSON answer is checked against the prompt's
+ * schema, carried parsed in the response's {@code json}, asked for once more when it is
+ * broken, and dead-lettered with stage {@code validate} when it is broken twice. Gemini is an
+ * in-memory script of answer texts, answered on a thread of its own as the real client does.
+ */
+class StructuredOutputTopologyTest {
+    private static final Duration TICK = Duration.ofMillis(10);
+    private static final String CATALOG = """
+            {"schemas": {"ticket-class": {"type": "object",
+                                          "properties": {"category": {"type": "string"}, "confidence": {"type": "number"}},
+                                          "required": ["category"]}}}""";
+    private static final String TICKET = """
+            {"id": "t-1", "prompt": "My invoice is wrong", "generation": {"schema": "ticket-class", "temperature": 0}}""";
+    private static final String VALID = "{\"category\": \"billing\", \"confidence\": 0.9}";
+    private static final String REFUSED = "<400>";
+
+    @TempDir
+    Path stateDir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private TopologyTestDriver driver;
+    private ScriptedGemini gemini;
+    private GeminiGateway gateway;
+    private TestInputTopic<byte[], byte[]> prompts;
+    private TestOutputTopic<byte[], byte[]> responses;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        if (driver != null) {
+            driver.close();
+        }
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+    }
+
+    /**
+     * Answers generate calls with {@code texts} in order, the last one from then on; null is a
+     * safety block, {@link #REFUSED} a 400.
+     */
+    private void start(String... texts) throws IOException {
+        AppConfig config = ConfigLayers.defaults().withAll(Map.of(
+                        "gemini.max.attempts", "3",
+                        "gemini.retry.initial.backoff", "1ms",
+                        "gemini.retry.max.backoff", "2ms",
+                        "punctuate.interval", "10ms",
+                        "state.dir", stateDir.toString()))
+                .build()
+                .withPrompts(PromptCatalog.parse(Json.MAPPER.readTree(CATALOG)));
+        gemini = new ScriptedGemini(Arrays.asList(texts));
+        toClose.add(gemini);
+        gateway = new GeminiGateway(config, gemini);
+        toClose.add(gateway);
+        var props = config.streamsProperties();
+        props.put("bootstrap.servers", "unused:9092");
+        driver = new TopologyTestDriver(PromptTopology.build(config, gateway), props);
+        ByteArraySerializer serializer = new ByteArraySerializer();
+        ByteArrayDeserializer deserializer = new ByteArrayDeserializer();
+        prompts = driver.createInputTopic("prompts", serializer, serializer);
+        responses = driver.createOutputTopic("responses", deserializer, deserializer);
+        deadLetters = driver.createOutputTopic("dead-letter", deserializer, deserializer);
+    }
+
+    private void send(String value) {
+        prompts.pipeInput("key".getBytes(UTF_8), value.getBytes(UTF_8));
+    }
+
+    /** Advances the wall clock until the prompt is settled and no request is open: nothing can follow. */
+    private void settle() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            driver.advanceWallClockTime(TICK);
+            return gateway.inFlight() == 0 && pendingStoreIsEmpty();
+        });
+    }
+
+    private boolean pendingStoreIsEmpty() {
+        var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
+        try (var all = store.all()) {
+            return !all.hasNext();
+        }
+    }
+
+    private static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
+        return Json.MAPPER.readTree(record.value());
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), UTF_8);
+    }
+
+    @Test
+    void shouldCarryTheParsedJsonOfAValidAnswer() throws IOException {
+        start(VALID);
+        send(TICKET);
+        settle();
+        List<TestRecord<byte[], byte[]>> answered = responses.readRecordsToList();
+        assertEquals(1, answered.size());
+        JsonNode response = json(answered.get(0));
+        assertEquals(Json.MAPPER.readTree(VALID), response.get("json"));
+        assertEquals(VALID, response.get("text").asText());
+        assertEquals(1, response.get("attempts").asInt());
+        assertEquals(1, gemini.calls());
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldAskOnceMoreAfterABrokenAnswerAndCountBothAttempts() throws IOException {
+        start("Sure! The category is billing.", VALID);
+        send(TICKET);
+        settle();
+        List<TestRecord<byte[], byte[]>> answered = responses.readRecordsToList();
+        assertEquals(1, answered.size());
+        JsonNode response = json(answered.get(0));
+        assertEquals("billing", response.get("json").get("category").asText());
+        assertEquals(2, response.get("attempts").asInt());
+        assertEquals(2, gemini.calls());
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldDeadLetterAnAnswerThatIsNotJsonTwiceWithStageValidateAndNothingElse() throws IOException {
+        start("Sure! The category is billing.");
+        send(TICKET);
+        settle();
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(1, dead.size());
+        TestRecord<byte[], byte[]> record = dead.get(0);
+        assertArrayEquals("key".getBytes(UTF_8), record.key());
+        assertArrayEquals(TICKET.getBytes(UTF_8), record.value());
+        Headers headers = record.headers();
+        assertEquals("validate", header(headers, DeadLetterHeaders.STAGE));
+        assertEquals(InvalidAnswerException.class.getName(), header(headers, DeadLetterHeaders.EXCEPTION));
+        assertTrue(header(headers, DeadLetterHeaders.MESSAGE).startsWith("the answer is not JSON: Unrecognized token 'Sure'"),
+                header(headers, DeadLetterHeaders.MESSAGE));
+        assertEquals("2", header(headers, DeadLetterHeaders.ATTEMPTS));
+        assertEquals("false", header(headers, DeadLetterHeaders.RETRYABLE));
+        assertEquals(2, gemini.calls(), "asked once more, not again and again");
+        assertTrue(responses.isEmpty());
+        var deadLettered = gateway.metrics().registry().find("gemini.streams.dead.lettered").tags("stage", "validate")
+                .counter();
+        assertEquals(1, deadLettered == null ? 0 : deadLettered.count());
+    }
+
+    @Test
+    void shouldCountBothRequestsWhenTheSecondFails() throws IOException {
+        start("not json", REFUSED);
+        send(TICKET);
+        settle();
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(1, dead.size());
+        Headers headers = dead.get(0).headers();
+        assertEquals("generate", header(headers, DeadLetterHeaders.STAGE));
+        assertEquals("400", header(headers, DeadLetterHeaders.HTTP_STATUS));
+        assertEquals("2", header(headers, DeadLetterHeaders.ATTEMPTS));
+        assertEquals(2, gemini.calls());
+        assertTrue(responses.isEmpty());
+    }
+
+    @Test
+    void shouldDeadLetterAnAnswerThatDoesNotMatchTheSchemaWithTheValidatorsReason() throws IOException {
+        start("{\"confidence\": \"high\"}");
+        send(TICKET);
+        settle();
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(1, dead.size());
+        assertEquals("validate", header(dead.get(0).headers(), DeadLetterHeaders.STAGE));
+        assertEquals("the answer does not match the schema 'ticket-class': /confidence: string found, number expected; "
+                        + "/: required property 'category' not found",
+                header(dead.get(0).headers(), DeadLetterHeaders.MESSAGE));
+        assertTrue(responses.isEmpty());
+    }
+
+    @Test
+    void shouldCheckAnInlineSchemaAndWantNoMoreThanOneJsonValue() throws IOException {
+        start("{\"n\": 1} {\"n\": 2}");
+        send("{\"prompt\": \"count\", \"generation\": {\"responseJsonSchema\": {\"type\": \"object\"}}}");
+        settle();
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(1, dead.size());
+        assertEquals("the answer is not JSON: content after the JSON value",
+                header(dead.get(0).headers(), DeadLetterHeaders.MESSAGE));
+    }
+
+    @Test
+    void shouldAnswerABlockedPromptThatAskedForJsonAsBlockedNotBroken() throws IOException {
+        start((String) null);
+        send(TICKET);
+        settle();
+        JsonNode response = json(responses.readRecordsToList().get(0));
+        assertTrue(response.get("blocked").asBoolean());
+        assertFalse(response.has("json"));
+        assertEquals(1, gemini.calls());
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldLeaveTextAnswersOfPromptsThatAskedForNoJsonUnchecked() throws IOException {
+        start("Sure! The category is billing.");
+        send("{\"prompt\": \"Classify my ticket\"}");
+        settle();
+        JsonNode response = json(responses.readRecordsToList().get(0));
+        assertEquals("Sure! The category is billing.", response.get("text").asText());
+        assertFalse(response.has("json"));
+        assertEquals(1, gemini.calls());
+    }
+
+    /** Generate answers from a script; a null text is a safety block. Embeddings are not used here. */
+    private static final class ScriptedGemini implements GeminiClient {
+        private final ExecutorService answers = Executors.newSingleThreadExecutor();
+        private final List<String> script;
+        private final AtomicInteger calls = new AtomicInteger();
+
+        ScriptedGemini(List<String> texts) {
+            this.script = new ArrayList<>(texts);
+        }
+
+        int calls() {
+            return calls.get();
+        }
+
+        @Override
+        public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
+            String text = script.get(Math.min(calls.getAndIncrement(), script.size() - 1));
+            return CompletableFuture.supplyAsync(() -> {
+                if (REFUSED.equals(text)) {
+                    throw GeminiException.of(400, "INVALID_ARGUMENT", "Request contains an invalid argument.");
+                }
+                return text == null
+                    ? new GenerateResult(null, null, "SAFETY", "blocked", new TokenUsage(5, 0, 0, 5), request.model())
+                    : new GenerateResult(text, "STOP", null, null, new TokenUsage(5, 7, 0, 12), request.model());
+            }, answers);
+        }
+
+        @Override
+        public CompletableFuture<EmbedResult> embed(EmbedRequest request) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no embeddings here"));
+        }
+
+        @Override
+        public void close() {
+            answers.shutdownNow();
+        }
+    }
+}
