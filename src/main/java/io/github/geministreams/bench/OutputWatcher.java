@@ -1,7 +1,9 @@
 package io.github.geministreams.bench;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.github.geministreams.serde.Json;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,9 +22,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads a row's output topics with a read_committed consumer and measures, per output, the
- * time from its prompt's send ({@code sentAt}, by the record key) to the moment it is read.
- * Counts outputs, dead letters and duplicates (a key seen twice). Not thread-safe: one
- * thread polls.
+ * time from its prompt's send ({@code sentAt}, by prompt id) to the moment it is read.
+ * Counts outputs, dead letters and duplicates (an id seen twice). The id is the value's
+ * {@code id} field, which every row writes (a dead letter and a baseline's output keep the
+ * prompt's record key, which need not be its id). Not thread-safe: one thread polls.
  */
 final class OutputWatcher implements AutoCloseable {
     private static final long MAX_LATENCY_MS = Duration.ofHours(1).toMillis();
@@ -83,7 +86,7 @@ final class OutputWatcher implements AutoCloseable {
     }
 
     private void record(ConsumerRecord<byte[], byte[]> record, long readAtMillis) {
-        String id = record.key() == null ? "" : new String(record.key(), UTF_8);
+        String id = idOf(record.value());
         if (id.startsWith(warmupPrefix)) {
             warmupOutputs++;
             return;
@@ -101,6 +104,29 @@ final class OutputWatcher implements AutoCloseable {
             latencyMillis.recordValue(Math.min(MAX_LATENCY_MS, Math.max(0, readAtMillis - sent)));
         }
         lastOutputMillis = readAtMillis;
+    }
+
+    /** The top-level {@code id} of a JSON value, read without parsing the rest (an embedding's values); "" without one. */
+    static String idOf(byte[] value) {
+        if (value == null) {
+            return "";
+        }
+        try (JsonParser parser = Json.MAPPER.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return "";
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if (field.equals("id") && token == JsonToken.VALUE_STRING) {
+                    return parser.getText();
+                }
+                parser.skipChildren();
+            }
+            return "";
+        } catch (IOException notJson) {
+            return "";
+        }
     }
 
     long outputs() {

@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,10 +123,24 @@ class MetricsEndpointIT {
      * The value of one series in Prometheus text format; 0 when absent. {@code labels} are
      * the exact label pairs between the braces, or "" for a series without labels.
      */
+    /**
+     * The sum of {@code name}'s series that carry every one of {@code labels} (comma-separated,
+     * in any order among the others, such as the model of a request); 0 when there is none.
+     */
     private static double value(String scrape, String name, String labels) {
-        String series = labels.isEmpty() ? Pattern.quote(name) : Pattern.quote(name + "{" + labels) + "[^}]*\\}";
-        Matcher matcher = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(scrape);
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+        if (labels.isEmpty()) {
+            Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(scrape);
+            return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+        }
+        List<String> wanted = List.of(labels.split(","));
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+        double sum = 0;
+        while (matcher.find()) {
+            if (List.of(matcher.group(1).split(",")).containsAll(wanted)) {
+                sum += Double.parseDouble(matcher.group(2));
+            }
+        }
+        return sum;
     }
 
 }
