@@ -1,5 +1,7 @@
 package io.github.geministreams.app;
 
+import static io.github.geministreams.testing.OutputRecords.floats;
+import static io.github.geministreams.testing.OutputRecords.headerOrEmpty;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,20 +106,23 @@ class GeminiRejectionsIT {
             ledger.awaitExactly(expected, drain, Duration.ofMinutes(1));
         }
 
-        for (ConsumerRecord<byte[], byte[]> record : committed(topics.deadLetter)) {
+        String servers = KAFKA.bootstrapServers();
+        for (ConsumerRecord<byte[], byte[]> record : TestClients.readCommitted(servers, topics.deadLetter)) {
             String id = new String(record.key(), UTF_8);
-            assertEquals("400", header(record, "gemini-streams.http.status"), id + " was rejected with a 400");
-            assertEquals("1", header(record, "gemini-streams.attempts"), id + ": a 400 is not retried");
-            assertTrue(header(record, "__streams.errors.message").contains("INVALID_ARGUMENT"),
-                    id + ": " + header(record, "__streams.errors.message"));
+            assertEquals("400", headerOrEmpty(record.headers(), "gemini-streams.http.status"),
+                    id + " was rejected with a 400");
+            assertEquals("1", headerOrEmpty(record.headers(), "gemini-streams.attempts"),
+                    id + ": a 400 is not retried");
+            assertTrue(headerOrEmpty(record.headers(), "__streams.errors.message").contains("INVALID_ARGUMENT"),
+                    id + ": " + headerOrEmpty(record.headers(), "__streams.errors.message"));
         }
-        for (ConsumerRecord<byte[], byte[]> record : committed(topics.embeddings)) {
+        for (ConsumerRecord<byte[], byte[]> record : TestClients.readCommitted(servers, topics.embeddings)) {
             JsonNode embedding = Json.MAPPER.readTree(record.value());
             String id = embedding.get("id").asText();
             assertArrayEquals(DeterministicEmbedding.of(texts.get(id), 16), floats(embedding.get("values")),
                     id + " got its own text's vector, whatever batch it was answered in");
         }
-        for (ConsumerRecord<byte[], byte[]> record : committed(topics.responses)) {
+        for (ConsumerRecord<byte[], byte[]> record : TestClients.readCommitted(servers, topics.responses)) {
             JsonNode response = Json.MAPPER.readTree(record.value());
             int number = Integer.parseInt(response.get("id").asText().substring(2));
             assertEquals(UNSAFE_PROMPTS.contains(number), response.get("blocked").asBoolean(), response.toString());
@@ -135,23 +139,6 @@ class GeminiRejectionsIT {
 
     private static ProducerRecord<byte[], byte[]> prompt(String topic, String id, String text, String task) {
         String value = "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"" + task + "\"]}";
-        return new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8));
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> committed(String topic) {
-        return TestClients.readToEnd(KAFKA.bootstrapServers(), "read_committed", List.of(topic));
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), UTF_8);
-    }
-
-    private static float[] floats(JsonNode values) {
-        float[] vector = new float[values.size()];
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) values.get(i).asDouble();
-        }
-        return vector;
+        return TestClients.record(topic, id, value);
     }
 }

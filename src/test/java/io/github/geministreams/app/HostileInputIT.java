@@ -1,5 +1,6 @@
 package io.github.geministreams.app;
 
+import static io.github.geministreams.testing.OutputRecords.header;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +27,6 @@ import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -95,14 +95,14 @@ class HostileInputIT {
             ledger.awaitExactly(expected, drain, Duration.ofMinutes(1));
         }
 
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = TestClients.readToEnd(KAFKA.bootstrapServers(),
-                "read_committed", List.of(topics.deadLetter));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters =
+                TestClients.readCommitted(KAFKA.bootstrapServers(), topics.deadLetter);
         List<String> reasons = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : deadLetters) {
             String id = new String(record.key(), UTF_8);
             assertArrayEquals(bad.get(id), record.value(), id + " keeps its original bytes");
-            assertEquals("parse", header(record, "gemini-streams.stage"), id);
-            String reason = header(record, "__streams.errors.message");
+            assertEquals("parse", header(record.headers(), "gemini-streams.stage"), id);
+            String reason = header(record.headers(), "__streams.errors.message");
             assertTrue(reason != null && !reason.isBlank(), id + " says why");
             reasons.add(id + ": " + reason);
         }
@@ -115,10 +115,4 @@ class HostileInputIT {
         random.nextBytes(bytes);
         return bytes;
     }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
-    }
-
 }

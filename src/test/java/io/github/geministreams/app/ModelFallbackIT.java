@@ -1,6 +1,6 @@
 package io.github.geministreams.app;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.github.geministreams.testing.OutputRecords.headerOrEmpty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,10 +71,12 @@ class ModelFallbackIT {
         ExpectedOutcomes expected = new ExpectedOutcomes();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < PROMPTS; i++) {
-            records.add(prompt(topics.prompts, "p-" + i, "{\"id\":\"p-" + i + "\",\"prompt\":\"question " + i + "\"}"));
+            records.add(TestClients.record(topics.prompts, "p-" + i,
+                    "{\"id\":\"p-" + i + "\",\"prompt\":\"question " + i + "\"}"));
             expected.answered("p-" + i, "generate");
         }
-        records.add(prompt(topics.prompts, "named", "{\"id\":\"named\",\"prompt\":\"q\",\"model\":\"" + SECOND + "\"}"));
+        records.add(TestClients.record(topics.prompts, "named",
+                "{\"id\":\"named\",\"prompt\":\"q\",\"model\":\"" + SECOND + "\"}"));
         expected.deadLettered("named", "generate");
         TestClients.produce(KAFKA.bootstrapServers(), records);
 
@@ -86,7 +87,7 @@ class ModelFallbackIT {
         }
 
         Map<String, Integer> answeredBy = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : committed(topics.responses)) {
+        for (ConsumerRecord<byte[], byte[]> record : TestClients.readCommitted(KAFKA.bootstrapServers(), topics.responses)) {
             JsonNode response = Json.MAPPER.readTree(record.value());
             String model = response.get("model").asText();
             answeredBy.merge(model, 1, Integer::sum);
@@ -98,24 +99,12 @@ class ModelFallbackIT {
         }
         assertEquals(Map.of(FIRST, FIRST_MODELS_DAY, THIRD, PROMPTS - FIRST_MODELS_DAY), answeredBy);
 
-        ConsumerRecord<byte[], byte[]> deadLetter = committed(topics.deadLetter).get(0);
-        assertEquals("503", header(deadLetter, "gemini-streams.http.status"));
-        assertEquals("3", header(deadLetter, "gemini-streams.attempts"));
+        ConsumerRecord<byte[], byte[]> deadLetter =
+                TestClients.readCommitted(KAFKA.bootstrapServers(), topics.deadLetter).get(0);
+        assertEquals("503", headerOrEmpty(deadLetter.headers(), "gemini-streams.http.status"));
+        assertEquals("3", headerOrEmpty(deadLetter.headers(), "gemini-streams.attempts"));
         var stats = simulator.counters().snapshot();
         assertTrue(stats.dailyQuota429s() >= 1, stats.toString());
         System.out.printf("fallback run: answered by %s; simulator %s%n", answeredBy, stats);
-    }
-
-    private static ProducerRecord<byte[], byte[]> prompt(String topic, String id, String value) {
-        return new ProducerRecord<>(topic, id.getBytes(UTF_8), value.getBytes(UTF_8));
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> committed(String topic) {
-        return TestClients.readToEnd(KAFKA.bootstrapServers(), "read_committed", List.of(topic));
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), UTF_8);
     }
 }

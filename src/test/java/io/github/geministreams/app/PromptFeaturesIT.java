@@ -1,5 +1,7 @@
 package io.github.geministreams.app;
 
+import static io.github.geministreams.testing.OutputRecords.floats;
+import static io.github.geministreams.testing.OutputRecords.headerOrEmpty;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +36,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,8 +103,8 @@ class PromptFeaturesIT {
         for (int turn = 0; turn < TURNS_PER_CUSTOMER; turn++) {
             for (String customer : CUSTOMERS) {
                 String id = customer + "-" + turn;
-                records.add(record(topics.prompts, customer, "{\"id\":\"" + id + "\",\"prompt\":\"turn " + turn + " of "
-                        + customer + "\"}"));
+                records.add(TestClients.record(topics.prompts, customer,
+                        "{\"id\":\"" + id + "\",\"prompt\":\"turn " + turn + " of " + customer + "\"}"));
                 expected.answered(id, "generate");
             }
         }
@@ -137,7 +138,8 @@ class PromptFeaturesIT {
             ledger.awaitExactly(expected, drain, Duration.ofMinutes(2));
         }
 
-        Map<String, ConsumerRecord<byte[], byte[]>> responses = byId(committed(topics.responses));
+        String servers = KAFKA.bootstrapServers();
+        Map<String, ConsumerRecord<byte[], byte[]>> responses = byId(TestClients.readCommitted(servers, topics.responses));
         assertEquals("Classify this support ticket into one of billing, bug: charged twice & angry",
                 json(responses.get("ticket")).get("prompt").asText(), "rendered without HTML escaping");
         assertTrue(json(responses.get("classified")).get("json").get("category").isTextual(),
@@ -152,17 +154,17 @@ class PromptFeaturesIT {
         assertEquals(2, answeredBy.size(), "the generate model, then its fallback: " + answeredBy);
         assertTrue(answeredBy.get(MODEL) <= MODEL_REQUESTS_PER_DAY && answeredBy.get(FALLBACK) > 0, answeredBy.toString());
 
-        JsonNode embedding = json(committed(topics.embeddings).get(0));
+        JsonNode embedding = json(TestClients.readCommitted(servers, topics.embeddings).get(0));
         assertArrayEquals(DeterministicEmbedding.of("short text", DIMENSIONS), floats(embedding.get("values")));
 
-        Map<String, ConsumerRecord<byte[], byte[]>> deadLetters = byKey(committed(topics.deadLetter));
+        Map<String, ConsumerRecord<byte[], byte[]>> deadLetters = byKey(TestClients.readCommitted(servers, topics.deadLetter));
         assertTrue(reason(deadLetters.get("ticket-incomplete")).contains("'text'"), reason(deadLetters.get("ticket-incomplete")));
         assertTrue(reason(deadLetters.get("too-hot")).contains("temperature"), reason(deadLetters.get("too-hot")));
         assertTrue(reason(deadLetters.get("picture-embed")).contains("embed takes text only"),
                 reason(deadLetters.get("picture-embed")));
         assertTrue(reason(deadLetters.get("unlisted-model")).contains("not allowed"), reason(deadLetters.get("unlisted-model")));
         assertTrue(reason(deadLetters.get("too-long")).contains("accepts 60 input tokens"), reason(deadLetters.get("too-long")));
-        assertEquals("2", header(deadLetters.get("never-json"), "gemini-streams.attempts"),
+        assertEquals("2", headerOrEmpty(deadLetters.get("never-json").headers(), "gemini-streams.attempts"),
                 "a broken answer is asked for once more, then dead-lettered");
 
         var stats = simulator.counters().snapshot();
@@ -193,20 +195,12 @@ class PromptFeaturesIT {
 
     private static void add(List<ProducerRecord<byte[], byte[]>> records, ExpectedOutcomes expected, String topic,
                             String id, String value, String slot) {
-        records.add(record(topic, id, value));
+        records.add(TestClients.record(topic, id, value));
         if (slot.equals("generate") || slot.equals("embed")) {
             expected.answered(id, slot);
         } else {
             expected.deadLettered(id, slot);
         }
-    }
-
-    private static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
-        return new ProducerRecord<>(topic, key.getBytes(UTF_8), value.getBytes(UTF_8));
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> committed(String topic) {
-        return TestClients.readToEnd(KAFKA.bootstrapServers(), "read_committed", List.of(topic));
     }
 
     private static Map<String, ConsumerRecord<byte[], byte[]>> byId(List<ConsumerRecord<byte[], byte[]>> records)
@@ -231,24 +225,11 @@ class PromptFeaturesIT {
     }
 
     private static String reason(ConsumerRecord<byte[], byte[]> deadLetter) {
-        return header(deadLetter, "__streams.errors.message");
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), UTF_8);
+        return headerOrEmpty(deadLetter.headers(), "__streams.errors.message");
     }
 
     private static String sha256Prefix(String base64) throws Exception {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(base64));
         return HexFormat.of().formatHex(digest).substring(0, 8);
-    }
-
-    private static float[] floats(JsonNode values) {
-        float[] vector = new float[values.size()];
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) values.get(i).asDouble();
-        }
-        return vector;
     }
 }

@@ -1,5 +1,7 @@
 package io.github.geministreams.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Plain Kafka clients for tests: produce records and wait for every ack; read topics from the start. */
 public final class TestClients {
     private TestClients() {
+    }
+
+    /** A record for {@code topic} with {@code key} and {@code value} encoded as UTF-8. */
+    public static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
+        return new ProducerRecord<>(topic, key.getBytes(UTF_8), value.getBytes(UTF_8));
     }
 
     /** Produces every record and fails if any was not acknowledged. */
@@ -88,6 +95,11 @@ public final class TestClients {
             }
         }
         return records;
+    }
+
+    /** {@link #readToEnd} of one topic with read_committed: what the pipeline committed to it so far. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
+        return readToEnd(bootstrapServers, "read_committed", List.of(topic));
     }
 
     /** Whether {@code consumer} has not yet reached {@code ends} on some partition: records may remain. */

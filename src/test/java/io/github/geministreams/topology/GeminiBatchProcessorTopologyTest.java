@@ -1,6 +1,9 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.prompt.InvalidPromptException;
+import static io.github.geministreams.testing.OutputRecords.header;
+import static io.github.geministreams.topology.TopologyHarness.TICK;
+import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,8 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
@@ -25,13 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.micrometer.core.instrument.DistributionSummary;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,84 +42,34 @@ import org.junit.jupiter.api.io.TempDir;
  * the call goes on to the rate limiter and the fake's threads ({@link #requestsDispatched}).
  */
 class GeminiBatchProcessorTopologyTest {
-    private static final Duration TICK = Duration.ofMillis(10);
-
     @TempDir
     Path stateDir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private TopologyTestDriver driver;
+    private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
-    private GeminiGateway gateway;
-    private TestInputTopic<byte[], byte[]> prompts;
-    private TestOutputTopic<byte[], byte[]> responses;
-    private TestOutputTopic<byte[], byte[]> embeddings;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
-    private TestOutputTopic<byte[], byte[]> jobs;
 
     @AfterEach
-    void closeAll() throws Exception {
-        if (driver != null) {
-            driver.close();
-        }
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
+    void closeAll() {
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
-    private AppConfig config(Path state, Map<String, String> overrides) {
+    private void start(Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "embed.batch.size", "4",
                 "embed.batch.max.wait", "1s",
                 "gemini.max.attempts", "3",
                 "gemini.retry.initial.backoff", "1ms",
                 "gemini.retry.max.backoff", "2ms",
-                "gemini.embed.dimensions", "8",
-                "punctuate.interval", "10ms",
-                "state.dir", state.toString()));
+                "gemini.embed.dimensions", "8"));
         settings.putAll(overrides);
-        return ConfigLayers.defaults().withAll(settings).build();
-    }
-
-    private void start(Map<String, String> overrides) {
-        start(stateDir, overrides, new FakeGeminiClient());
-    }
-
-    private void start(Path state, Map<String, String> overrides, FakeGeminiClient client) {
-        AppConfig config = config(state, overrides);
-        gemini = client;
-        toClose.add(client);
-        gateway = new GeminiGateway(config, client);
-        toClose.add(gateway);
-        var props = config.streamsProperties();
-        props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(PromptTopology.build(config, gateway), props);
-        ByteArraySerializer serializer = new ByteArraySerializer();
-        ByteArrayDeserializer deserializer = new ByteArrayDeserializer();
-        prompts = driver.createInputTopic("prompts", serializer, serializer);
-        responses = driver.createOutputTopic("responses", deserializer, deserializer);
-        embeddings = driver.createOutputTopic("embeddings", deserializer, deserializer);
-        deadLetters = driver.createOutputTopic("dead-letter", deserializer, deserializer);
-        jobs = driver.createOutputTopic("jobs", deserializer, deserializer);
-    }
-
-    private void send(String key, String value) {
-        prompts.pipeInput(key == null ? null : key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8));
+        gemini = new FakeGeminiClient();
+        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, settings), gemini);
     }
 
     private static String embedPrompt(String id, String text) {
         return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"embed\"]}";
-    }
-
-    /** Advances the wall clock tick by tick until {@code expected} records wait in {@code topic}. */
-    private List<TestRecord<byte[], byte[]>> drain(TestOutputTopic<byte[], byte[]> topic, int expected) {
-        List<TestRecord<byte[], byte[]>> records = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            driver.advanceWallClockTime(TICK);
-            records.addAll(topic.readRecordsToList());
-            return records.size() >= expected;
-        });
-        return records;
     }
 
     /**
@@ -134,64 +79,49 @@ class GeminiBatchProcessorTopologyTest {
      * later on other threads.
      */
     private long requestsDispatched() {
-        return gateway.metrics().registry().find("gemini.streams.batch.size").summaries().stream()
+        return pipeline.gateway().metrics().registry().find("gemini.streams.batch.size").summaries().stream()
                 .mapToLong(DistributionSummary::count).sum();
-    }
-
-    /** A counter of the pipeline's metrics, 0 when it was never incremented. */
-    private double counter(String name, String... tags) {
-        var counter = gateway.metrics().registry().find("gemini.streams." + name).tags(tags).counter();
-        return counter == null ? 0 : counter.count();
-    }
-
-    private static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
-        return Json.MAPPER.readTree(record.value());
-    }
-
-    private static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
     }
 
     @Test
     void shouldDispatchAFullEmbedBatchAtOnceAsOneRequest() throws IOException {
         start(Map.of("embed.batch.max.wait", "1h"));
         for (int i = 0; i < 4; i++) {
-            send(null, embedPrompt("e" + i, "text " + i));
+            pipeline.send(null, embedPrompt("e" + i, "text " + i));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
         assertEquals(List.of("text 0", "text 1", "text 2", "text 3"), gemini.embedRequests().get(0).texts());
-        assertEquals(4, drain(embeddings, 4).size());
+        assertEquals(4, pipeline.drain(pipeline.embeddings(), 4).size());
     }
 
     @Test
     void shouldNotDispatchAPartialBatchBeforeItsDeadline() {
         start(Map.of("embed.batch.policy", "fixed"));
-        send(null, embedPrompt("e1", "one"));
-        send(null, embedPrompt("e2", "two"));
-        driver.advanceWallClockTime(Duration.ofMillis(990));
+        pipeline.send(null, embedPrompt("e1", "one"));
+        pipeline.send(null, embedPrompt("e2", "two"));
+        pipeline.driver().advanceWallClockTime(Duration.ofMillis(990));
         assertEquals(0, requestsDispatched(), "nothing dispatched before the deadline");
-        assertEquals(0, gateway.inFlight(), "no request permit taken");
-        driver.advanceWallClockTime(TICK);
+        assertEquals(0, pipeline.gateway().inFlight(), "no request permit taken");
+        pipeline.driver().advanceWallClockTime(TICK);
         assertEquals(1, requestsDispatched(), "the partial batch goes on the tick that reaches its deadline");
     }
 
     @Test
     void shouldFlushPartialBatchWhenDeadlinePasses() {
         start(Map.of("embed.batch.policy", "fixed"));
-        send(null, embedPrompt("e1", "one"));
-        send(null, embedPrompt("e2", "two"));
-        driver.advanceWallClockTime(Duration.ofMillis(1000));
+        pipeline.send(null, embedPrompt("e1", "one"));
+        pipeline.send(null, embedPrompt("e2", "two"));
+        pipeline.driver().advanceWallClockTime(Duration.ofMillis(1000));
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
         assertEquals(2, gemini.embedRequests().get(0).texts().size());
-        assertEquals(2, drain(embeddings, 2).size());
+        assertEquals(2, pipeline.drain(pipeline.embeddings(), 2).size());
     }
 
     @Test
     void shouldSendASparseEmbedPromptOnTheNextTickWithTheAdaptivePolicy() {
         start(Map.of("embed.batch.policy", "adaptive"));
-        send(null, embedPrompt("e1", "alone"));
-        driver.advanceWallClockTime(TICK);
+        pipeline.send(null, embedPrompt("e1", "alone"));
+        pipeline.driver().advanceWallClockTime(TICK);
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
         assertEquals(List.of("alone"), gemini.embedRequests().get(0).texts());
     }
@@ -200,10 +130,10 @@ class GeminiBatchProcessorTopologyTest {
     void shouldFillTheBatchOfABacklogUntilItsDeadlineWithTheAdaptivePolicy() {
         start(Map.of("embed.batch.policy", "adaptive"));
         Instant aMinuteAgo = Instant.now().minus(Duration.ofMinutes(1));
-        prompts.pipeInput(new TestRecord<>(null, embedPrompt("e1", "old").getBytes(UTF_8), aMinuteAgo));
-        driver.advanceWallClockTime(Duration.ofMillis(990));
+        pipeline.prompts().pipeInput(new TestRecord<>(null, embedPrompt("e1", "old").getBytes(UTF_8), aMinuteAgo));
+        pipeline.driver().advanceWallClockTime(Duration.ofMillis(990));
         assertEquals(0, requestsDispatched(), "a backlog item waits for its batch to fill until the deadline");
-        driver.advanceWallClockTime(TICK);
+        pipeline.driver().advanceWallClockTime(TICK);
         assertEquals(1, requestsDispatched());
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.embedCalls() == 1);
     }
@@ -213,9 +143,9 @@ class GeminiBatchProcessorTopologyTest {
         start(Map.of("embed.batch.max.wait", "1h"));
         List<String> texts = List.of("alpha", "bravo", "charlie", "delta");
         for (int i = 0; i < texts.size(); i++) {
-            send(null, embedPrompt("id-" + texts.get(i), texts.get(i)));
+            pipeline.send(null, embedPrompt("id-" + texts.get(i), texts.get(i)));
         }
-        List<TestRecord<byte[], byte[]>> records = drain(embeddings, 4);
+        List<TestRecord<byte[], byte[]>> records = pipeline.drain(pipeline.embeddings(), 4);
         try (FakeGeminiClient reference = new FakeGeminiClient()) {
             for (TestRecord<byte[], byte[]> record : records) {
                 JsonNode value = json(record);
@@ -233,16 +163,16 @@ class GeminiBatchProcessorTopologyTest {
     @Test
     void shouldWriteBothOutputsForAPromptWithBothTasks() throws IOException {
         start(Map.of("embed.batch.size", "1"));
-        send("k", "{\"id\":\"both\",\"prompt\":\"Hello there\",\"tasks\":[\"generate\",\"embed\"]}");
-        JsonNode response = json(drain(responses, 1).get(0));
-        JsonNode embedding = json(drain(embeddings, 1).get(0));
+        pipeline.send("k", "{\"id\":\"both\",\"prompt\":\"Hello there\",\"tasks\":[\"generate\",\"embed\"]}");
+        JsonNode response = json(pipeline.drain(pipeline.responses(), 1).get(0));
+        JsonNode embedding = json(pipeline.drain(pipeline.embeddings(), 1).get(0));
         assertEquals("both", response.get("id").asText());
         assertEquals("answer: Hello there", response.get("text").asText());
         assertEquals("STOP", response.get("finishReason").asText());
         assertEquals(1, response.get("attempts").asInt());
         assertEquals("prompts", response.get("source").get("topic").asText());
         assertEquals("both", embedding.get("id").asText());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(pipeline.deadLetters().isEmpty());
         assertPendingStoreEmpty();
     }
 
@@ -250,9 +180,9 @@ class GeminiBatchProcessorTopologyTest {
     void shouldDeadLetterEachFailedTaskOnceAskingToReplayOnlyThatTask() throws IOException {
         start(Map.of("embed.batch.size", "1", "tasks.default", "generate,embed"));
         gemini.failWhenTextContains("doomed", GeminiException.of(403, "PERMISSION_DENIED", "Permission denied"));
-        send("k1", "{\"id\":\"j\",\"prompt\":\"doomed\",\"tasks\":[\"generate\",\"embed\"],\"attributes\":{\"a\":1}}");
-        send("k2", "doomed plain text");
-        List<TestRecord<byte[], byte[]>> dead = drain(deadLetters, 4);
+        pipeline.send("k1", "{\"id\":\"j\",\"prompt\":\"doomed\",\"tasks\":[\"generate\",\"embed\"],\"attributes\":{\"a\":1}}");
+        pipeline.send("k2", "doomed plain text");
+        List<TestRecord<byte[], byte[]>> dead = pipeline.drain(pipeline.deadLetters(), 4);
         Map<String, JsonNode> byStage = new HashMap<>();
         for (TestRecord<byte[], byte[]> record : dead) {
             JsonNode value = json(record);
@@ -265,15 +195,15 @@ class GeminiBatchProcessorTopologyTest {
         assertEquals(1, byStage.get("embed j").get("attributes").get("a").asInt(), "the other fields as they came");
         assertEquals("doomed plain text", byStage.get("embed k2").get("prompt").asText());
         assertEquals("[\"embed\"]", byStage.get("embed k2").get("tasks").toString());
-        assertTrue(responses.isEmpty() && embeddings.isEmpty());
+        assertTrue(pipeline.responses().isEmpty() && pipeline.embeddings().isEmpty());
         assertPendingStoreEmpty();
     }
 
     @Test
     void shouldAnswerPlainTextPromptsWithTheDefaultTask() throws IOException {
         start(Map.of());
-        send("question-1", "What is a topic?");
-        JsonNode response = json(drain(responses, 1).get(0));
+        pipeline.send("question-1", "What is a topic?");
+        JsonNode response = json(pipeline.drain(pipeline.responses(), 1).get(0));
         assertEquals("question-1", response.get("id").asText());
         assertEquals("What is a topic?", response.get("prompt").asText());
         assertEquals("gemini-2.5-flash", response.get("model").asText());
@@ -294,10 +224,10 @@ class GeminiBatchProcessorTopologyTest {
         bad.put("exceeds prompt.max.bytes=64", "y".repeat(65).getBytes(UTF_8));
         int offset = 0;
         for (Map.Entry<String, byte[]> entry : bad.entrySet()) {
-            prompts.pipeInput(("key-" + offset).getBytes(UTF_8), entry.getValue());
+            pipeline.prompts().pipeInput(("key-" + offset).getBytes(UTF_8), entry.getValue());
             offset++;
         }
-        List<TestRecord<byte[], byte[]>> records = deadLetters.readRecordsToList();
+        List<TestRecord<byte[], byte[]>> records = pipeline.deadLetters().readRecordsToList();
         assertEquals(bad.size(), records.size());
         offset = 0;
         for (Map.Entry<String, byte[]> entry : bad.entrySet()) {
@@ -319,25 +249,25 @@ class GeminiBatchProcessorTopologyTest {
         }
         assertEquals(0, requestsDispatched(), "bad input never reaches Gemini");
         assertPendingStoreEmpty();
-        assertTrue(responses.isEmpty());
+        assertTrue(pipeline.responses().isEmpty());
         // The application keeps going: a good prompt after the bad ones is answered.
-        send(null, "still alive?");
-        assertEquals(1, drain(responses, 1).size());
-        assertEquals(bad.size() + 1, counter("prompts.in"));
-        assertEquals(bad.size(), counter("dead.lettered", "stage", "parse"));
-        assertEquals(bad.size(), counter("outputs", "topic", "dead-letter"));
-        assertEquals(1, counter("outputs", "topic", "responses"));
+        pipeline.send(null, "still alive?");
+        assertEquals(1, pipeline.drain(pipeline.responses(), 1).size());
+        assertEquals(bad.size() + 1, pipeline.counter("prompts.in"));
+        assertEquals(bad.size(), pipeline.counter("dead.lettered", "stage", "parse"));
+        assertEquals(bad.size(), pipeline.counter("outputs", "topic", "dead-letter"));
+        assertEquals(1, pipeline.counter("outputs", "topic", "responses"));
     }
 
     @Test
     void shouldDispatchNoMoreRequestsThanItHasPermits() {
         start(Map.of("max.in.flight", "1"));
-        send(null, "one");
-        send(null, "two");
-        send(null, "three");
+        pipeline.send(null, "one");
+        pipeline.send(null, "two");
+        pipeline.send(null, "three");
         assertEquals(1, requestsDispatched(), "one permit: one request at a time");
-        assertEquals(1, gateway.inFlight());
-        assertEquals(3, drain(responses, 3).size());
+        assertEquals(1, pipeline.gateway().inFlight());
+        assertEquals(3, pipeline.drain(pipeline.responses(), 3).size());
         assertEquals(3, requestsDispatched(), "each of the others once its predecessor's permit came back");
     }
 
@@ -345,19 +275,19 @@ class GeminiBatchProcessorTopologyTest {
     void shouldRetryARetryableFailureAndThenAnswer() throws IOException {
         start(Map.of());
         gemini.failNext(2, GeminiException.of(503, "UNAVAILABLE", "The model is overloaded."));
-        send(null, "retry me");
-        JsonNode response = json(drain(responses, 1).get(0));
+        pipeline.send(null, "retry me");
+        JsonNode response = json(pipeline.drain(pipeline.responses(), 1).get(0));
         assertEquals(3, response.get("attempts").asInt());
         assertEquals(3, gemini.generateCalls());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(pipeline.deadLetters().isEmpty());
     }
 
     @Test
     void shouldDeadLetterWithTheAttemptCountWhenRetriesAreExhausted() {
         start(Map.of());
         gemini.failNext(10, GeminiException.of(500, "INTERNAL", "Internal error"));
-        send("k1", "doomed");
-        TestRecord<byte[], byte[]> record = drain(deadLetters, 1).get(0);
+        pipeline.send("k1", "doomed");
+        TestRecord<byte[], byte[]> record = pipeline.drain(pipeline.deadLetters(), 1).get(0);
         assertArrayEquals("doomed".getBytes(UTF_8), record.value());
         assertEquals("generate", header(record.headers(), DeadLetterHeaders.STAGE));
         assertEquals("3", header(record.headers(), DeadLetterHeaders.ATTEMPTS));
@@ -365,7 +295,7 @@ class GeminiBatchProcessorTopologyTest {
         assertEquals("true", header(record.headers(), DeadLetterHeaders.RETRYABLE));
         assertEquals(GeminiException.class.getName(), header(record.headers(), DeadLetterHeaders.EXCEPTION));
         assertEquals(3, gemini.generateCalls());
-        assertTrue(responses.isEmpty());
+        assertTrue(pipeline.responses().isEmpty());
         assertPendingStoreEmpty();
     }
 
@@ -373,8 +303,8 @@ class GeminiBatchProcessorTopologyTest {
     void shouldDeadLetterANonRetryableFailureAtOnce() {
         start(Map.of());
         gemini.failNext(1, GeminiException.of(403, "PERMISSION_DENIED", "Permission denied"));
-        send(null, "forbidden");
-        TestRecord<byte[], byte[]> record = drain(deadLetters, 1).get(0);
+        pipeline.send(null, "forbidden");
+        TestRecord<byte[], byte[]> record = pipeline.drain(pipeline.deadLetters(), 1).get(0);
         assertEquals("1", header(record.headers(), DeadLetterHeaders.ATTEMPTS));
         assertEquals("403", header(record.headers(), DeadLetterHeaders.HTTP_STATUS));
         assertEquals("false", header(record.headers(), DeadLetterHeaders.RETRYABLE));
@@ -385,12 +315,12 @@ class GeminiBatchProcessorTopologyTest {
     void shouldIsolateThePoisonItemOfARejectedEmbedBatch() throws IOException {
         start(Map.of("embed.batch.max.wait", "1h"));
         gemini.failWhenTextContains("POISON", GeminiException.of(400, "INVALID_ARGUMENT", "Invalid text"));
-        send(null, embedPrompt("a", "fine a"));
-        send(null, embedPrompt("b", "POISON b"));
-        send(null, embedPrompt("c", "fine c"));
-        send(null, embedPrompt("d", "fine d"));
-        List<TestRecord<byte[], byte[]>> dead = drain(deadLetters, 1);
-        List<TestRecord<byte[], byte[]>> good = drain(embeddings, 3);
+        pipeline.send(null, embedPrompt("a", "fine a"));
+        pipeline.send(null, embedPrompt("b", "POISON b"));
+        pipeline.send(null, embedPrompt("c", "fine c"));
+        pipeline.send(null, embedPrompt("d", "fine d"));
+        List<TestRecord<byte[], byte[]>> dead = pipeline.drain(pipeline.deadLetters(), 1);
+        List<TestRecord<byte[], byte[]>> good = pipeline.drain(pipeline.embeddings(), 3);
         assertEquals(1, dead.size());
         assertEquals(embedPrompt("b", "POISON b"), new String(dead.get(0).value(), UTF_8));
         assertEquals("embed", header(dead.get(0).headers(), DeadLetterHeaders.STAGE));
@@ -402,26 +332,26 @@ class GeminiBatchProcessorTopologyTest {
         assertEquals(List.of("a", "c", "d"), ids.stream().sorted().toList());
         // [a b c d] rejected, then [a b] rejected and [c d] answered, then [a] answered and [b] dead.
         assertEquals(5, requestsDispatched(), "each half sent once, nothing sent twice");
-        assertEquals(1, counter("dead.lettered", "stage", "embed"));
-        assertEquals(1, counter("outputs", "topic", "dead-letter"));
-        assertEquals(3, counter("outputs", "topic", "embeddings"));
+        assertEquals(1, pipeline.counter("dead.lettered", "stage", "embed"));
+        assertEquals(1, pipeline.counter("outputs", "topic", "dead-letter"));
+        assertEquals(3, pipeline.counter("outputs", "topic", "embeddings"));
         // No request open and nothing pending: no further output can come.
-        assertEquals(0, gateway.inFlight());
+        assertEquals(0, pipeline.gateway().inFlight());
         assertPendingStoreEmpty();
-        driver.advanceWallClockTime(TICK);
-        assertTrue(embeddings.isEmpty() && deadLetters.isEmpty(), "nothing written twice");
+        pipeline.driver().advanceWallClockTime(TICK);
+        assertTrue(pipeline.embeddings().isEmpty() && pipeline.deadLetters().isEmpty(), "nothing written twice");
     }
 
     @Test
     void shouldAnswerASafetyBlockedPromptWithTheReasonNotAFailure() throws IOException {
         start(Map.of());
         gemini.blockWhenPromptContains("forbidden-topic");
-        send("s1", "tell me about forbidden-topic");
-        JsonNode response = json(drain(responses, 1).get(0));
+        pipeline.send("s1", "tell me about forbidden-topic");
+        JsonNode response = json(pipeline.drain(pipeline.responses(), 1).get(0));
         assertTrue(response.get("blocked").asBoolean());
         assertEquals("SAFETY", response.get("blockReason").asText());
         assertFalse(response.has("text"));
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(pipeline.deadLetters().isEmpty());
     }
 
     @Test
@@ -429,10 +359,10 @@ class GeminiBatchProcessorTopologyTest {
         start(Map.of());
         gemini.holdWhenPromptContains("slow");
         sendKeyedPrompts();
-        assertEquals(List.of("a2", "b1"), ids(drain(responses, 2)).stream().sorted().toList(),
+        assertEquals(List.of("a2", "b1"), ids(pipeline.drain(pipeline.responses(), 2)).stream().sorted().toList(),
                 "a2 is not held back by a1, the slow one before it");
         gemini.answerHeld();
-        assertEquals(List.of("a1"), ids(drain(responses, 1)));
+        assertEquals(List.of("a1"), ids(pipeline.drain(pipeline.responses(), 1)));
     }
 
     @Test
@@ -440,22 +370,22 @@ class GeminiBatchProcessorTopologyTest {
         start(Map.of("ordering", "key"));
         gemini.holdWhenPromptContains("slow");
         sendKeyedPrompts();
-        assertEquals(List.of("b1"), ids(drain(responses, 1)), "another key is not held back");
+        assertEquals(List.of("b1"), ids(pipeline.drain(pipeline.responses(), 1)), "another key is not held back");
         for (int tick = 0; tick < 20; tick++) {
-            driver.advanceWallClockTime(TICK);
+            pipeline.driver().advanceWallClockTime(TICK);
         }
-        assertEquals(List.of(), responses.readRecordsToList(), "a2 waits for a1");
+        assertEquals(List.of(), pipeline.responses().readRecordsToList(), "a2 waits for a1");
         assertEquals(2, requestsDispatched(), "a2 is not even sent while a1 is at Gemini: a1 and b1 are");
         gemini.answerHeld();
-        assertEquals(List.of("a1", "a2"), ids(drain(responses, 2)));
+        assertEquals(List.of("a1", "a2"), ids(pipeline.drain(pipeline.responses(), 2)));
         assertEquals(3, requestsDispatched());
     }
 
     /** Key customer-1: a slow prompt, then a fast one; key customer-2: a fast one. */
     private void sendKeyedPrompts() {
-        send("customer-1", "{\"id\":\"a1\",\"prompt\":\"slow first\"}");
-        send("customer-1", "{\"id\":\"a2\",\"prompt\":\"fast second\"}");
-        send("customer-2", "{\"id\":\"b1\",\"prompt\":\"fast other\"}");
+        pipeline.send("customer-1", "{\"id\":\"a1\",\"prompt\":\"slow first\"}");
+        pipeline.send("customer-1", "{\"id\":\"a2\",\"prompt\":\"fast second\"}");
+        pipeline.send("customer-2", "{\"id\":\"b1\",\"prompt\":\"fast other\"}");
     }
 
     private static List<String> ids(List<TestRecord<byte[], byte[]>> records) throws IOException {
@@ -470,23 +400,18 @@ class GeminiBatchProcessorTopologyTest {
     void shouldWriteOneCompletionPerJobCountingFailedPromptsOnce() throws IOException {
         start(Map.of("embed.batch.max.wait", "10ms"));
         gemini.failWhenTextContains("REJECTED", GeminiException.of(400, "INVALID_ARGUMENT", "Invalid text"));
-        send("a", "{\"id\":\"a\",\"prompt\":\"answer me\",\"tasks\":[\"generate\"],\"job\":\"j1\",\"jobSize\":4}");
-        send("b", "{\"id\":\"b\",\"prompt\":\"embed me\",\"tasks\":[\"embed\"],\"job\":\"j1\",\"jobSize\":4}");
+        pipeline.send("a", "{\"id\":\"a\",\"prompt\":\"answer me\",\"tasks\":[\"generate\"],\"job\":\"j1\",\"jobSize\":4}");
+        pipeline.send("b", "{\"id\":\"b\",\"prompt\":\"embed me\",\"tasks\":[\"embed\"],\"job\":\"j1\",\"jobSize\":4}");
         // Both tasks fail for this one (the embed text is rejected), yet it is one failed prompt.
-        send("c", "{\"id\":\"c\",\"prompt\":\"REJECTED\",\"tasks\":[\"generate\",\"embed\"],\"job\":\"j1\",\"jobSize\":4}");
+        pipeline.send("c", "{\"id\":\"c\",\"prompt\":\"REJECTED\",\"tasks\":[\"generate\",\"embed\"],\"job\":\"j1\",\"jobSize\":4}");
         // Bad input that still names its job counts as failed instead of holding the job open.
-        send("d", "{\"id\":\"d\",\"prompt\":\"x\",\"tasks\":[\"summarize\"],\"job\":\"j1\",\"jobSize\":4}");
-        send("e", "{\"id\":\"e\",\"prompt\":\"another job\",\"tasks\":[\"generate\"],\"job\":\"j2\",\"jobSize\":2}");
+        pipeline.send("d", "{\"id\":\"d\",\"prompt\":\"x\",\"tasks\":[\"summarize\"],\"job\":\"j1\",\"jobSize\":4}");
+        pipeline.send("e", "{\"id\":\"e\",\"prompt\":\"another job\",\"tasks\":[\"generate\"],\"job\":\"j2\",\"jobSize\":2}");
 
         // Until every prompt is settled and no request is open: then no job event can follow.
-        List<TestRecord<byte[], byte[]>> records = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            driver.advanceWallClockTime(TICK);
-            records.addAll(jobs.readRecordsToList());
-            return gateway.inFlight() == 0 && pendingStoreIsEmpty();
-        });
+        pipeline.settle();
         List<JsonNode> completions = new ArrayList<>();
-        for (TestRecord<byte[], byte[]> record : records) {
+        for (TestRecord<byte[], byte[]> record : pipeline.jobs().readRecordsToList()) {
             JsonNode job = json(record);
             if ("COMPLETED".equals(job.get("status").asText())) {
                 completions.add(job);
@@ -505,13 +430,6 @@ class GeminiBatchProcessorTopologyTest {
     }
 
     private void assertPendingStoreEmpty() {
-        assertTrue(pendingStoreIsEmpty(), "pending store should be empty");
-    }
-
-    private boolean pendingStoreIsEmpty() {
-        var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
-        try (var all = store.all()) {
-            return !all.hasNext();
-        }
+        assertTrue(pipeline.pendingStoreIsEmpty(), "pending store should be empty");
     }
 }

@@ -1,34 +1,26 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.testing.OutputRecords.header;
+import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.GenAiGeminiClient;
 import io.github.geministreams.gemini.GenAiSettings;
 import io.github.geministreams.prompt.InvalidPromptException;
-import io.github.geministreams.serde.Json;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,58 +32,36 @@ import org.junit.jupiter.api.io.TempDir;
  * the real SDK to the simulator (so the parts cross the wire), answered or dead-lettered.
  */
 class PromptPartsTopologyTest {
-    private static final Duration TICK = Duration.ofMillis(10);
-
     @TempDir
     Path stateDir;
 
     private GeminiSimulator simulator;
-    private GenAiGeminiClient client;
-    private GeminiGateway gateway;
-    private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> prompts;
-    private TestOutputTopic<byte[], byte[]> responses;
-    private TestOutputTopic<byte[], byte[]> embeddings;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TopologyHarness pipeline;
 
     @BeforeEach
     void start() {
         simulator = GeminiSimulator.start(SimulatorConfig.builder().build());
-        AppConfig config = ConfigLayers.defaults().withAll(Map.of(
-                "punctuate.interval", "10ms",
-                "prompt.inline.data.max.bytes", "1024",
-                "state.dir", stateDir.toString())).build();
-        client = new GenAiGeminiClient(new GenAiSettings(simulator.config().apiKey(), simulator.baseUrl(), 8,
-                Duration.ofSeconds(10), 1));
-        gateway = new GeminiGateway(config, client);
-        var props = config.streamsProperties();
-        props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(PromptTopology.build(config, gateway), props);
-        ByteArraySerializer serializer = new ByteArraySerializer();
-        ByteArrayDeserializer deserializer = new ByteArrayDeserializer();
-        prompts = driver.createInputTopic("prompts", serializer, serializer);
-        responses = driver.createOutputTopic("responses", deserializer, deserializer);
-        embeddings = driver.createOutputTopic("embeddings", deserializer, deserializer);
-        deadLetters = driver.createOutputTopic("dead-letter", deserializer, deserializer);
+        AppConfig config = TopologyHarness.config(stateDir, Map.of("prompt.inline.data.max.bytes", "1024"));
+        GenAiGeminiClient client = new GenAiGeminiClient(new GenAiSettings(simulator.config().apiKey(),
+                simulator.baseUrl(), 8, Duration.ofSeconds(10), 1));
+        pipeline = new TopologyHarness(config, client);
     }
 
     @AfterEach
     void close() {
-        driver.close();
-        gateway.close();
-        client.close();
+        pipeline.close();
         simulator.close();
     }
 
     @Test
     void shouldAnswerAGeneratePromptWithAnImageAndAFile() throws Exception {
         byte[] image = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13};
-        send("p1", """
+        pipeline.send("p1", """
                 {"id":"p1","prompt":"What is in these?","parts":[
                   {"inlineData":{"mimeType":"image/png","data":"%s"}},
                   {"fileData":{"mimeType":"application/pdf","fileUri":"gs://bucket/report.pdf"}}]}"""
                 .formatted(Base64.getEncoder().encodeToString(image)));
-        JsonNode response = Json.MAPPER.readTree(drain(responses, 1).get(0).value());
+        JsonNode response = json(pipeline.drain(pipeline.responses(), 1).get(0));
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image), 0, 4);
         assertEquals("p1", response.get("id").asText());
         assertEquals("What is in these?\n[image/png, 12 bytes]\n[application/pdf, gs://bucket/report.pdf]",
@@ -100,7 +70,7 @@ class PromptPartsTopologyTest {
                 + "[application/pdf, gs://bucket/report.pdf]", response.get("text").asText());
         assertEquals(GeminiSimulator.tokens("What is in these?") + 2 * 258,
                 response.get("usage").get("prompt").asLong());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(pipeline.deadLetters().isEmpty());
     }
 
     @Test
@@ -108,54 +78,37 @@ class PromptPartsTopologyTest {
         String value = """
                 {"id":"e1","prompt":"a cat","parts":[{"inlineData":{"mimeType":"image/png","data":"AQID"}}],
                  "tasks":["generate","embed"]}""";
-        send("e1", value);
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        pipeline.send("e1", value);
+        List<TestRecord<byte[], byte[]>> dead = pipeline.deadLetters().readRecordsToList();
         assertEquals(1, dead.size());
         assertArrayEquals(value.getBytes(UTF_8), dead.get(0).value());
-        assertEquals("parse", header(dead.get(0), DeadLetterHeaders.STAGE));
-        assertEquals(InvalidPromptException.class.getName(), header(dead.get(0), DeadLetterHeaders.EXCEPTION));
+        assertEquals("parse", header(dead.get(0).headers(), DeadLetterHeaders.STAGE));
+        assertEquals(InvalidPromptException.class.getName(),
+                header(dead.get(0).headers(), DeadLetterHeaders.EXCEPTION));
         assertEquals("embed takes text only; parts[0] is inlineData image/png",
-                header(dead.get(0), DeadLetterHeaders.MESSAGE));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertTrue(responses.isEmpty() && embeddings.isEmpty(), "neither task of the prompt is run");
+                header(dead.get(0).headers(), DeadLetterHeaders.MESSAGE));
+        pipeline.driver().advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(pipeline.responses().isEmpty() && pipeline.embeddings().isEmpty(),
+                "neither task of the prompt is run");
         assertEquals(0, simulator.counters().snapshot().generateRequests());
     }
 
     @Test
     void shouldDeadLetterInlineDataOverTheLimitAtParse() {
         String data = Base64.getEncoder().encodeToString(new byte[1025]);
-        send("big", "{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + data + "\"}}]}");
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-        assertEquals("parse", header(dead, DeadLetterHeaders.STAGE));
+        pipeline.send("big", "{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + data + "\"}}]}");
+        TestRecord<byte[], byte[]> dead = pipeline.deadLetters().readRecord();
+        assertEquals("parse", header(dead.headers(), DeadLetterHeaders.STAGE));
         assertEquals("parts[0].inlineData.data is 1025 bytes decoded, over prompt.inline.data.max.bytes=1024",
-                header(dead, DeadLetterHeaders.MESSAGE));
+                header(dead.headers(), DeadLetterHeaders.MESSAGE));
     }
 
     @Test
     void shouldEmbedTheJoinedTextOfTextParts() throws Exception {
-        send("t1", "{\"id\":\"t1\",\"parts\":[{\"text\":\"one\"},{\"text\":\"two\"}],\"tasks\":[\"embed\"]}");
-        JsonNode embedding = Json.MAPPER.readTree(drain(embeddings, 1).get(0).value());
+        pipeline.send("t1", "{\"id\":\"t1\",\"parts\":[{\"text\":\"one\"},{\"text\":\"two\"}],\"tasks\":[\"embed\"]}");
+        JsonNode embedding = json(pipeline.drain(pipeline.embeddings(), 1).get(0));
         assertEquals("t1", embedding.get("id").asText());
         assertEquals(1, simulator.counters().snapshot().itemsEmbedded());
-        assertTrue(deadLetters.isEmpty());
-    }
-
-    private void send(String key, String value) {
-        prompts.pipeInput(key.getBytes(UTF_8), value.getBytes(UTF_8));
-    }
-
-    private List<TestRecord<byte[], byte[]>> drain(TestOutputTopic<byte[], byte[]> topic, int expected) {
-        List<TestRecord<byte[], byte[]>> records = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            driver.advanceWallClockTime(TICK);
-            records.addAll(topic.readRecordsToList());
-            return records.size() >= expected;
-        });
-        return records;
-    }
-
-    private static String header(TestRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
+        assertTrue(pipeline.deadLetters().isEmpty());
     }
 }

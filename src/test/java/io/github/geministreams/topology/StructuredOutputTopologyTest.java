@@ -1,7 +1,8 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.testing.OutputRecords.header;
+import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.EmbedResult;
 import io.github.geministreams.gemini.GeminiClient;
@@ -21,7 +21,6 @@ import io.github.geministreams.prompt.PromptCatalog;
 import io.github.geministreams.serde.Json;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,13 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * in-memory script of answer texts, answered on a thread of its own as the real client does.
  */
 class StructuredOutputTopologyTest {
-    private static final Duration TICK = Duration.ofMillis(10);
     private static final String CATALOG = """
             {"schemas": {"ticket-class": {"type": "object",
                                           "properties": {"category": {"type": "string"}, "confidence": {"type": "number"}},
@@ -62,21 +54,13 @@ class StructuredOutputTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private TopologyTestDriver driver;
+    private TopologyHarness pipeline;
     private ScriptedGemini gemini;
-    private GeminiGateway gateway;
-    private TestInputTopic<byte[], byte[]> prompts;
-    private TestOutputTopic<byte[], byte[]> responses;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
 
     @AfterEach
-    void closeAll() throws Exception {
-        if (driver != null) {
-            driver.close();
-        }
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
+    void closeAll() {
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -85,91 +69,50 @@ class StructuredOutputTopologyTest {
      * safety block, {@link #REFUSED} a 400.
      */
     private void start(String... texts) throws IOException {
-        AppConfig config = ConfigLayers.defaults().withAll(Map.of(
+        AppConfig config = TopologyHarness.config(stateDir, Map.of(
                         "gemini.max.attempts", "3",
                         "gemini.retry.initial.backoff", "1ms",
-                        "gemini.retry.max.backoff", "2ms",
-                        "punctuate.interval", "10ms",
-                        "state.dir", stateDir.toString()))
-                .build()
+                        "gemini.retry.max.backoff", "2ms"))
                 .withPrompts(PromptCatalog.parse(Json.MAPPER.readTree(CATALOG)));
         gemini = new ScriptedGemini(Arrays.asList(texts));
-        toClose.add(gemini);
-        gateway = new GeminiGateway(config, gemini);
-        toClose.add(gateway);
-        var props = config.streamsProperties();
-        props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(PromptTopology.build(config, gateway), props);
-        ByteArraySerializer serializer = new ByteArraySerializer();
-        ByteArrayDeserializer deserializer = new ByteArrayDeserializer();
-        prompts = driver.createInputTopic("prompts", serializer, serializer);
-        responses = driver.createOutputTopic("responses", deserializer, deserializer);
-        deadLetters = driver.createOutputTopic("dead-letter", deserializer, deserializer);
-    }
-
-    private void send(String value) {
-        prompts.pipeInput("key".getBytes(UTF_8), value.getBytes(UTF_8));
-    }
-
-    /** Advances the wall clock until the prompt is settled and no request is open: nothing can follow. */
-    private void settle() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            driver.advanceWallClockTime(TICK);
-            return gateway.inFlight() == 0 && pendingStoreIsEmpty();
-        });
-    }
-
-    private boolean pendingStoreIsEmpty() {
-        var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
-        try (var all = store.all()) {
-            return !all.hasNext();
-        }
-    }
-
-    private static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
-        return Json.MAPPER.readTree(record.value());
-    }
-
-    private static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
+        pipeline = new TopologyHarness(config, gemini);
     }
 
     @Test
     void shouldCarryTheParsedJsonOfAValidAnswer() throws IOException {
         start(VALID);
-        send(TICKET);
-        settle();
-        List<TestRecord<byte[], byte[]>> answered = responses.readRecordsToList();
+        pipeline.send("key", TICKET);
+        pipeline.settle();
+        List<TestRecord<byte[], byte[]>> answered = pipeline.responses().readRecordsToList();
         assertEquals(1, answered.size());
         JsonNode response = json(answered.get(0));
         assertEquals(Json.MAPPER.readTree(VALID), response.get("json"));
         assertEquals(VALID, response.get("text").asText());
         assertEquals(1, response.get("attempts").asInt());
         assertEquals(1, gemini.calls());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(pipeline.deadLetters().isEmpty());
     }
 
     @Test
     void shouldAskOnceMoreAfterABrokenAnswerAndCountBothAttempts() throws IOException {
         start("Sure! The category is billing.", VALID);
-        send(TICKET);
-        settle();
-        List<TestRecord<byte[], byte[]>> answered = responses.readRecordsToList();
+        pipeline.send("key", TICKET);
+        pipeline.settle();
+        List<TestRecord<byte[], byte[]>> answered = pipeline.responses().readRecordsToList();
         assertEquals(1, answered.size());
         JsonNode response = json(answered.get(0));
         assertEquals("billing", response.get("json").get("category").asText());
         assertEquals(2, response.get("attempts").asInt());
         assertEquals(2, gemini.calls());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(pipeline.deadLetters().isEmpty());
     }
 
     @Test
     void shouldDeadLetterAnAnswerThatIsNotJsonTwiceWithStageValidateAndNothingElse() throws IOException {
         start("Sure! The category is billing.");
-        send(TICKET);
-        settle();
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        pipeline.send("key", TICKET);
+        pipeline.settle();
+        List<TestRecord<byte[], byte[]>> dead = pipeline.deadLetters().readRecordsToList();
         assertEquals(1, dead.size());
         TestRecord<byte[], byte[]> record = dead.get(0);
         assertArrayEquals("key".getBytes(UTF_8), record.key());
@@ -182,47 +125,45 @@ class StructuredOutputTopologyTest {
         assertEquals("2", header(headers, DeadLetterHeaders.ATTEMPTS));
         assertEquals("false", header(headers, DeadLetterHeaders.RETRYABLE));
         assertEquals(2, gemini.calls(), "asked once more, not again and again");
-        assertTrue(responses.isEmpty());
-        var deadLettered = gateway.metrics().registry().find("gemini.streams.dead.lettered").tags("stage", "validate")
-                .counter();
-        assertEquals(1, deadLettered == null ? 0 : deadLettered.count());
+        assertTrue(pipeline.responses().isEmpty());
+        assertEquals(1, pipeline.counter("dead.lettered", "stage", "validate"));
     }
 
     @Test
     void shouldCountBothRequestsWhenTheSecondFails() throws IOException {
         start("not json", REFUSED);
-        send(TICKET);
-        settle();
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        pipeline.send("key", TICKET);
+        pipeline.settle();
+        List<TestRecord<byte[], byte[]>> dead = pipeline.deadLetters().readRecordsToList();
         assertEquals(1, dead.size());
         Headers headers = dead.get(0).headers();
         assertEquals("generate", header(headers, DeadLetterHeaders.STAGE));
         assertEquals("400", header(headers, DeadLetterHeaders.HTTP_STATUS));
         assertEquals("2", header(headers, DeadLetterHeaders.ATTEMPTS));
         assertEquals(2, gemini.calls());
-        assertTrue(responses.isEmpty());
+        assertTrue(pipeline.responses().isEmpty());
     }
 
     @Test
     void shouldDeadLetterAnAnswerThatDoesNotMatchTheSchemaWithTheValidatorsReason() throws IOException {
         start("{\"confidence\": \"high\"}");
-        send(TICKET);
-        settle();
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        pipeline.send("key", TICKET);
+        pipeline.settle();
+        List<TestRecord<byte[], byte[]>> dead = pipeline.deadLetters().readRecordsToList();
         assertEquals(1, dead.size());
         assertEquals("validate", header(dead.get(0).headers(), DeadLetterHeaders.STAGE));
         assertEquals("the answer does not match the schema 'ticket-class': /confidence: string found, number expected; "
                         + "/: required property 'category' not found",
                 header(dead.get(0).headers(), DeadLetterHeaders.MESSAGE));
-        assertTrue(responses.isEmpty());
+        assertTrue(pipeline.responses().isEmpty());
     }
 
     @Test
     void shouldCheckAnInlineSchemaAndWantNoMoreThanOneJsonValue() throws IOException {
         start("{\"n\": 1} {\"n\": 2}");
-        send("{\"prompt\": \"count\", \"generation\": {\"responseJsonSchema\": {\"type\": \"object\"}}}");
-        settle();
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        pipeline.send("key", "{\"prompt\": \"count\", \"generation\": {\"responseJsonSchema\": {\"type\": \"object\"}}}");
+        pipeline.settle();
+        List<TestRecord<byte[], byte[]>> dead = pipeline.deadLetters().readRecordsToList();
         assertEquals(1, dead.size());
         assertEquals("the answer is not JSON: content after the JSON value",
                 header(dead.get(0).headers(), DeadLetterHeaders.MESSAGE));
@@ -231,21 +172,21 @@ class StructuredOutputTopologyTest {
     @Test
     void shouldAnswerABlockedPromptThatAskedForJsonAsBlockedNotBroken() throws IOException {
         start((String) null);
-        send(TICKET);
-        settle();
-        JsonNode response = json(responses.readRecordsToList().get(0));
+        pipeline.send("key", TICKET);
+        pipeline.settle();
+        JsonNode response = json(pipeline.responses().readRecordsToList().get(0));
         assertTrue(response.get("blocked").asBoolean());
         assertFalse(response.has("json"));
         assertEquals(1, gemini.calls());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(pipeline.deadLetters().isEmpty());
     }
 
     @Test
     void shouldLeaveTextAnswersOfPromptsThatAskedForNoJsonUnchecked() throws IOException {
         start("Sure! The category is billing.");
-        send("{\"prompt\": \"Classify my ticket\"}");
-        settle();
-        JsonNode response = json(responses.readRecordsToList().get(0));
+        pipeline.send("key", "{\"prompt\": \"Classify my ticket\"}");
+        pipeline.settle();
+        JsonNode response = json(pipeline.responses().readRecordsToList().get(0));
         assertEquals("Sure! The category is billing.", response.get("text").asText());
         assertFalse(response.has("json"));
         assertEquals(1, gemini.calls());

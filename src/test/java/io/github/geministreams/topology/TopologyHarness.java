@@ -1,0 +1,167 @@
+package io.github.geministreams.topology;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.serde.Json;
+import io.github.geministreams.topics.TopicRole;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The pipeline's topology, wired by {@link PromptTopology#build}, on a {@link TopologyTestDriver}
+ * with a Gemini client of the test's choice: the prompts topic to pipe into, the output topics
+ * to read, and a wall clock the test advances by the punctuator's {@link #TICK}.
+ *
+ * <p>Gemini answers on the client's own threads, so an output appears only once the test has
+ * advanced the clock far enough ({@link #drain}, {@link #settle}). Owns the client: closing
+ * the harness closes the driver, the gateway and the client. Used from the test's thread only.
+ */
+final class TopologyHarness implements AutoCloseable {
+    /** The punctuation interval of {@link #config}: the step the wall clock advances by. */
+    static final Duration TICK = Duration.ofMillis(10);
+
+    private final GeminiClient client;
+    private final GeminiGateway gateway;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<byte[], byte[]> prompts;
+    private final TestOutputTopic<byte[], byte[]> responses;
+    private final TestOutputTopic<byte[], byte[]> embeddings;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final TestOutputTopic<byte[], byte[]> jobs;
+
+    /** The topology of {@code config}, calling Gemini through {@code client}, which the harness closes. */
+    TopologyHarness(AppConfig config, GeminiClient client) {
+        this.client = client;
+        this.gateway = new GeminiGateway(config, client);
+        var props = config.streamsProperties();
+        props.put("bootstrap.servers", "unused:9092");
+        try {
+            driver = new TopologyTestDriver(PromptTopology.build(config, gateway), props);
+        } catch (RuntimeException e) {
+            gateway.close();
+            client.close();
+            throw e;
+        }
+        ByteArraySerializer serializer = new ByteArraySerializer();
+        ByteArrayDeserializer deserializer = new ByteArrayDeserializer();
+        prompts = driver.createInputTopic(config.topics().name(TopicRole.PROMPTS), serializer, serializer);
+        responses = output(config, TopicRole.RESPONSES, deserializer);
+        embeddings = output(config, TopicRole.EMBEDDINGS, deserializer);
+        deadLetters = output(config, TopicRole.DEAD_LETTER, deserializer);
+        jobs = output(config, TopicRole.JOBS, deserializer);
+    }
+
+    /**
+     * The defaults, with punctuation every {@link #TICK} and the state under {@code stateDir},
+     * then {@code settings} over them.
+     */
+    static AppConfig config(Path stateDir, Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "punctuate.interval", TICK.toMillis() + "ms",
+                "state.dir", stateDir.toString()));
+        all.putAll(settings);
+        return ConfigLayers.defaults().withAll(all).build();
+    }
+
+    private TestOutputTopic<byte[], byte[]> output(AppConfig config, TopicRole role, ByteArrayDeserializer deserializer) {
+        return driver.createOutputTopic(config.topics().name(role), deserializer, deserializer);
+    }
+
+    TopologyTestDriver driver() {
+        return driver;
+    }
+
+    GeminiGateway gateway() {
+        return gateway;
+    }
+
+    TestInputTopic<byte[], byte[]> prompts() {
+        return prompts;
+    }
+
+    TestOutputTopic<byte[], byte[]> responses() {
+        return responses;
+    }
+
+    TestOutputTopic<byte[], byte[]> embeddings() {
+        return embeddings;
+    }
+
+    TestOutputTopic<byte[], byte[]> deadLetters() {
+        return deadLetters;
+    }
+
+    TestOutputTopic<byte[], byte[]> jobs() {
+        return jobs;
+    }
+
+    /** Pipes a prompt in, UTF-8 encoded; a null key or value is sent as null. */
+    void send(String key, String value) {
+        prompts.pipeInput(key == null ? null : key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8));
+    }
+
+    /** Advances the wall clock tick by tick until {@code expected} records wait in {@code topic}. */
+    List<TestRecord<byte[], byte[]>> drain(TestOutputTopic<byte[], byte[]> topic, int expected) {
+        List<TestRecord<byte[], byte[]>> records = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            driver.advanceWallClockTime(TICK);
+            records.addAll(topic.readRecordsToList());
+            return records.size() >= expected;
+        });
+        return records;
+    }
+
+    /** Advances the wall clock until every prompt is settled and no request is open: nothing more can come. */
+    void settle() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            driver.advanceWallClockTime(TICK);
+            return gateway.inFlight() == 0 && pendingStoreIsEmpty();
+        });
+    }
+
+    boolean pendingStoreIsEmpty() {
+        var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
+        try (var all = store.all()) {
+            return !all.hasNext();
+        }
+    }
+
+    /** A counter of the pipeline's metrics, 0 when it was never incremented. */
+    double counter(String name, String... tags) {
+        var counter = gateway.metrics().registry().find("gemini.streams." + name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
+        return Json.MAPPER.readTree(record.value());
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.close();
+        } finally {
+            try {
+                gateway.close();
+            } finally {
+                client.close();
+            }
+        }
+    }
+}
