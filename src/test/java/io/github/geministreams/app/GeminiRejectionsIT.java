@@ -1,7 +1,7 @@
 package io.github.geministreams.app;
 
-import static io.github.geministreams.testing.OutputRecords.floats;
-import static io.github.geministreams.testing.OutputRecords.headerOrEmpty;
+import static io.github.geministreams.testing.RecordContents.floats;
+import static io.github.geministreams.testing.RecordContents.headerOrEmpty;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,6 @@
 package io.github.geministreams.app;
 
-import static io.github.geministreams.testing.OutputRecords.headerOrEmpty;
+import static io.github.geministreams.testing.RecordContents.headerOrEmpty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

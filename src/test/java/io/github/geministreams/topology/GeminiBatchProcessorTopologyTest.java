@@ -1,7 +1,7 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.prompt.InvalidPromptException;
-import static io.github.geministreams.testing.OutputRecords.header;
+import static io.github.geministreams.testing.RecordContents.header;
 import static io.github.geministreams.topology.TopologyHarness.TICK;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;

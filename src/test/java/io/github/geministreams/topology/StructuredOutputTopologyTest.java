@@ -1,6 +1,6 @@
 package io.github.geministreams.topology;
 
-import static io.github.geministreams.testing.OutputRecords.header;
+import static io.github.geministreams.testing.RecordContents.header;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -10,8 +10,8 @@ import org.apache.kafka.common.header.Headers;
  * What tests read out of the pipeline's output records, from a broker or a TopologyTestDriver
  * alike: a header's text, an embedding's values.
  */
-public final class OutputRecords {
-    private OutputRecords() {
+public final class RecordContents {
+    private RecordContents() {
     }
 
     /** The last {@code name} header as UTF-8 text; null when there is none. */
