@@ -2,7 +2,6 @@ package io.github.geministreams.gemini;
 
 import com.google.genai.Client;
 import com.google.genai.types.ClientOptions;
-import com.google.genai.types.Content;
 import com.google.genai.types.ContentEmbedding;
 import com.google.genai.types.EmbedContentConfig;
 import com.google.genai.types.EmbedContentResponse;
@@ -12,7 +11,6 @@ import com.google.genai.types.GenerateContentResponsePromptFeedback;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
-import com.google.genai.types.Part;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

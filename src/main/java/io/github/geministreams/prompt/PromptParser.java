@@ -3,7 +3,6 @@ package io.github.geministreams.prompt;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.model.GenerationSettings;
 import io.github.geministreams.model.PromptPart;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
@@ -30,7 +29,6 @@ public final class PromptParser {
 
     private final int maxBytes;
     private final Set<Task> defaultTasks;
-    private final PromptCatalog catalog;
     private final PromptTemplates templates;
     private final ParseRules rules;
     private final PromptPartsParser partsParser;
@@ -44,7 +42,6 @@ public final class PromptParser {
                         int inlineDataMaxBytes) {
         this.maxBytes = maxBytes;
         this.defaultTasks = EnumSet.copyOf(defaultTasks);
-        this.catalog = catalog;
         this.templates = PromptTemplates.compile(catalog);
         this.rules = rules;
         this.partsParser = new PromptPartsParser(inlineDataMaxBytes);
