@@ -8,10 +8,7 @@ import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.Json;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.github.geministreams.serde.StrictUtf8;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -213,14 +210,6 @@ public final class PromptParser {
     }
 
     private static String decodeUtf8(byte[] bytes, String what) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidPromptException(what + " is not valid UTF-8");
-        }
+        return StrictUtf8.decode(bytes).orElseThrow(() -> new InvalidPromptException(what + " is not valid UTF-8"));
     }
 }
