@@ -93,6 +93,40 @@ class GeminiBatchProcessorLifecycleTest {
     }
 
     @Test
+    void shouldKeepAKeysOrderWhenInitialisedAgainAfterClose() {
+        AppConfig ordered = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms", "ordering", "key")).build();
+        try (GeminiGateway orderedGateway = new GeminiGateway(ordered, gemini)) {
+            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, OUTPUTS);
+            processor.init(context);
+            processor.process(prompt("first", "customer-1"));
+            processor.process(prompt("second", "customer-1"));
+            awaitCalls(1);
+            processor.close();
+
+            // A new incarnation (the task revived, or moved here) resumes from the store, in offset order.
+            processor.init(context);
+            punctuate();
+            awaitCalls(2);
+            assertEquals(List.of("first", "first"), gemini.prompts(), "second still waits for first, also after the close");
+            gemini.answerAll();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                punctuate();
+                return gemini.calls.size() == 3;
+            });
+            assertEquals(List.of("first", "first", "second"), gemini.prompts(), "second is sent once first is answered");
+            gemini.answerAll();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                punctuate();
+                return outputsTo("responses").size() == 2;
+            });
+            List<String> responses = outputsTo("responses");
+            assertTrue(responses.get(0).contains("answer to first") && responses.get(1).contains("answer to second"),
+                    "the key's responses in its input order: " + responses);
+            processor.close();
+        }
+    }
+
+    @Test
     void shouldKeepAPermitUntilACallSentBeforeCloseIsAnswered() {
         GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
         processor.init(context);
@@ -274,9 +308,14 @@ class GeminiBatchProcessorLifecycleTest {
     }
 
     private Record<String, PendingPrompt> prompt(String text) {
+        return prompt(text, text);
+    }
+
+    /** A generate prompt read at the next offset, with record key {@code key}. */
+    private Record<String, PendingPrompt> prompt(String text, String key) {
         SourceCoordinates source = new SourceCoordinates("prompts", 0, offset++, System.currentTimeMillis());
         PromptRequest request = new PromptRequest(text, text, Set.of(Task.GENERATE), null, null, null, null, null);
-        PendingPrompt pending = PendingPrompt.received(request, source, text.getBytes(UTF_8), text.getBytes(UTF_8));
+        PendingPrompt pending = PendingPrompt.received(request, source, key.getBytes(UTF_8), text.getBytes(UTF_8));
         return new Record<>(PendingStore.keyOf(source), pending, source.timestamp());
     }
 
@@ -323,6 +362,11 @@ class GeminiBatchProcessorLifecycleTest {
         @Override
         public CompletableFuture<EmbedResult> embed(EmbedRequest request) {
             throw new UnsupportedOperationException("generate only");
+        }
+
+        /** The prompt of every call so far, in call order. */
+        List<String> prompts() {
+            return requests.stream().map(GenerateRequest::prompt).toList();
         }
 
         void answerAll() {
