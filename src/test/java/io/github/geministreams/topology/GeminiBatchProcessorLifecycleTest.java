@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
@@ -109,16 +111,10 @@ class GeminiBatchProcessorLifecycleTest {
             awaitCalls(2);
             assertEquals(List.of("first", "first"), gemini.prompts(), "second still waits for first, also after the close");
             gemini.answerAll();
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                punctuate();
-                return gemini.calls.size() == 3;
-            });
+            punctuateUntil(() -> gemini.calls.size() == 3);
             assertEquals(List.of("first", "first", "second"), gemini.prompts(), "second is sent once first is answered");
             gemini.answerAll();
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                punctuate();
-                return outputsTo("responses").size() == 2;
-            });
+            punctuateUntil(() -> outputsTo("responses").size() == 2);
             List<String> responses = outputsTo("responses");
             assertTrue(responses.get(0).contains("answer to first") && responses.get(1).contains("answer to second"),
                     "the key's responses in its input order: " + responses);
@@ -190,10 +186,7 @@ class GeminiBatchProcessorLifecycleTest {
         punctuateAt(now + 60_000);
         awaitCalls(1);
         gemini.answerAll();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            punctuateAt(now + 60_000);
-            return outputsTo("responses").size() == 1;
-        });
+        punctuateUntil(() -> now + 60_000, () -> outputsTo("responses").size() == 1);
         assertEquals(1, forwardsTo("handover").size(), "the stale entry is deleted with the output");
     }
 
@@ -265,6 +258,19 @@ class GeminiBatchProcessorLifecycleTest {
 
     private void punctuate() {
         punctuateAt(System.currentTimeMillis());
+    }
+
+    /** Punctuates now, again and again, until {@code done}: answers reach the stream thread on the punctuator. */
+    private void punctuateUntil(BooleanSupplier done) {
+        punctuateUntil(System::currentTimeMillis, done);
+    }
+
+    /** Punctuates at the time {@code clock} says, again and again, until {@code done}. */
+    private void punctuateUntil(LongSupplier clock, BooleanSupplier done) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            punctuateAt(clock.getAsLong());
+            return done.getAsBoolean();
+        });
     }
 
     private void punctuateAt(long wallClockMillis) {
