@@ -1,6 +1,9 @@
 package io.github.geministreams.config;
 
+import io.github.geministreams.cost.ModelPrice;
+import io.github.geministreams.cost.PriceTable;
 import io.github.geministreams.jobs.JobTrackerExceptionHandler;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.prompt.PromptCatalog;
 import io.github.geministreams.topics.TopicPlan;
@@ -35,6 +38,9 @@ public record AppConfig(
         Optional<Path> stateDir,
         GeminiSettings gemini,
         PipelineSettings pipeline,
+        BatchModeSettings batchMode,
+        CacheSettings cache,
+        PriceTable prices,
         PromptCatalog prompts,
         int metricsPort,
         Map<String, String> kafka) {
@@ -89,12 +95,25 @@ public record AppConfig(
                 reader.list(Setting.MODELS_ALLOWED),
                 reader.choice(Setting.CONTEXT_OVERFLOW, ContextOverflow.values(), ContextOverflow::wireName),
                 reader.modelLimits(Setting.CONTEXT_LIMITS));
+        BatchModeSettings batchMode = new BatchModeSettings(
+                reader.choice(Setting.MODE_DEFAULT, Mode.values(), Mode::wireName),
+                reader.intAtLeast(Setting.BATCH_MAX_PROMPTS, 1),
+                reader.positiveDuration(Setting.BATCH_MAX_WAIT),
+                reader.positiveDuration(Setting.BATCH_POLL_INITIAL),
+                reader.positiveDuration(Setting.BATCH_POLL_MAX),
+                reader.positiveDuration(Setting.BATCH_TIMEOUT),
+                reader.choice(Setting.BATCH_ON_FAILURE, BatchFailure.values(), BatchFailure::wireName));
+        CacheSettings cache = new CacheSettings(
+                reader.bool(Setting.CACHE_EMBED),
+                reader.bool(Setting.CACHE_GENERATE),
+                reader.longAtLeast(Setting.CACHE_MAX_ENTRIES, 1),
+                reader.positiveDuration(Setting.CACHE_MAX_AGE));
         return new AppConfig(
                 reader.required(Setting.APPLICATION_ID),
                 reader.required(Setting.BOOTSTRAP_SERVERS),
                 TopicPlan.load(reader.optionalString(Setting.TOPICS_FILE).map(Path::of)),
                 reader.optionalString(Setting.STATE_DIR).map(Path::of),
-                gemini, pipeline, PromptCatalog.load(reader.optionalString(Setting.PROMPTS_FILE).map(Path::of)),
+                gemini, pipeline, batchMode, cache, PriceTable.withOverrides(reader.prices(Setting.PRICES)), PromptCatalog.load(reader.optionalString(Setting.PROMPTS_FILE).map(Path::of)),
                 reader.intAtLeast(Setting.METRICS_PORT, -1), kafka);
     }
 
@@ -138,26 +157,26 @@ public record AppConfig(
 
     /** A copy with other bootstrap servers (local mode and tests start their own broker). */
     public AppConfig withBootstrapServers(String servers) {
-        return new AppConfig(applicationId, servers, topics, stateDir, gemini, pipeline, prompts, metricsPort, kafka);
+        return new AppConfig(applicationId, servers, topics, stateDir, gemini, pipeline, batchMode, cache, prices, prompts, metricsPort, kafka);
     }
 
     /** A copy with another Kafka Streams state directory. */
     public AppConfig withStateDir(Path dir) {
-        return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, prompts, metricsPort, kafka);
+        return new AppConfig(applicationId, bootstrapServers, topics, Optional.of(dir), gemini, pipeline, batchMode, cache, prices, prompts, metricsPort, kafka);
     }
 
     /** A copy with other topics. */
     public AppConfig withTopics(TopicPlan plan) {
-        return new AppConfig(applicationId, bootstrapServers, plan, stateDir, gemini, pipeline, prompts, metricsPort, kafka);
+        return new AppConfig(applicationId, bootstrapServers, plan, stateDir, gemini, pipeline, batchMode, cache, prices, prompts, metricsPort, kafka);
     }
 
     /** A copy with other Gemini connection settings. */
     public AppConfig withPrompts(PromptCatalog catalog) {
-        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, gemini, pipeline, catalog, metricsPort, kafka);
+        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, gemini, pipeline, batchMode, cache, prices, catalog, metricsPort, kafka);
     }
 
     public AppConfig withGemini(GeminiSettings settings) {
-        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, prompts, metricsPort, kafka);
+        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, batchMode, cache, prices, prompts, metricsPort, kafka);
     }
 
     /** One line per setting for the start-up log; secrets and Kafka passwords masked. */
@@ -169,6 +188,9 @@ public record AppConfig(
         lines.add("state.dir=" + stateDir.map(Path::toString).orElse("(Kafka Streams' default)"));
         lines.add("gemini=" + gemini);
         lines.add("pipeline=" + pipeline);
+        lines.add("batchMode=" + batchMode);
+        lines.add("cache=" + cache);
+        lines.add("prices=" + prices);
         lines.add("metrics.port=" + (metricsPort < 0 ? "off" : metricsPort));
         StringJoiner kafkaLine = new StringJoiner(", ", "kafka={", "}");
         kafka.forEach((key, value) -> kafkaLine.add(key + "=" + (Secrets.isSecretKey(key) ? Secrets.MASK : value)));
@@ -282,6 +304,43 @@ public record AppConfig(
         @Override
         public String toString() {
             return "{size=" + size + ", maxWait=" + Durations.format(maxWait) + ", policy=" + policy.wireName() + "}";
+        }
+    }
+
+    /**
+     * How batch-mode prompts become Gemini Batch API jobs.
+     *
+     * @param defaultMode the mode of a prompt that names none
+     * @param maxPrompts  most prompts per job
+     * @param maxWait     longest a prompt waits for its job to fill
+     * @param pollInitial first wait before a job's state is read; doubles up to {@code pollMax}
+     * @param timeout     a job not finished this long after its creation is cancelled
+     * @param onFailure   where the prompts of a failed, expired or cancelled job go
+     */
+    public record BatchModeSettings(Mode defaultMode, int maxPrompts, Duration maxWait, Duration pollInitial,
+                                    Duration pollMax, Duration timeout, BatchFailure onFailure) {
+        @Override
+        public String toString() {
+            return "{defaultMode=" + defaultMode.wireName() + ", maxPrompts=" + maxPrompts
+                    + ", maxWait=" + Durations.format(maxWait) + ", poll=" + Durations.format(pollInitial) + ".."
+                    + Durations.format(pollMax) + ", timeout=" + Durations.format(timeout)
+                    + ", onFailure=" + onFailure.wireName() + "}";
+        }
+    }
+
+    /**
+     * The cache of answers to repeated requests, shared by every instance.
+     *
+     * @param embed      embed tasks are answered from it
+     * @param generate   generate tasks are answered from it (identical requests only)
+     * @param maxEntries most entries an instance's copy keeps
+     * @param maxAge     oldest entry that still answers
+     */
+    public record CacheSettings(boolean embed, boolean generate, long maxEntries, Duration maxAge) {
+        @Override
+        public String toString() {
+            return "{embed=" + embed + ", generate=" + generate + ", maxEntries=" + maxEntries
+                    + ", maxAge=" + Durations.format(maxAge) + "}";
         }
     }
 
@@ -400,6 +459,27 @@ public record AppConfig(
                 }
             }
             return limits;
+        }
+
+        /** {@code model=input/output/batchInput/batchOutput,...} in USD per million tokens. */
+        Map<String, ModelPrice> prices(Setting setting) {
+            Map<String, ModelPrice> prices = new LinkedHashMap<>();
+            for (String entry : list(setting)) {
+                int equals = entry.indexOf('=');
+                String[] values = equals < 1 ? new String[0] : entry.substring(equals + 1).split("/");
+                try {
+                    if (values.length != 4) {
+                        throw new NumberFormatException();
+                    }
+                    prices.put(entry.substring(0, equals).trim(), new ModelPrice(Double.parseDouble(values[0].trim()),
+                            Double.parseDouble(values[1].trim()), Double.parseDouble(values[2].trim()),
+                            Double.parseDouble(values[3].trim())));
+                } catch (IllegalArgumentException e) {
+                    throw invalid(setting, "comma-separated model=input/output/batchInput/batchOutput, "
+                            + "non-negative USD per million tokens");
+                }
+            }
+            return prices;
         }
 
         VertexSettings vertex() {

@@ -63,6 +63,36 @@ public enum Setting {
     DAILY_QUOTA_RECHECK("gemini.quota.daily.recheck", "10m",
             "While a daily quota is exhausted, how often a held request tries again (sooner if the server says so)."),
 
+    MODE_DEFAULT("gemini.mode.default", "online",
+            "Mode of a prompt that names none: online (answered at once) or batch (a Gemini Batch API job at half the "
+                    + "price, answered when the job ends; see Cost)."),
+    BATCH_MAX_PROMPTS("gemini.batch.max.prompts", "1000",
+            "Most prompts in one Batch API job (its create request also stays under the API's 20 MB)."),
+    BATCH_MAX_WAIT("gemini.batch.max.wait", "5m",
+            "Longest a batch-mode prompt waits for its job to fill before the job is created."),
+    BATCH_POLL_INITIAL("gemini.batch.poll.initial", "10s",
+            "First wait before a batch job's state is read; doubles with every read that finds it unfinished."),
+    BATCH_POLL_MAX("gemini.batch.poll.max", "5m", "Longest wait between two reads of a batch job's state."),
+    BATCH_TIMEOUT("gemini.batch.timeout", "24h",
+            "A batch job not finished this long after its creation is cancelled; its prompts go where "
+                    + "gemini.batch.on.failure says."),
+    BATCH_ON_FAILURE("gemini.batch.on.failure", "dead-letter",
+            "Prompts of a batch job that failed, expired or was cancelled: dead-letter (with the job's state and "
+                    + "error) or online (sent again at the online price)."),
+    PRICES("gemini.prices", "",
+            "Prices over the built-in table (see Cost), comma-separated "
+                    + "model=input/output/batchInput/batchOutput in USD per million tokens."),
+    CACHE_EMBED("cache.embed.enabled", "true",
+            "Answer an embed task from the cache when the same model, dimensions, task type and text were embedded "
+                    + "before, by any instance."),
+    CACHE_GENERATE("cache.generate.enabled", "false",
+            "Answer a generate task from the cache when an identical request (model, system, content, generation "
+                    + "settings) was answered before."),
+    CACHE_MAX_ENTRIES("cache.max.entries", "100000",
+            "Most entries each instance's copy of the cache keeps; the oldest are dropped first."),
+    CACHE_MAX_AGE("cache.max.age", "720h",
+            "Oldest cache entry that still answers (30 days); older entries are dropped."),
+
     PROMPTS_FILE("prompts.file", "",
             "YAML file of named templates, named JSON schemas and the defaults of every prompt (see Prompts); "
                     + "empty = none."),

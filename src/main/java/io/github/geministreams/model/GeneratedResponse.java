@@ -16,11 +16,15 @@ import java.util.Map;
  *        their sum
  * @param latencyMs time from dispatch to the final answer, retries included
  * @param truncated true when {@code prompt} was cut to fit the model's input limit; null (absent) otherwise
+ * @param mode      how it was asked: {@code online}, or {@code batch} (in a Gemini Batch API job)
+ * @param cached    true when it was served from the cache, without a Gemini call; null (absent) otherwise
+ * @param costUsd   the estimated cost of this answer in US dollars (the usage at the model's price in this
+ *                  mode; 0 when cached); null when the price table has no price for the model
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GeneratedResponse(
         String id, String prompt, String text, JsonNode json, String model, String finishReason,
         boolean blocked, String blockReason, String blockMessage,
         TokenCounts usage, int attempts, Map<String, Integer> attemptsByModel, long latencyMs, SourceCoordinates source,
-        String job, JsonNode attributes, Boolean truncated) {
+        String job, JsonNode attributes, Boolean truncated, Mode mode, Boolean cached, Double costUsd) {
 }

@@ -22,20 +22,31 @@ import java.util.Set;
  * @param template   the name of the template {@code prompt} was rendered from, or null
  * @param truncated  true when {@code prompt} was cut to fit its model's input token limit
  *                   ({@code gemini.context.overflow=truncate}); its outputs say so
+ * @param mode       online (at once) or batch (in a Gemini Batch API job); the prompt's {@code mode}, else
+ *                   {@code gemini.mode.default}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PromptRequest(
         String id, String prompt, Set<Task> tasks, String model, String system,
         String job, Long jobSize, JsonNode attributes,
-        List<PromptPart> parts, GenerationSettings generation, String template, boolean truncated) {
+        List<PromptPart> parts, GenerationSettings generation, String template, boolean truncated, Mode mode) {
 
     public PromptRequest {
+        mode = mode == null ? Mode.ONLINE : mode;
         tasks = Collections.unmodifiableSet(EnumSet.copyOf(tasks));
         parts = parts == null ? null : List.copyOf(parts);
         generation = generation == null ? GenerationSettings.NONE : generation;
     }
 
-    /** A prompt that has not been truncated. */
+    /** An online prompt. */
+    public PromptRequest(String id, String prompt, Set<Task> tasks, String model, String system,
+                         String job, Long jobSize, JsonNode attributes,
+                         List<PromptPart> parts, GenerationSettings generation, String template, boolean truncated) {
+        this(id, prompt, tasks, model, system, job, jobSize, attributes, parts, generation, template, truncated,
+                Mode.ONLINE);
+    }
+
+    /** An online prompt that has not been truncated. */
     public PromptRequest(String id, String prompt, Set<Task> tasks, String model, String system,
                          String job, Long jobSize, JsonNode attributes,
                          List<PromptPart> parts, GenerationSettings generation, String template) {
@@ -51,6 +62,12 @@ public record PromptRequest(
     /** This request with {@code prompt} cut to fit its model, marked truncated. */
     public PromptRequest withTruncatedPrompt(String cut) {
         return new PromptRequest(id, cut, tasks, model, system, job, jobSize, attributes, parts, generation, template,
-                true);
+                true, mode);
+    }
+
+    /** This request in {@code other} mode. */
+    public PromptRequest withMode(Mode other) {
+        return new PromptRequest(id, prompt, tasks, model, system, job, jobSize, attributes, parts, generation, template,
+                truncated, other);
     }
 }

@@ -1,18 +1,20 @@
 package io.github.geministreams.prompt;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PromptRequest;
 
 /**
  * What the configuration asks of every parsed prompt: a model it may name, and an input that
- * fits that model. Applied after parsing, to plain-text and JSON prompts alike. Immutable.
+ * fits that model (applied after parsing, to plain-text and JSON prompts alike), and the mode
+ * of a prompt that names none. Immutable.
  */
-public record ParseRules(ModelPolicy models, ContextGuard context) {
-    /** Any model, no context guard: for tools and tests that parse prompts without a configuration. */
-    public static final ParseRules NONE = new ParseRules(ModelPolicy.ANY, ContextGuard.OFF);
+public record ParseRules(ModelPolicy models, ContextGuard context, Mode defaultMode) {
+    /** Any model, no context guard, online: for tools and tests that parse prompts without a configuration. */
+    public static final ParseRules NONE = new ParseRules(ModelPolicy.ANY, ContextGuard.OFF, Mode.ONLINE);
 
     public static ParseRules from(AppConfig config) {
-        return new ParseRules(ModelPolicy.from(config), ContextGuard.from(config));
+        return new ParseRules(ModelPolicy.from(config), ContextGuard.from(config), config.batchMode().defaultMode());
     }
 
     /** The request, maybe truncated to fit; an {@link InvalidPromptException} when it breaks a rule. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.model.PromptPart;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
@@ -22,7 +23,7 @@ import java.util.Set;
  * rejected, never sent to Gemini as text. Stateless and thread-safe.
  */
 public final class PromptParser {
-    private static final Set<String> STRING_FIELDS = Set.of("id", "prompt", "model", "system", "job");
+    private static final Set<String> STRING_FIELDS = Set.of("id", "prompt", "model", "system", "job", "mode");
 
     private final int maxBytes;
     private final Set<Task> defaultTasks;
@@ -72,7 +73,7 @@ public final class PromptParser {
             return rules.apply(parseObject(text, fallbackId));
         }
         return rules.apply(new PromptRequest(fallbackId, text, defaultTasks, null, null, null, null, null, null,
-                generation.defaults(), null));
+                generation.defaults(), null, false, rules.defaultMode()));
     }
 
     /**
@@ -158,7 +159,19 @@ public final class PromptParser {
                 textOrNull(node, "job"),
                 jobSize(node.get("jobSize")),
                 attributes == null || attributes.isNull() ? null : attributes,
-                parts, generation.parse(node.get("generation")), template);
+                parts, generation.parse(node.get("generation")), template, false, mode(node));
+    }
+
+    private Mode mode(JsonNode node) {
+        String name = textOrNull(node, "mode");
+        if (name == null) {
+            return rules.defaultMode();
+        }
+        Mode mode = Mode.fromWireName(name);
+        if (mode == null) {
+            throw new InvalidPromptException("field 'mode' must be \"online\" or \"batch\", was \"" + name + "\"");
+        }
+        return mode;
     }
 
     private Set<Task> tasks(JsonNode node) {

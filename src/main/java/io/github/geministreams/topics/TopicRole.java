@@ -15,7 +15,19 @@ public enum TopicRole {
      * still open at that moment, keyed by pending-store key and task; every instance reads it
      * as a global store, so the task's next owner uses them instead of asking Gemini again.
      */
-    HANDOVER("handover");
+    HANDOVER("handover"),
+    /**
+     * The state of every Gemini Batch API job, keyed by its display name (compacted): written by
+     * the task that owns the job in the transaction that changes it, and read back by every
+     * instance as a global store, which tells the owner that a job's intent is committed before
+     * it creates the job.
+     */
+    BATCH_JOBS("batch-jobs"),
+    /**
+     * Answers to repeated requests (compacted), keyed by a hash of what decides the answer:
+     * every instance reads it as a global store and answers a repeated request from it.
+     */
+    CACHE("cache");
 
     private final String yamlKey;
 

@@ -65,7 +65,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private Cancellable punctuator;
 
     /** Sink names of the outputs. */
-    record OutputNames(String responses, String embeddings, String deadLetter, String jobEvents, String handover) {
+    record OutputNames(String responses, String embeddings, String deadLetter, String jobEvents, String handover,
+                       String batchJobs, String cache) {
         String sink(TopicRole role) {
             return switch (role) {
                 case RESPONSES -> responses;
@@ -73,6 +74,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                 case DEAD_LETTER -> deadLetter;
                 case JOB_EVENTS -> jobEvents;
                 case HANDOVER -> handover;
+                case BATCH_JOBS -> batchJobs;
+                case CACHE -> cache;
                 case PROMPTS, JOBS -> throw new IllegalArgumentException(role + " is not an output of this processor");
             };
         }

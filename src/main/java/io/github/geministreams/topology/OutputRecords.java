@@ -31,7 +31,7 @@ final class OutputRecords {
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
                 answer.attempts(), answer.attemptsByModel().isEmpty() ? null : answer.attemptsByModel(), latencyMs,
-                pending.source(), request.job(), request.attributes(), truncated(request));
+                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, null);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
@@ -39,7 +39,7 @@ final class OutputRecords {
                                             long latencyMs, long nowMillis) {
         PromptRequest request = pending.request();
         Embedding value = new Embedding(request.id(), model, values.length, values, attempts, latencyMs,
-                pending.source(), request.job(), request.attributes(), truncated(request));
+                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, null);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 

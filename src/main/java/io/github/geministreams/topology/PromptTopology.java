@@ -42,6 +42,8 @@ public final class PromptTopology {
     static final String HANDOVER_SOURCE = "handover-source";
     static final String HANDOVER_LOADER = "handover-loader";
     static final String HANDOVER_SINK = "handover-sink";
+    static final String BATCH_JOBS_SINK = "batch-jobs-sink";
+    static final String CACHE_SINK = "cache-sink";
     /** How often a job's RUNNING record is written while its prompts end. */
     private static final Duration JOB_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
@@ -59,7 +61,7 @@ public final class PromptTopology {
         PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks(),
                 config.prompts(), ParseRules.from(config), config.pipeline().inlineDataMaxBytes());
         var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
-                JOB_EVENTS_SINK, HANDOVER_SINK);
+                JOB_EVENTS_SINK, HANDOVER_SINK, BATCH_JOBS_SINK, CACHE_SINK);
         ByteArraySerializer bytes = new ByteArraySerializer();
 
         Topology topology = new Topology();
@@ -73,6 +75,8 @@ public final class PromptTopology {
                 HANDOVER_LOADER, () -> new HandoverLoader(HANDOVER_STORE));
         topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE, outputs), PARSER);
         topology.addSink(HANDOVER_SINK, topics.name(TopicRole.HANDOVER), bytes, bytes, BATCHER);
+        topology.addSink(BATCH_JOBS_SINK, topics.name(TopicRole.BATCH_JOBS), bytes, bytes, BATCHER);
+        topology.addSink(CACHE_SINK, topics.name(TopicRole.CACHE), bytes, bytes, BATCHER);
         topology.addSink(RESPONSES_SINK, topics.name(TopicRole.RESPONSES), bytes, bytes, BATCHER);
         topology.addSink(EMBEDDINGS_SINK, topics.name(TopicRole.EMBEDDINGS), bytes, bytes, BATCHER);
         topology.addSink(DEAD_LETTER_SINK, topics.name(TopicRole.DEAD_LETTER), bytes, bytes, PARSER, BATCHER);

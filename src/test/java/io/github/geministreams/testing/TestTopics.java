@@ -16,6 +16,8 @@ public final class TestTopics {
     public final String jobs;
     public final String jobEvents;
     public final String handover;
+    public final String batchJobs;
+    public final String cache;
     public final Path file;
 
     private TestTopics(String prefix, Path file) {
@@ -26,6 +28,8 @@ public final class TestTopics {
         this.jobs = prefix + "-jobs";
         this.jobEvents = prefix + "-job-events";
         this.handover = prefix + "-handover";
+        this.batchJobs = prefix + "-batch-jobs";
+        this.cache = prefix + "-cache";
         this.file = file;
     }
 
@@ -41,10 +45,16 @@ public final class TestTopics {
                 + entry("jobs", topics.jobs, 1)
                 + entry("job-events", topics.jobEvents, 2)
                 + entry("handover", topics.handover, 2)
-                + "    configs:\n      cleanup.policy: \"compact,delete\"\n";
+                + COMPACTED
+                + entry("batch-jobs", topics.batchJobs, 2)
+                + COMPACTED
+                + entry("cache", topics.cache, 2)
+                + COMPACTED;
         Files.writeString(topics.file, yaml);
         return topics;
     }
+
+    private static final String COMPACTED = "    configs:\n      cleanup.policy: \"compact,delete\"\n";
 
     private static String entry(String role, String name, int partitions) {
         return "  " + role + ":\n    name: " + name + "\n    partitions: " + partitions + "\n    replicationFactor: 1\n";

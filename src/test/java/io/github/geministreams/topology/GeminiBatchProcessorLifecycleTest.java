@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
 class GeminiBatchProcessorLifecycleTest {
     private static final String STORE = "gemini-pending";
     private static final GeminiBatchProcessor.OutputNames OUTPUTS =
-            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover");
+            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover",
+                    "batch-jobs", "cache");
 
     private final HeldGemini gemini = new HeldGemini();
     private final AppConfig config = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms")).build();
