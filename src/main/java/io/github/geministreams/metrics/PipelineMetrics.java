@@ -176,4 +176,38 @@ public final class PipelineMetrics {
                 .strongReference(true)
                 .register(registry);
     }
+
+    /** A Gemini Batch API job was created. */
+    public void batchJobCreated() {
+        Counter.builder(PREFIX + "batch.jobs.created")
+                .description("Gemini Batch API jobs created")
+                .register(registry)
+                .increment();
+    }
+
+    /** A Gemini Batch API job ended in {@code state} (SUCCEEDED, FAILED, CANCELLED, EXPIRED). */
+    public void batchJobFinished(String state) {
+        Counter.builder(PREFIX + "batch.jobs.finished")
+                .description("Gemini Batch API jobs ended, by their last state")
+                .tag("state", state)
+                .register(registry)
+                .increment();
+    }
+
+    /** Batch-mode prompts not answered yet, jobs at the API, and the age of the oldest waiting prompt, read when scraped. */
+    public void trackBatchMode(Supplier<Number> promptsWaiting, Supplier<Number> jobsRunning,
+                               Supplier<Number> oldestWaitingSeconds) {
+        Gauge.builder(PREFIX + "batch.prompts.waiting", promptsWaiting)
+                .description("Batch-mode prompt tasks collected or in a Gemini batch job, not answered yet")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(PREFIX + "batch.jobs.running", jobsRunning)
+                .description("Gemini batch jobs created and not ended")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(PREFIX + "batch.oldest.waiting.seconds", oldestWaitingSeconds)
+                .description("Age of the oldest batch-mode prompt not answered yet")
+                .strongReference(true)
+                .register(registry);
+    }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -39,6 +40,8 @@ final class DispatchBacklog {
     private final long longestWaitMillis;
     /** Holds back later prompts of a key under ordering=key; null without. */
     private final KeyOrder keyOrder;
+    /** Which remaining tasks of a prompt are this backlog's to send: the others are in batch mode. */
+    private final TaskRouting routing;
     /** Items whose answer the previous owner handed over, to forward. */
     private final List<HandedOver> handedOver = new ArrayList<>();
     /** Items whose call the previous owner still has open. */
@@ -59,14 +62,25 @@ final class DispatchBacklog {
     private record Waiting(BatchKey key, BatchItem item, long untilMillis, long ageMillis) {
     }
 
+    /** Decides which tasks of a pending prompt go online; may take the others for batch mode. */
+    @FunctionalInterface
+    interface TaskRouting {
+        /** Every remaining task: no batch mode. */
+        TaskRouting ALL_ONLINE = (key, prompt, nowMillis) -> prompt.remaining();
+
+        Set<Task> onlineTasks(String storeKey, PendingPrompt prompt, long nowMillis);
+    }
+
     /**
      * @param handover         the handover entry of an item's key ({@link HandoverEntry#key}), or null
      * @param longestWaitMillis the longest an item waits for a call its previous owner has open,
      *                         whatever that owner's clock said (a request timeout)
      * @param orderByKey       true for ordering=key: one prompt per record key in progress at a time
+     * @param routing          which tasks of a prompt are sent online
      */
     DispatchBacklog(PendingStore store, OpenBatches batches, int memoryLimit, AppConfig.GeminiSettings gemini,
-                    Function<String, HandoverEntry> handover, long longestWaitMillis, boolean orderByKey) {
+                    Function<String, HandoverEntry> handover, long longestWaitMillis, boolean orderByKey,
+                    TaskRouting routing) {
         this.store = store;
         this.batches = batches;
         this.memoryLimit = memoryLimit;
@@ -74,6 +88,7 @@ final class DispatchBacklog {
         this.handover = handover;
         this.longestWaitMillis = longestWaitMillis;
         this.keyOrder = orderByKey ? new KeyOrder() : null;
+        this.routing = routing;
     }
 
     /** Everything in the store is owed: an earlier incarnation or owner left it pending. */
@@ -214,8 +229,12 @@ final class DispatchBacklog {
      * @param fromStore true when read back from the store: a previous owner may have sent it
      */
     private void hold(String key, PendingPrompt prompt, long nowMillis, boolean fromStore) {
+        int online = routing.onlineTasks(key, prompt, nowMillis).size();
+        if (online == 0) {
+            return;
+        }
         // Held from now on, so that a store scan skips it, even while it waits for its key's turn.
-        held.merge(key, prompt.remaining().size(), Integer::sum);
+        held.merge(key, online, Integer::sum);
         if (keyOrder == null || keyOrder.admit(key, prompt, fromStore)) {
             start(key, prompt, nowMillis, fromStore);
         }
@@ -224,7 +243,7 @@ final class DispatchBacklog {
     /** Puts a held prompt's remaining tasks into the batches, or with the previous owner's call. */
     private void start(String key, PendingPrompt prompt, long nowMillis, boolean fromStore) {
         long age = nowMillis - prompt.source().timestamp();
-        for (Task task : prompt.remaining()) {
+        for (Task task : routing.onlineTasks(key, prompt, nowMillis)) {
             BatchKey batchKey = new BatchKey(task, modelFor(task, prompt));
             HandoverEntry entry = fromStore ? handover.apply(HandoverEntry.key(key, task)) : null;
             BatchItem item = new BatchItem(key, prompt.request(), entry != null);

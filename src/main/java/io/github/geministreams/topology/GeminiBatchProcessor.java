@@ -4,6 +4,8 @@ import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.Ordering;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.topics.TopicRole;
+import io.github.geministreams.serde.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -56,12 +58,15 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private final GeminiGateway gateway;
     private final String storeName;
     private final String handoverStoreName;
+    private final String batchJobStoreName;
+    private final String committedBatchJobsStoreName;
     private final OutputNames outputs;
     private ProcessorContext<byte[], byte[]> context;
     private PendingStore store;
     private DispatchBacklog backlog;
     private TaskDispatcher dispatcher;
     private Outcomes outcomes;
+    private BatchJobs batchJobs;
     private Cancellable punctuator;
 
     /** Sink names of the outputs. */
@@ -84,13 +89,17 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     /**
      * @param handoverStoreName the global store of the handover topic, or null when the
      *                          topology has none (then a moved task calls Gemini again)
+     * @param batchJobStoreName  this task's store of batch jobs
+     * @param committedBatchJobsStoreName the global store of the batch-jobs topic: the intents that have committed
      */
     GeminiBatchProcessor(AppConfig config, GeminiGateway gateway, String storeName, String handoverStoreName,
-                         OutputNames outputs) {
+                         String batchJobStoreName, String committedBatchJobsStoreName, OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
         this.storeName = storeName;
         this.handoverStoreName = handoverStoreName;
+        this.batchJobStoreName = batchJobStoreName;
+        this.committedBatchJobsStoreName = committedBatchJobsStoreName;
         this.outputs = outputs;
     }
 
@@ -100,14 +109,25 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         this.store = new PendingStore(context.getStateStore(storeName));
         AppConfig.BatchSettings embed = config.pipeline().embedBatch();
         OpenBatches batches = new OpenBatches(embed, () -> gateway.largestEmbedBatch(embed.size()));
+        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
+        KeyValueStore<String, BatchJobRecord> committedJobs = context.getStateStore(committedBatchJobsStoreName);
+        this.batchJobs = new BatchJobs(store, context.getStateStore(batchJobStoreName), committedJobs::get,
+                gateway.batchClient(), config, outcomes, this::publishBatchJob,
+                key -> backlog.offer(key, store.get(key), context.currentSystemTimeMs()),
+                gateway.batchBoard().activity(), "gs-" + context.applicationId() + "-");
         this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini(),
                 handoverLookup(context), config.gemini().requestTimeout().toMillis(),
-                config.pipeline().ordering() == Ordering.KEY);
+                config.pipeline().ordering() == Ordering.KEY, batchJobs::onlineTasks);
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
-        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
+        batchJobs.resume(context.currentSystemTimeMs());
         backlog.resumeStored();
         gateway.taskOpened();
         punctuator = context.schedule(config.pipeline().punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+
+    private void publishBatchJob(BatchJobRecord job) {
+        context.forward(new Record<>(job.displayName().getBytes(StandardCharsets.UTF_8), Json.toBytes(job.withoutItems()),
+                context.currentSystemTimeMs()), outputs.sink(TopicRole.BATCH_JOBS));
     }
 
     private Function<String, HandoverEntry> handoverLookup(ProcessorContext<byte[], byte[]> context) {
@@ -135,6 +155,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      */
     private void onTick(long wallClockMillis) {
         dispatcher.drain(this::settle);
+        batchJobs.tick(wallClockMillis);
         backlog.recheckHandover(wallClockMillis);
         boolean permitsLeft = dispatchReady();
         for (DispatchBacklog.HandedOver handedOver : backlog.takeHandedOver()) {
@@ -191,6 +212,12 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         }
         // The wall clock now, not the context's: it may be seconds old after a slow commit.
         dispatcher.close(System.currentTimeMillis(), config.gemini().requestTimeout().toMillis());
+        int batchWaiting = batchJobs.waiting();
+        if (batchWaiting > 0) {
+            log.info("Task {} closing with {} batch-mode prompts in jobs or collected; the next owner takes them up",
+                    context.taskId(), batchWaiting);
+        }
+        batchJobs.close();
         gateway.taskClosed();
     }
 }

@@ -12,28 +12,33 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Creates a {@link GeminiBatchProcessor} per task and declares its pending store: a
- * persistent (RocksDB), changelogged key-value store keyed by source coordinates.
+ * Creates a {@link GeminiBatchProcessor} per task and declares its stores, persistent
+ * (RocksDB) and changelogged: the pending store keyed by source coordinates, and the store of
+ * its Gemini batch jobs keyed by display name.
  */
 final class GeminiBatchProcessorSupplier implements ProcessorSupplier<String, PendingPrompt, byte[], byte[]> {
     static final String STORE_NAME = "gemini-pending";
+    static final String BATCH_JOB_STORE_NAME = "gemini-batch-jobs";
 
     private final AppConfig config;
     private final GeminiGateway gateway;
     private final String handoverStoreName;
+    private final String committedBatchJobsStoreName;
     private final GeminiBatchProcessor.OutputNames outputs;
 
     GeminiBatchProcessorSupplier(AppConfig config, GeminiGateway gateway, String handoverStoreName,
-                                 GeminiBatchProcessor.OutputNames outputs) {
+                                 String committedBatchJobsStoreName, GeminiBatchProcessor.OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
         this.handoverStoreName = handoverStoreName;
+        this.committedBatchJobsStoreName = committedBatchJobsStoreName;
         this.outputs = outputs;
     }
 
     @Override
     public Processor<String, PendingPrompt, byte[], byte[]> get() {
-        return new GeminiBatchProcessor(config, gateway, STORE_NAME, handoverStoreName, outputs);
+        return new GeminiBatchProcessor(config, gateway, STORE_NAME, handoverStoreName, BATCH_JOB_STORE_NAME,
+                committedBatchJobsStoreName, outputs);
     }
 
     @Override
@@ -41,6 +46,10 @@ final class GeminiBatchProcessorSupplier implements ProcessorSupplier<String, Pe
         StoreBuilder<KeyValueStore<String, PendingPrompt>> store = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(STORE_NAME), Serdes.String(), new JsonSerde<>(PendingPrompt.class))
                 .withLoggingEnabled(java.util.Map.of());
-        return Set.of(store);
+        StoreBuilder<KeyValueStore<String, BatchJobRecord>> batchJobs = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(BATCH_JOB_STORE_NAME), Serdes.String(),
+                        new JsonSerde<>(BatchJobRecord.class))
+                .withLoggingEnabled(java.util.Map.of());
+        return Set.of(store, batchJobs);
     }
 }

@@ -3,6 +3,7 @@ package io.github.geministreams.topology;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.AttemptListener;
 import io.github.geministreams.gemini.ConcurrencyLimit;
+import io.github.geministreams.gemini.GeminiBatchClient;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GeminiRateLimiter;
 import io.github.geministreams.gemini.ModelFallback;
@@ -44,6 +45,8 @@ public final class GeminiGateway implements AutoCloseable {
     private final boolean embedTextsCountAsRequests;
     private volatile boolean dispatching = true;
     private volatile HandoverPublisher handover = HandoverPublisher.NONE;
+    private volatile GeminiBatchClient batchClient = UnavailableBatchClient.INSTANCE;
+    private final BatchBoard batchBoard;
 
     /** A dispatcher whose meters are kept in memory only. */
     public GeminiGateway(AppConfig config, GeminiClient client) {
@@ -74,6 +77,7 @@ public final class GeminiGateway implements AutoCloseable {
                 metrics, AttemptListener.both(concurrency, backoff));
         this.generateCalls = new ModelFallback(calls, gemini.generateModel(), gemini.generateFallbacks(), metrics,
                 System::nanoTime);
+        this.batchBoard = new BatchBoard(metrics);
         metrics.trackInFlight(this::inFlight, concurrency::limit);
         metrics.trackRateLimits(gemini.requestsPerMinute(), gemini.tokensPerMinute(), quotaShare::fraction);
     }
@@ -99,6 +103,19 @@ public final class GeminiGateway implements AutoCloseable {
 
     HandoverPublisher handover() {
         return handover;
+    }
+
+    /** The Gemini Batch API client batch-mode prompts use; without one, their jobs fail with a reason that says so. */
+    public void useBatchClient(GeminiBatchClient client) {
+        this.batchClient = client;
+    }
+
+    GeminiBatchClient batchClient() {
+        return batchClient;
+    }
+
+    BatchBoard batchBoard() {
+        return batchBoard;
     }
 
     /** The prompts topic has {@code total} partitions: this instance's quota share is its tasks' part of them. */

@@ -61,18 +61,19 @@ final class Outcomes {
         }
         List<HandoverEntry> answers = completion.itemAnswers();
         for (int i = 0; i < batch.items().size(); i++) {
-            forwardAnswer(batch.items().get(i), batch.key().task(), answers.get(i));
+            forward(batch.items().get(i), batch.key().task(), answers.get(i));
         }
         return List.of();
     }
 
     /** Forwards the answer the task's previous owner received for {@code handedOver}, instead of a new call. */
     void settle(DispatchBacklog.HandedOver handedOver) {
-        forwardAnswer(handedOver.item(), handedOver.task(), handedOver.answer());
+        forward(handedOver.item(), handedOver.task(), handedOver.answer());
         metrics.handedOverAnswerUsed(handedOver.task().wireName());
     }
 
-    private void forwardAnswer(BatchItem item, Task task, HandoverEntry answer) {
+    /** Forwards {@code answer} as {@code item}'s output for {@code task}: a Gemini answer from any path. */
+    void forward(BatchItem item, Task task, HandoverEntry answer) {
         long now = context.currentSystemTimeMs();
         if (task == Task.GENERATE) {
             finish(item, Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
@@ -84,7 +85,8 @@ final class Outcomes {
         }
     }
 
-    private void deadLetter(Task task, BatchItem item, Throwable failure) {
+    /** Dead-letters {@code item}'s {@code task} with {@code failure} as the reason. */
+    void deadLetter(Task task, BatchItem item, Throwable failure) {
         finish(item, task, prompt -> {
             deadLetterLog.warn("Dead-lettered {} of prompt {} ({}): {}", task.wireName(), prompt.request().id(),
                     prompt.source().asKey(), failure.getMessage());

@@ -21,8 +21,10 @@ import org.apache.kafka.streams.Topology;
  * prompts ─▶ parse-prompts ─▶ gemini-batcher ─▶ responses
  *                 │                 ├─────────▶ embeddings
  *                 │                 ├─────────▶ handover (deletes used entries)
+ *                 │                 ├─────────▶ batch-jobs, cache
  *                 └─────────────────┴─────────▶ dead-letter, job-events
  * handover ─▶ handover-loader ─▶ global store gemini-handover (read by gemini-batcher)
+ * batch-jobs ─▶ batch-jobs-loader ─▶ global store gemini-batch-jobs-committed (read by gemini-batcher)
  * job-events ─▶ job-tracker ─▶ jobs
  * </pre>
  * Every node and the store are named explicitly, so internal names survive code changes.
@@ -44,6 +46,9 @@ public final class PromptTopology {
     static final String HANDOVER_SINK = "handover-sink";
     static final String BATCH_JOBS_SINK = "batch-jobs-sink";
     static final String CACHE_SINK = "cache-sink";
+    static final String BATCH_JOBS_STORE = "gemini-batch-jobs-committed";
+    static final String BATCH_JOBS_SOURCE = "batch-jobs-source";
+    static final String BATCH_JOBS_LOADER = "batch-jobs-loader";
     /** How often a job's RUNNING record is written while its prompts end. */
     private static final Duration JOB_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
@@ -72,8 +77,14 @@ public final class PromptTopology {
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HANDOVER_STORE),
                         Serdes.String(), new JsonSerde<>(HandoverEntry.class)).withLoggingDisabled(),
                 HANDOVER_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.HANDOVER),
-                HANDOVER_LOADER, () -> new HandoverLoader(HANDOVER_STORE));
-        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE, outputs), PARSER);
+                HANDOVER_LOADER, () -> GlobalStoreLoader.handover(HANDOVER_STORE));
+        // Batch jobs: every instance reads back the jobs' committed records (an intent read here has committed).
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BATCH_JOBS_STORE),
+                        Serdes.String(), new JsonSerde<>(BatchJobRecord.class)).withLoggingDisabled(),
+                BATCH_JOBS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                topics.name(TopicRole.BATCH_JOBS), BATCH_JOBS_LOADER, () -> GlobalStoreLoader.batchJobs(BATCH_JOBS_STORE));
+        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE,
+                BATCH_JOBS_STORE, outputs), PARSER);
         topology.addSink(HANDOVER_SINK, topics.name(TopicRole.HANDOVER), bytes, bytes, BATCHER);
         topology.addSink(BATCH_JOBS_SINK, topics.name(TopicRole.BATCH_JOBS), bytes, bytes, BATCHER);
         topology.addSink(CACHE_SINK, topics.name(TopicRole.CACHE), bytes, bytes, BATCHER);

@@ -46,7 +46,8 @@ class DispatchBacklogTest {
         kv.init(context.getStateStoreContext(), kv);
         store = new PendingStore(kv);
         OpenBatches batches = new OpenBatches(new BatchSettings(100, Duration.ofMillis(100), BatchPolicy.FIXED));
-        backlog = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, handover::get, LONGEST_WAIT, false);
+        backlog = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, handover::get, LONGEST_WAIT, false,
+                DispatchBacklog.TaskRouting.ALL_ONLINE);
     }
 
     @Test
@@ -103,7 +104,7 @@ class DispatchBacklogTest {
     void shouldHaveOnePromptPerKeyInProgressAndStartEachKeysPromptsInInputOrderWithKeyOrdering() {
         OpenBatches batches = new OpenBatches(new BatchSettings(100, Duration.ofMillis(100), BatchPolicy.FIXED));
         DispatchBacklog ordered = new DispatchBacklog(store, batches, MEMORY_LIMIT, gemini, handover::get, LONGEST_WAIT,
-                true);
+                true, DispatchBacklog.TaskRouting.ALL_ONLINE);
         int prompts = 15;
         for (long offset = 0; offset < prompts; offset++) {
             PendingPrompt prompt = keyed(offset, "key-" + offset % 3);

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.EmbedRequest;
+import io.github.geministreams.gemini.FakeBatchClient;
 import io.github.geministreams.gemini.EmbedResult;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.gemini.GenerateRequest;
 import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.gemini.TokenUsage;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
@@ -58,12 +60,23 @@ class GeminiBatchProcessorLifecycleTest {
     private final KeyValueStore<String, PendingPrompt> store = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(STORE), Serdes.String(), new JsonSerde<>(PendingPrompt.class))
             .withLoggingDisabled().build();
+    private static final String BATCH_JOBS = "gemini-batch-jobs";
+    private static final String COMMITTED_JOBS = "gemini-batch-jobs-committed";
+    private final KeyValueStore<String, BatchJobRecord> batchJobStore = batchJobStore(BATCH_JOBS);
+    private final KeyValueStore<String, BatchJobRecord> committedJobs = batchJobStore(COMMITTED_JOBS);
     private long offset;
 
     GeminiBatchProcessorLifecycleTest() {
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        for (KeyValueStore<String, ?> each : List.of(store, batchJobStore, committedJobs)) {
+            each.init(context.getStateStoreContext(), each);
+            context.addStateStore(each);
+        }
+    }
+
+    private static KeyValueStore<String, BatchJobRecord> batchJobStore(String name) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
+                new JsonSerde<>(BatchJobRecord.class)).withLoggingDisabled().build();
     }
 
     @AfterEach
@@ -73,7 +86,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldAnswerEveryPromptOnceWhenInitialisedAgainAfterClose() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -99,7 +112,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldKeepAKeysOrderWhenInitialisedAgainAfterClose() {
         AppConfig ordered = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms", "ordering", "key")).build();
         try (GeminiGateway orderedGateway = new GeminiGateway(ordered, gemini)) {
-            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, OUTPUTS);
+            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
             processor.init(context);
             processor.process(prompt("first", "customer-1"));
             processor.process(prompt("second", "customer-1"));
@@ -125,7 +138,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldKeepAPermitUntilACallSentBeforeCloseIsAnswered() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -141,7 +154,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldForwardTheAnswerThePreviousOwnerHandedOverInsteadOfCallingAgain() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         addHandoverStore();
         previousOwner.init(context);
         previousOwner.process(prompt("a"));
@@ -155,7 +168,7 @@ class GeminiBatchProcessorLifecycleTest {
         assertTrue(handover.entries.get(1).answered());
 
         handover.copyTo(handoverStore);
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         nextOwner.init(context);
         punctuate();
 
@@ -180,7 +193,7 @@ class GeminiBatchProcessorLifecycleTest {
         offset = 0;
         long now = System.currentTimeMillis();
         handoverStore.put(key, HandoverEntry.open(now + 60_000));
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         nextOwner.init(context);
         punctuateAt(now);
         assertEquals(0, gemini.calls.size(), "the previous owner's answer may still come");
@@ -195,7 +208,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHoldItsTasksShareOfTheQuotaFromInitUntilClose() {
         gateway.promptPartitions(4);
         assertEquals(0.0, quotaShare(), 1e-9, "no task open here: no share");
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         processor.init(context);
         assertEquals(0.25, quotaShare(), 1e-9, "one of four partitions");
         processor.close();
@@ -207,7 +220,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHandOverAnAnswerThatCameButWasNotForwardedBeforeClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -227,7 +240,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldAnnounceAnOpenCallUntilARequestTimeoutFromTheClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -240,6 +253,107 @@ class GeminiBatchProcessorLifecycleTest {
         assertTrue(until >= before + timeout && until <= after + timeout,
                 until + " is not a request timeout (" + timeout + " ms) after the close at " + before + ".." + after);
         gemini.answerAll();
+    }
+
+    @Test
+    void shouldCreateABatchJobOnlyOnceItsIntentIsReadBackCommitted() {
+        AppConfig batch = batchConfig();
+        FakeBatchClient batchApi = new FakeBatchClient();
+        try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
+            batchGateway.useBatchClient(batchApi);
+            GeminiBatchProcessor processor = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
+                    COMMITTED_JOBS, OUTPUTS);
+            processor.init(context);
+            processor.process(batchPrompt("a"));
+            processor.process(batchPrompt("b"));
+            long now = System.currentTimeMillis();
+            punctuateAt(now + 1_000);
+            List<String> intents = outputsTo("batch-jobs");
+            assertEquals(1, intents.size(), "one intent for both prompts");
+            assertTrue(intents.get(0).contains("\"state\":\"INTENT\""), intents.get(0));
+            punctuateAt(now + 1_010);
+            punctuateAt(now + 5_000);
+            assertEquals(0, batchApi.creates(), "not created while its intent has not been read back");
+
+            commitBatchJobs();
+            punctuateUntil(() -> now + 5_000, () -> batchApi.creates() == 1);
+            assertEquals(0, batchApi.lookups(), "a fresh intent needs no lookup");
+            assertEquals(2, batchApi.submitted());
+            assertEquals(0, gemini.calls.size(), "no online call");
+            processor.close();
+        }
+    }
+
+    @Test
+    void shouldResumeAJobAfterARestartWithoutSubmittingItsPromptsAgain() {
+        AppConfig batch = batchConfig();
+        FakeBatchClient batchApi = new FakeBatchClient();
+        try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
+            batchGateway.useBatchClient(batchApi);
+            GeminiBatchProcessor first = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
+                    COMMITTED_JOBS, OUTPUTS);
+            first.init(context);
+            first.process(batchPrompt("a"));
+            first.process(batchPrompt("b"));
+            long now = System.currentTimeMillis();
+            punctuateAt(now + 1_000);
+            commitBatchJobs();
+            punctuateUntil(() -> now + 1_000, () -> batchApi.creates() == 1);
+            // The intent (and maybe the job's name) is in the store: a crash now, then a new incarnation.
+            first.close();
+
+            GeminiBatchProcessor second = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
+                    COMMITTED_JOBS, OUTPUTS);
+            second.init(context);
+            long restart = now + 2_000;
+            long lookupDelay = 2 * batch.gemini().requestTimeout().toMillis();
+            punctuateUntil(() -> restart + lookupDelay, () -> batchApi.lookups() + batchApi.creates() > 1
+                    || !outputsTo("batch-jobs").get(outputsTo("batch-jobs").size() - 1).contains("INTENT"));
+            batchApi.succeedAll();
+            punctuateUntil(() -> restart + lookupDelay + 60_000, () -> outputsTo("responses").size() == 2);
+
+            assertEquals(1, batchApi.creates(), "the job is resumed, not created again");
+            assertEquals(0, batchApi.submittedTwice());
+            List<String> responses = outputsTo("responses");
+            assertTrue(responses.stream().allMatch(value -> value.contains("\"mode\":\"batch\"")), responses.toString());
+            assertEquals(0, countStored(), "nothing left pending");
+            assertEquals(0, countBatchJobs(), "the job's record is deleted with its outputs");
+            second.close();
+        }
+    }
+
+    private AppConfig batchConfig() {
+        return ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms", "gemini.batch.max.wait", "1s",
+                "gemini.batch.poll.initial", "100ms", "gemini.request.timeout", "1s")).build();
+    }
+
+    /** What the batch-jobs global store reads once the transaction commits: the last record of each job. */
+    private void commitBatchJobs() {
+        for (String value : outputsTo("batch-jobs")) {
+            BatchJobRecord record = io.github.geministreams.serde.Json.fromBytes(value.getBytes(UTF_8),
+                    BatchJobRecord.class);
+            committedJobs.put(record.displayName(), record);
+        }
+    }
+
+    private int countBatchJobs() {
+        int count = 0;
+        try (var entries = batchJobStore.all()) {
+            while (entries.hasNext()) {
+                entries.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** A batch-mode generate prompt read at the next offset. */
+    private Record<String, PendingPrompt> batchPrompt(String text) {
+        SourceCoordinates source = new SourceCoordinates("prompts", 0, offset++, System.currentTimeMillis());
+        PromptRequest request = new PromptRequest(text, text, Set.of(Task.GENERATE), null, null, null, null, null)
+                .withMode(Mode.BATCH);
+        PendingPrompt pending = PendingPrompt.received(request, source, text.getBytes(UTF_8), text.getBytes(UTF_8));
+        return new Record<>(PendingStore.keyOf(source), pending, source.timestamp());
     }
 
     private double quotaShare() {

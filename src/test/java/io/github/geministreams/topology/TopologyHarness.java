@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.GeminiBatchClient;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.serde.Json;
 import io.github.geministreams.topics.TopicRole;
@@ -44,11 +45,20 @@ final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> embeddings;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<byte[], byte[]> jobs;
+    private final TestOutputTopic<byte[], byte[]> batchJobs;
 
     /** The topology of {@code config}, calling Gemini through {@code client}, which the harness closes. */
     TopologyHarness(AppConfig config, GeminiClient client) {
+        this(config, client, null);
+    }
+
+    /** As {@link #TopologyHarness(AppConfig, GeminiClient)}, with batch-mode prompts sent to {@code batchClient}. */
+    TopologyHarness(AppConfig config, GeminiClient client, GeminiBatchClient batchClient) {
         this.client = client;
         this.gateway = new GeminiGateway(config, client);
+        if (batchClient != null) {
+            gateway.useBatchClient(batchClient);
+        }
         var props = config.streamsProperties();
         props.put("bootstrap.servers", "unused:9092");
         try {
@@ -65,6 +75,7 @@ final class TopologyHarness implements AutoCloseable {
         embeddings = output(config, TopicRole.EMBEDDINGS, deserializer);
         deadLetters = output(config, TopicRole.DEAD_LETTER, deserializer);
         jobs = output(config, TopicRole.JOBS, deserializer);
+        batchJobs = output(config, TopicRole.BATCH_JOBS, deserializer);
     }
 
     /**
@@ -109,6 +120,10 @@ final class TopologyHarness implements AutoCloseable {
 
     TestOutputTopic<byte[], byte[]> jobs() {
         return jobs;
+    }
+
+    TestOutputTopic<byte[], byte[]> batchJobs() {
+        return batchJobs;
     }
 
     /** Pipes a prompt in, UTF-8 encoded; a null key or value is sent as null. */
