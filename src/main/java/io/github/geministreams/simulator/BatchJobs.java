@@ -31,7 +31,8 @@ public final class BatchJobs {
     public static final String JOB_FAILURE_TRIGGER = "BATCH_JOB_FAILURE_TRIGGER";
     /** A job with a request whose text contains it ends EXPIRED, without results. */
     public static final String JOB_EXPIRY_TRIGGER = "BATCH_JOB_EXPIRY_TRIGGER";
-    static final int DEFAULT_PAGE_SIZE = 10;
+    /** Jobs on a page of {@code batches.list} when the request names no page size. */
+    public static final int DEFAULT_PAGE_SIZE = 10;
     static final int MAX_PAGE_SIZE = 1000;
     private static final int INTERNAL = 13;
 
