@@ -119,6 +119,22 @@ class GenAiBatchClientTest {
     }
 
     @Test
+    void shouldGoFromPendingThroughRunningToSucceeded() throws Exception {
+        GeminiSimulator simulator = simulator(SimulatorConfig.builder().batchTurnaround(Duration.ofSeconds(2)));
+        GenAiBatchClient client = client(simulator);
+        BatchJob created = done(client.createGenerate("task-0-0", MODEL, List.of(item("a", "slowly"))));
+        List<BatchJobState> seen = new ArrayList<>(List.of(created.state()));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            BatchJobState state = done(client.get(created.name())).state();
+            if (state != seen.get(seen.size() - 1)) {
+                seen.add(state);
+            }
+            return state.finished();
+        });
+        assertEquals(List.of(BatchJobState.PENDING, BatchJobState.RUNNING, BatchJobState.SUCCEEDED), seen);
+    }
+
+    @Test
     void shouldEmbedInRequestOrderWithTheDeterministicVectors() throws Exception {
         GeminiSimulator simulator = simulator(SimulatorConfig.builder().batchTurnaround(QUICK));
         GenAiBatchClient client = client(simulator);
