@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * The two model methods the pipeline uses, {@code generateContent} and
  * {@code batchEmbedContents}: request validation as the API does it, and answers in the
- * API's JSON. Deterministic: the same input always gets the same answer. Thread-safe.
+ * API's JSON; the same answers for the requests of a Batch API job ({@link BatchEndpoints}).
+ * Deterministic: the same input always gets the same answer. Thread-safe.
  */
 final class ModelEndpoints {
     /** The API's limit on texts in one batchEmbedContents request. */
