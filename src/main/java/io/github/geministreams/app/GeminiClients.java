@@ -6,6 +6,7 @@ import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigException;
 import io.github.geministreams.config.GeminiBackend;
 import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.gemini.GenAiBatchClient;
 import io.github.geministreams.gemini.GenAiGeminiClient;
 import io.github.geministreams.gemini.GenAiSettings;
 import io.github.geministreams.gemini.VertexAi;
@@ -32,6 +33,21 @@ public final class GeminiClients {
     /** A client sized for {@code max.in.flight} concurrent requests. */
     public static GeminiClient create(AppConfig config) {
         return new GenAiGeminiClient(settings(config));
+    }
+
+    /**
+     * A Gemini Batch API client for the Gemini API backend. Vertex AI is refused: its batch
+     * prediction reads requests from Cloud Storage or BigQuery and writes results there, while
+     * batch mode sends inline requests and reads inline results, which only the Gemini Developer
+     * API offers.
+     */
+    public static GenAiBatchClient createBatch(AppConfig config) {
+        if (config.gemini().backend() == GeminiBackend.VERTEX_AI) {
+            throw new ConfigException("Batch mode needs gemini.backend=gemini-api: the Gemini Batch API with inline "
+                    + "requests exists only on the Gemini Developer API (Vertex AI batch prediction reads its "
+                    + "requests from Cloud Storage or BigQuery). Use online mode with Vertex AI.");
+        }
+        return new GenAiBatchClient(settings(config));
     }
 
     /**

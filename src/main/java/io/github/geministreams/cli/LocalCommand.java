@@ -67,6 +67,9 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     ModelFaultOptions modelFaults = new ModelFaultOptions();
 
+    @Mixin
+    BatchSimulatorOptions batch = new BatchSimulatorOptions();
+
     @Option(names = "--quiet", description = "Do not print the outputs.")
     boolean quiet;
 
@@ -91,8 +94,8 @@ final class LocalCommand implements Callable<Integer> {
         } else if (config.gemini().hasApiKey()) {
             gemini = "the real Gemini API" + config.gemini().baseUrl().map(url -> " at " + url).orElse("");
         } else {
-            GeminiSimulator simulator = keep(GeminiSimulator.start(SimulatorConfig.builder().latency(simulatorLatency)
-                    .modelFaults(modelFaults.faults()).build()));
+            GeminiSimulator simulator = keep(GeminiSimulator.start(batch.applyTo(SimulatorConfig.builder())
+                    .latency(simulatorLatency).modelFaults(modelFaults.faults()).build()));
             config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
             gemini = "the Gemini simulator at " + simulator.baseUrl() + " (set GEMINI_API_KEY for the real API)";
         }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * (or any google-genai client) at it. Runs until Ctrl-C.
  */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
-        description = "Run the Gemini API simulator (generateContent, batchEmbedContents) on its own and print its URL.")
+        description = "Run the Gemini API simulator (generateContent, batchEmbedContents, the Batch API) on its own and print its URL.")
 final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "localhost", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
@@ -61,9 +61,12 @@ final class SimulatorCommand implements Callable<Integer> {
     @Mixin
     ModelFaultOptions modelFaults = new ModelFaultOptions();
 
+    @Mixin
+    BatchSimulatorOptions batch = new BatchSimulatorOptions();
+
     @Override
     public Integer call() throws InterruptedException {
-        SimulatorConfig config = SimulatorConfig.builder()
+        SimulatorConfig config = batch.applyTo(SimulatorConfig.builder())
                 .host(host)
                 .port(port)
                 .apiKey(apiKey)

@@ -58,6 +58,7 @@ public final class GeminiSimulator implements AutoCloseable {
     private final ScheduledExecutorService answers;
     private final SimulatorCounters counters = new SimulatorCounters();
     private final ModelEndpoints endpoints = new ModelEndpoints(counters);
+    private final BatchEndpoints batches = new BatchEndpoints(counters);
     private final AccessTokens tokens = new AccessTokens();
     private volatile SimulatorConfig config;
     private volatile Admission admission;
@@ -159,6 +160,11 @@ public final class GeminiSimulator implements AutoCloseable {
             return;
         }
         counters.requestStarted(path);
+        if (BatchEndpoints.handles(path)) {
+            // Batch jobs answer at once; the online quotas, faults and latency are not theirs.
+            answer(exchange, () -> batchAnswer(exchange, path));
+            return;
+        }
         Admitted admitted;
         try {
             admitted = admit(exchange, path);
@@ -215,6 +221,29 @@ public final class GeminiSimulator implements AutoCloseable {
         } else if (!current.apiKey().equals(apiKey(exchange))) {
             throw new GeminiRequestException(ApiError.invalidApiKey());
         }
+        JsonNode body = readBody(exchange);
+        String model = matcher.group("model");
+        String method = matcher.group("method");
+        ModelCall call = matcher == vertex && method.equals("predict")
+                ? VertexPredict.call(endpoints, model, body, current)
+                : endpoints.parse(method, model, body, current);
+        // Quotas count a request when it arrives, as the API does; the latency is the answer's.
+        gate.admit(call, model, method);
+        return new Admitted(call.answer()::get, gate.latency(), (int) call.requestUnits());
+    }
+
+    private Object batchAnswer(HttpExchange exchange, String path) {
+        SimulatorConfig current = config;
+        if (!current.apiKey().equals(apiKey(exchange))) {
+            throw new GeminiRequestException(ApiError.invalidApiKey());
+        }
+        String method = exchange.getRequestMethod();
+        JsonNode body = "POST".equals(method) ? readBody(exchange) : null;
+        return batches.answer(method, path, exchange.getRequestURI().getRawQuery(), body, current);
+    }
+
+    /** The request's JSON object, or a 400 as the API answers malformed JSON. */
+    private static JsonNode readBody(HttpExchange exchange) {
         JsonNode body;
         try (InputStream in = exchange.getRequestBody()) {
             body = Json.MAPPER.readTree(in);
@@ -224,14 +253,7 @@ public final class GeminiSimulator implements AutoCloseable {
         if (body == null || !body.isObject()) {
             throw new GeminiRequestException(ApiError.invalidArgument("Invalid JSON payload received: not an object"));
         }
-        String model = matcher.group("model");
-        String method = matcher.group("method");
-        ModelCall call = matcher == vertex && method.equals("predict")
-                ? VertexPredict.call(endpoints, model, body, current)
-                : endpoints.parse(method, model, body, current);
-        // Quotas count a request when it arrives, as the API does; the latency is the answer's.
-        gate.admit(call, model, method);
-        return new Admitted(call.answer()::get, gate.latency(), (int) call.requestUnits());
+        return body;
     }
 
     private void handleAdmin(HttpExchange exchange, String path) throws IOException {

@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * The two model methods the pipeline uses, {@code generateContent} and
  * {@code batchEmbedContents}: request validation as the API does it, and answers in the
- * API's JSON. Deterministic: the same input always gets the same answer. Thread-safe.
+ * API's JSON; the same answers for the requests of a Batch API job ({@link BatchEndpoints}).
+ * Deterministic: the same input always gets the same answer. Thread-safe.
  */
 final class ModelEndpoints {
     /** The API's limit on texts in one batchEmbedContents request. */
@@ -35,25 +36,73 @@ final class ModelEndpoints {
 
     private ModelCall generate(String model, JsonNode body, SimulatorConfig config) {
         counters.generateRequest();
-        GenerateContents contents = GenerateContents.read(body.path("contents"));
-        String prompt = contents.text();
-        if (contents.isEmpty()) {
-            throw new GeminiRequestException(ApiError.invalidArgument(
-                    "* GenerateContentRequest.contents: contents is not specified"));
-        }
-        if (prompt.contains(config.invalidTriggerWord())) {
-            throw new GeminiRequestException(ApiError.invalidArgument(
-                    "* GenerateContentRequest.contents[0].parts[0].text: unsupported content"));
-        }
-        JsonNode generationConfig = GenerationConfigRules.check(body);
-        String system = String.join("\n", texts(body.path("systemInstruction")));
-        long promptTokens = contents.tokens() + (system.isEmpty() ? 0 : tokens(system));
-        return new ModelCall(1, promptTokens, () -> {
-            boolean blocked = prompt.contains(config.safetyTriggerWord());
-            counters.generated(prompt, blocked);
-            return blocked ? blockedAnswer(model, promptTokens)
-                    : answer(model, prompt, contents.summary(ANSWER_PREFIX_CHARS), promptTokens, generationConfig);
+        Generation generation = Generation.read(model, body, config);
+        return new ModelCall(1, generation.promptTokens(), () -> {
+            counters.generated(generation.prompt(), generation.blocked(config));
+            return generation.answer(config);
         });
+    }
+
+    /**
+     * The answer to one generate request of a batch job: the same as online, checked the same
+     * way (a bad request throws its 400), but not counted as an online request.
+     */
+    static ObjectNode batchGenerateAnswer(String model, JsonNode request, SimulatorConfig config) {
+        return Generation.read(model, request, config).answer(config);
+    }
+
+    /**
+     * The answer to one embed request of a batch job ({@code {"embedding":{"values":[...]}}}):
+     * the online vector of its text, checked as online (a bad text throws its 400).
+     */
+    static ObjectNode batchEmbedAnswer(JsonNode request, SimulatorConfig config) {
+        String text = String.join("\n", texts(request.path("content")));
+        if (text.isBlank()) {
+            throw new GeminiRequestException(ApiError.invalidArgument(
+                    "* EmbedContentRequest.content.parts: contents must not be empty"));
+        }
+        if (text.contains(config.invalidTriggerWord())) {
+            throw new GeminiRequestException(ApiError.invalidArgument(
+                    "* EmbedContentRequest.content.parts[0].text: unsupported content"));
+        }
+        int requested = request.path("outputDimensionality").asInt(0);
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        ArrayNode values = answer.putObject("embedding").putArray("values");
+        for (float value : DeterministicEmbedding.of(text, requested > 0 ? requested : config.embeddingDimensions())) {
+            values.add(value);
+        }
+        answer.put("tokenCount", tokens(text));
+        return answer;
+    }
+
+    /** A generate request, read and checked as the API does. */
+    private record Generation(String model, String prompt, String summary, long promptTokens,
+                              JsonNode generationConfig) {
+        static Generation read(String model, JsonNode body, SimulatorConfig config) {
+            GenerateContents contents = GenerateContents.read(body.path("contents"));
+            String prompt = contents.text();
+            if (contents.isEmpty()) {
+                throw new GeminiRequestException(ApiError.invalidArgument(
+                        "* GenerateContentRequest.contents: contents is not specified"));
+            }
+            if (prompt.contains(config.invalidTriggerWord())) {
+                throw new GeminiRequestException(ApiError.invalidArgument(
+                        "* GenerateContentRequest.contents[0].parts[0].text: unsupported content"));
+            }
+            JsonNode generationConfig = GenerationConfigRules.check(body);
+            String system = String.join("\n", texts(body.path("systemInstruction")));
+            long promptTokens = contents.tokens() + (system.isEmpty() ? 0 : tokens(system));
+            return new Generation(model, prompt, contents.summary(ANSWER_PREFIX_CHARS), promptTokens, generationConfig);
+        }
+
+        boolean blocked(SimulatorConfig config) {
+            return prompt.contains(config.safetyTriggerWord());
+        }
+
+        ObjectNode answer(SimulatorConfig config) {
+            return blocked(config) ? blockedAnswer(model, promptTokens)
+                    : ModelEndpoints.answer(model, prompt, summary, promptTokens, generationConfig);
+        }
     }
 
     private ModelCall batchEmbed(String model, JsonNode body, SimulatorConfig config) {
@@ -144,7 +193,7 @@ final class ModelEndpoints {
     }
 
     /** The text parts of a Content object, or of each Content in an array. */
-    private static List<String> texts(JsonNode contents) {
+    static List<String> texts(JsonNode contents) {
         List<String> texts = new ArrayList<>();
         if (contents.isArray()) {
             contents.forEach(content -> texts.addAll(texts(content)));

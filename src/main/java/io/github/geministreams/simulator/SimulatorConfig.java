@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param embeddingDimensions vector size when a request names none
  * @param seed seeds fault injection; outputs are deterministic regardless
  * @param modelFaults faults of single models (unknown, overloaded, a daily quota of their own), before all others
+ * @param batchTurnaround how long a Batch API job takes from creation to its end (pending for the
+ *        first half, running for the second)
+ * @param batchExpireJobs every Batch API job ends EXPIRED instead of SUCCEEDED
  */
 public record SimulatorConfig(
         String host,
@@ -42,7 +45,9 @@ public record SimulatorConfig(
         int maxEmbedBatch,
         int embeddingDimensions,
         long seed,
-        ModelFaults modelFaults) {
+        ModelFaults modelFaults,
+        Duration batchTurnaround,
+        boolean batchExpireJobs) {
 
     public static Builder builder() {
         return new Builder();
@@ -71,6 +76,8 @@ public record SimulatorConfig(
         builder.embeddingDimensions = embeddingDimensions;
         builder.seed = seed;
         builder.modelFaults = modelFaults;
+        builder.batchTurnaround = batchTurnaround;
+        builder.batchExpireJobs = batchExpireJobs;
         return builder;
     }
 
@@ -97,6 +104,8 @@ public record SimulatorConfig(
         private int embeddingDimensions = 768;
         private long seed = 42;
         private ModelFaults modelFaults = ModelFaults.NONE;
+        private Duration batchTurnaround = Duration.ofSeconds(2);
+        private boolean batchExpireJobs;
 
         private Builder() {
         }
@@ -206,6 +215,16 @@ public record SimulatorConfig(
             return this;
         }
 
+        public Builder batchTurnaround(Duration value) {
+            batchTurnaround = value;
+            return this;
+        }
+
+        public Builder batchExpireJobs(boolean value) {
+            batchExpireJobs = value;
+            return this;
+        }
+
         public SimulatorConfig build() {
             for (double rate : new double[] {rateLimitErrorRate, internalErrorRate, unavailableErrorRate, slowResponseRate}) {
                 if (rate < 0 || rate > 1) {
@@ -215,7 +234,8 @@ public record SimulatorConfig(
             return new SimulatorConfig(host, port, apiKey, latency, jitter, requestsPerMinute, tokensPerMinute,
                     requestsPerDay, batchItemsCountAsRequests, rateLimitErrorRate, injectedRetryDelay,
                     internalErrorRate, unavailableErrorRate, slowResponseRate, slowLatency, safetyTriggerWord,
-                    invalidTriggerWord, maxEmbedBatch, embeddingDimensions, seed, modelFaults);
+                    invalidTriggerWord, maxEmbedBatch, embeddingDimensions, seed, modelFaults, batchTurnaround,
+                    batchExpireJobs);
         }
     }
 }

@@ -26,18 +26,39 @@ public final class SimulatorCounters {
     private final LongAdder errors400 = new LongAdder();
     private final LongAdder repeatedPrompts = new LongAdder();
     private final LongAdder repeatedEmbedTexts = new LongAdder();
+    private final LongAdder batchJobsCreated = new LongAdder();
+    private final LongAdder batchRequestsSubmitted = new LongAdder();
+    private final LongAdder batchRequestsSubmittedTwice = new LongAdder();
+    private final LongAdder batchGets = new LongAdder();
+    private final LongAdder batchLists = new LongAdder();
+    private final LongAdder batchCancels = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger itemsInFlight = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final Map<String, LongAdder> requestsByPath = new ConcurrentHashMap<>();
     private final Set<String> promptsSeen = ConcurrentHashMap.newKeySet();
     private final Set<String> embedTextsSeen = ConcurrentHashMap.newKeySet();
+    /** Each batch request key, with the first job it was submitted in. */
+    private final Map<String, String> batchKeyJobs = new ConcurrentHashMap<>();
 
-    /** Everything counted so far. */
+    /**
+     * Everything counted so far.
+     *
+     * @param batchJobsCreated            Batch API jobs created
+     * @param batchRequestsSubmitted      requests in them
+     * @param batchRequestsSubmittedTwice requests whose key (the metadata {@code key} of a generate
+     *                                    request, else its text) was already in another job: one per
+     *                                    job after the first
+     * @param batchGets                   {@code batches.get} calls
+     * @param batchLists                  {@code batches.list} calls (one per page)
+     * @param batchCancels                {@code batches.cancel} calls
+     */
     public record Snapshot(long generateRequests, long batchEmbedRequests, long promptsGenerated, long safetyBlocks,
                            long itemsEmbedded, long quota429s, long dailyQuota429s, long injected429s, long errors500,
                            long errors503, long errors400, long maxConcurrent, long repeatedPrompts,
-                           long repeatedEmbedTexts, Map<String, Long> requestsByPath) {
+                           long repeatedEmbedTexts, long batchJobsCreated, long batchRequestsSubmitted,
+                           long batchRequestsSubmittedTwice, long batchGets, long batchLists, long batchCancels,
+                           Map<String, Long> requestsByPath) {
         public long total429s() {
             return quota429s + dailyQuota429s + injected429s;
         }
@@ -54,7 +75,8 @@ public final class SimulatorCounters {
         return new Snapshot(generateRequests.sum(), batchEmbedRequests.sum(), promptsGenerated.sum(),
                 safetyBlocks.sum(), itemsEmbedded.sum(), quota429s.sum(), dailyQuota429s.sum(), injected429s.sum(),
                 errors500.sum(), errors503.sum(), errors400.sum(), maxConcurrent.get(), repeatedPrompts.sum(),
-                repeatedEmbedTexts.sum(), paths);
+                repeatedEmbedTexts.sum(), batchJobsCreated.sum(), batchRequestsSubmitted.sum(),
+                batchRequestsSubmittedTwice.sum(), batchGets.sum(), batchLists.sum(), batchCancels.sum(), paths);
     }
 
     void requestStarted(String path) {
@@ -107,6 +129,43 @@ public final class SimulatorCounters {
         }
     }
 
+    /** A Batch API job was created with requests of these keys, in order. */
+    void batchJobCreated(String job, java.util.List<String> keys) {
+        batchJobsCreated.increment();
+        batchRequestsSubmitted.add(keys.size());
+        for (String key : new java.util.LinkedHashSet<>(keys)) {
+            String first = batchKeyJobs.putIfAbsent(key, job);
+            if (first != null && !first.equals(job)) {
+                batchRequestsSubmittedTwice.increment();
+            }
+        }
+    }
+
+    /**
+     * Batch requests whose key was already in another job: the same prompt paid for twice. A
+     * client that never resubmits keeps it at 0.
+     */
+    public long batchRequestsSubmittedTwice() {
+        return batchRequestsSubmittedTwice.sum();
+    }
+
+    /** Batch API jobs created so far. */
+    public long batchJobsCreated() {
+        return batchJobsCreated.sum();
+    }
+
+    void batchGet() {
+        batchGets.increment();
+    }
+
+    void batchList() {
+        batchLists.increment();
+    }
+
+    void batchCancel() {
+        batchCancels.increment();
+    }
+
     void rejected(int status, Rejection kind) {
         switch (kind) {
             case QUOTA -> quota429s.increment();
@@ -131,12 +190,14 @@ public final class SimulatorCounters {
     void reset() {
         for (LongAdder adder : new LongAdder[] {generateRequests, batchEmbedRequests, promptsGenerated, safetyBlocks,
                 itemsEmbedded, quota429s, dailyQuota429s, injected429s, errors500, errors503, errors400,
-                repeatedPrompts, repeatedEmbedTexts}) {
+                repeatedPrompts, repeatedEmbedTexts, batchJobsCreated, batchRequestsSubmitted,
+                batchRequestsSubmittedTwice, batchGets, batchLists, batchCancels}) {
             adder.reset();
         }
         maxConcurrent.set(inFlight.get());
         requestsByPath.clear();
         promptsSeen.clear();
         embedTextsSeen.clear();
+        batchKeyJobs.clear();
     }
 }

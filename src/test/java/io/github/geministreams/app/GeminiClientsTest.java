@@ -16,6 +16,7 @@ import io.github.geministreams.config.ConfigException;
 import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.gemini.GenAiBatchClient;
 import io.github.geministreams.gemini.GenAiSettings;
 import io.github.geministreams.gemini.GenerateRequest;
 import io.github.geministreams.gemini.GenerateResult;
@@ -201,5 +202,23 @@ class GeminiClientsTest {
                 () -> GeminiClients.requireCredentials(config(Map.of())));
         assertTrue(error.getMessage().startsWith("No Gemini API key"), error.getMessage());
         assertNull(GeminiClients.settings(config(Map.of("gemini.api.key", "k"))).vertex());
+    }
+
+    @Test
+    void shouldRefuseBatchModeOnVertexAiAndSayWhy() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> GeminiClients.createBatch(vertexConfig(null)));
+        assertTrue(error.getMessage().startsWith("Batch mode needs gemini.backend=gemini-api: the Gemini Batch API "
+                + "with inline requests exists only on the Gemini Developer API"), error.getMessage());
+    }
+
+    @Test
+    void shouldCreateABatchClientForTheGeminiApi() throws Exception {
+        AppConfig config = config(Map.of("gemini.api.key", simulator.config().apiKey(),
+                "gemini.base.url", simulator.baseUrl()));
+        try (GenAiBatchClient client = GeminiClients.createBatch(config)) {
+            assertTrue(client.findByDisplayName("nothing-yet").get(10, TimeUnit.SECONDS).isEmpty());
+            assertEquals(1, simulator.counters().snapshot().batchLists());
+        }
     }
 }
