@@ -1,6 +1,8 @@
 package io.github.geministreams.app;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.GeminiBackend;
+import io.github.geministreams.gemini.GenAiBatchClient;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.metrics.MetricsServer;
 import io.github.geministreams.metrics.PipelineMetrics;
@@ -57,6 +59,8 @@ public final class StreamsApplication implements AutoCloseable {
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
     private final GeminiGateway gateway;
     private final KafkaHandoverPublisher handover;
+    /** The Batch API client of batch-mode prompts; null on Vertex AI, where prompts cannot ask for batch mode. */
+    private final GenAiBatchClient batchClient;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final DailyQuotaPause dailyQuotaPause;
@@ -69,6 +73,10 @@ public final class StreamsApplication implements AutoCloseable {
     public StreamsApplication(AppConfig config, GeminiClient client) {
         this.config = config;
         this.gateway = new GeminiGateway(config, client, metrics);
+        this.batchClient = config.gemini().backend() == GeminiBackend.GEMINI_API ? GeminiClients.createBatch(config) : null;
+        if (batchClient != null) {
+            gateway.useBatchClient(batchClient);
+        }
         this.handover = new KafkaHandoverPublisher(config.clientProperties(), config.topics().name(TopicRole.HANDOVER),
                 config.applicationId() + "-handover");
         this.streams = new KafkaStreams(PromptTopology.build(config, gateway), config.streamsProperties());
@@ -171,6 +179,9 @@ public final class StreamsApplication implements AutoCloseable {
         }
         streams.close(Duration.ofSeconds(60));
         gateway.close();
+        if (batchClient != null) {
+            batchClient.close();
+        }
         handover.close();
         streamsMetrics.close();
         if (metricsServer != null) {

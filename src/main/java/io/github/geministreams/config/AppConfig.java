@@ -103,6 +103,10 @@ public record AppConfig(
                 reader.positiveDuration(Setting.BATCH_POLL_MAX),
                 reader.positiveDuration(Setting.BATCH_TIMEOUT),
                 reader.choice(Setting.BATCH_ON_FAILURE, BatchFailure.values(), BatchFailure::wireName));
+        if (batchMode.defaultMode() == Mode.BATCH && gemini.backend() == GeminiBackend.VERTEX_AI) {
+            throw reader.invalid(Setting.MODE_DEFAULT, "online with gemini.backend=vertex-ai (the Gemini Batch API "
+                    + "with inline requests exists only on the Gemini Developer API)");
+        }
         CacheSettings cache = new CacheSettings(
                 reader.bool(Setting.CACHE_EMBED),
                 reader.bool(Setting.CACHE_GENERATE),

@@ -1,6 +1,7 @@
 package io.github.geministreams.prompt;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.GeminiBackend;
 import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PromptRequest;
 
@@ -9,16 +10,21 @@ import io.github.geministreams.model.PromptRequest;
  * fits that model (applied after parsing, to plain-text and JSON prompts alike), and the mode
  * of a prompt that names none. Immutable.
  */
-public record ParseRules(ModelPolicy models, ContextGuard context, Mode defaultMode) {
+public record ParseRules(ModelPolicy models, ContextGuard context, Mode defaultMode, boolean batchModeAvailable) {
     /** Any model, no context guard, online: for tools and tests that parse prompts without a configuration. */
-    public static final ParseRules NONE = new ParseRules(ModelPolicy.ANY, ContextGuard.OFF, Mode.ONLINE);
+    public static final ParseRules NONE = new ParseRules(ModelPolicy.ANY, ContextGuard.OFF, Mode.ONLINE, true);
 
     public static ParseRules from(AppConfig config) {
-        return new ParseRules(ModelPolicy.from(config), ContextGuard.from(config), config.batchMode().defaultMode());
+        return new ParseRules(ModelPolicy.from(config), ContextGuard.from(config), config.batchMode().defaultMode(),
+                config.gemini().backend() == GeminiBackend.GEMINI_API);
     }
 
     /** The request, maybe truncated to fit; an {@link InvalidPromptException} when it breaks a rule. */
     public PromptRequest apply(PromptRequest request) {
+        if (request.mode() == Mode.BATCH && !batchModeAvailable) {
+            throw new InvalidPromptException("mode 'batch' needs gemini.backend=gemini-api: the Gemini Batch API with "
+                    + "inline requests exists only on the Gemini Developer API");
+        }
         models.check(request.model());
         return context.apply(request);
     }

@@ -109,6 +109,14 @@ class ConfigLayersTest {
     }
 
     @Test
+    void shouldRejectBatchModeByDefaultOnVertexAiNamingTheKey() {
+        ConfigException error = assertThrows(ConfigException.class, () -> ConfigLayers.load(null, Map.of(),
+                Map.of("gemini.mode.default", "batch", "gemini.backend", "vertex-ai")).build());
+        assertTrue(error.getMessage().contains("gemini.mode.default"), error.getMessage());
+        assertTrue(error.getMessage().contains("vertex-ai"), error.getMessage());
+    }
+
+    @Test
     void shouldRejectBadValuesWithTheKeyAndTheExpectation() {
         ConfigException duration = assertThrows(ConfigException.class,
                 () -> ConfigLayers.load(null, Map.of(), Map.of("embed.batch.max.wait", "soon")).build());

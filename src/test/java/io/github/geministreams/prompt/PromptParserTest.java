@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
@@ -54,6 +55,30 @@ class PromptParserTest {
         assertEquals("j1", request.job());
         assertEquals(3L, request.jobSize());
         assertEquals("a", request.attributes().get("team").asText());
+    }
+
+    @Test
+    void shouldReadTheModeAndTakeTheConfiguredDefaultWhenThereIsNone() {
+        assertEquals(Mode.BATCH, parse("k", "{\"prompt\":\"Hi\",\"mode\":\"batch\"}").mode());
+        assertEquals(Mode.ONLINE, parse("k", "{\"prompt\":\"Hi\",\"mode\":\"online\"}").mode());
+        assertEquals(Mode.ONLINE, parse("k", "{\"prompt\":\"Hi\"}").mode());
+        PromptParser batchByDefault = new PromptParser(200, Set.of(Task.GENERATE), PromptCatalog.EMPTY,
+                new ParseRules(ModelPolicy.ANY, ContextGuard.OFF, Mode.BATCH, true), 200);
+        assertEquals(Mode.BATCH, batchByDefault.parse(null, "{\"prompt\":\"Hi\"}".getBytes(UTF_8), SOURCE).mode());
+        assertEquals(Mode.BATCH, batchByDefault.parse(null, "plain text".getBytes(UTF_8), SOURCE).mode());
+        assertEquals(Mode.ONLINE, batchByDefault.parse(null, "{\"prompt\":\"Hi\",\"mode\":\"online\"}"
+                .getBytes(UTF_8), SOURCE).mode());
+    }
+
+    @Test
+    void shouldRejectAnUnknownModeAndBatchModeWhereTheBackendHasNoBatchApi() {
+        String unknown = rejection(null, "{\"prompt\":\"Hi\",\"mode\":\"later\"}".getBytes(UTF_8));
+        assertTrue(unknown.contains("field 'mode' must be \"online\" or \"batch\""), unknown);
+        PromptParser vertex = new PromptParser(200, Set.of(Task.GENERATE), PromptCatalog.EMPTY,
+                new ParseRules(ModelPolicy.ANY, ContextGuard.OFF, Mode.ONLINE, false), 200);
+        String noBatchApi = assertThrows(InvalidPromptException.class, () -> vertex.parse(null,
+                "{\"prompt\":\"Hi\",\"mode\":\"batch\"}".getBytes(UTF_8), SOURCE)).getMessage();
+        assertTrue(noBatchApi.contains("needs gemini.backend=gemini-api"), noBatchApi);
     }
 
     @Test
