@@ -3,6 +3,8 @@ package io.github.geministreams.cli;
 import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.Durations;
+import io.github.geministreams.config.Setting;
 import io.github.geministreams.config.GeminiBackend;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.local.EmbeddedKafkaBroker;
@@ -40,6 +42,9 @@ final class LocalCommand implements Callable<Integer> {
     private static final String SAMPLES = "/io/github/geministreams/samples/prompts.jsonl";
     /** The prompts file the samples refer to (their template and schema), unless prompts.file names another. */
     private static final String SAMPLES_PROMPTS_FILE = "/io/github/geministreams/samples/prompts.yaml";
+    /** How long a batch-mode prompt waits for its job, and the first poll, against the simulator. */
+    private static final Duration LOCAL_BATCH_WAIT = Duration.ofSeconds(2);
+    private static final Duration LOCAL_BATCH_POLL = Duration.ofSeconds(1);
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
     @Mixin
@@ -97,6 +102,10 @@ final class LocalCommand implements Callable<Integer> {
             GeminiSimulator simulator = keep(GeminiSimulator.start(batch.applyTo(SimulatorConfig.builder())
                     .latency(simulatorLatency).modelFaults(modelFaults.faults()).build()));
             config = config.withGemini(config.gemini().withConnection(simulator.config().apiKey(), simulator.baseUrl()));
+            if (config.batchMode().maxWait().equals(Durations.parse(Setting.BATCH_MAX_WAIT.defaultValue()))) {
+                // The simulator's batch jobs end in seconds: cut and poll them in seconds too, unless configured.
+                config = config.withBatchMode(config.batchMode().withTiming(LOCAL_BATCH_WAIT, LOCAL_BATCH_POLL));
+            }
             gemini = "the Gemini simulator at " + simulator.baseUrl() + " (set GEMINI_API_KEY for the real API)";
         }
         GeminiClient client = keep(GeminiClients.create(config));

@@ -179,6 +179,12 @@ public record AppConfig(
         return new AppConfig(applicationId, bootstrapServers, topics, stateDir, gemini, pipeline, batchMode, cache, prices, catalog, metricsPort, kafka);
     }
 
+    /** A copy with other batch-mode settings. */
+    public AppConfig withBatchMode(BatchModeSettings settings) {
+        return new AppConfig(applicationId, bootstrapServers, topics, stateDir, gemini, pipeline, settings, cache, prices,
+                prompts, metricsPort, kafka);
+    }
+
     public AppConfig withGemini(GeminiSettings settings) {
         return new AppConfig(applicationId, bootstrapServers, topics, stateDir, settings, pipeline, batchMode, cache, prices, prompts, metricsPort, kafka);
     }
@@ -323,6 +329,11 @@ public record AppConfig(
      */
     public record BatchModeSettings(Mode defaultMode, int maxPrompts, Duration maxWait, Duration pollInitial,
                                     Duration pollMax, Duration timeout, BatchFailure onFailure) {
+        /** These settings with jobs cut after {@code wait} and polled from {@code poll} on. */
+        public BatchModeSettings withTiming(Duration wait, Duration poll) {
+            return new BatchModeSettings(defaultMode, maxPrompts, wait, poll, pollMax, timeout, onFailure);
+        }
+
         @Override
         public String toString() {
             return "{defaultMode=" + defaultMode.wireName() + ", maxPrompts=" + maxPrompts
