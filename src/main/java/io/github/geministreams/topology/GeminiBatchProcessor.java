@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Gemini stage of one stream task (one prompts partition). A prompt's way through it:
  * <ol>
- *   <li>{@link #process} writes it to the task's {@link PendingStore} and offers it to the
+ *   <li>{@link #process} writes it to the task's {@link PendingStore}, answers the tasks the
+ *       {@link AnswerCache} holds at once ({@link Outcomes#settleFromCache}), and offers the rest to the
  *       {@link DispatchBacklog}, which keeps a bounded number of items in memory in
  *       {@link OpenBatches} (the rest is read back from the store later);</li>
  *   <li>the {@link TaskDispatcher} sends ready batches while the instance has request permits,
@@ -56,6 +57,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private final GeminiGateway gateway;
     private final String storeName;
     private final String handoverStoreName;
+    private final String cacheStoreName;
     private final OutputNames outputs;
     private ProcessorContext<byte[], byte[]> context;
     private PendingStore store;
@@ -84,13 +86,15 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     /**
      * @param handoverStoreName the global store of the handover topic, or null when the
      *                          topology has none (then a moved task calls Gemini again)
+     * @param cacheStoreName    the global store of the answer cache, or null when the cache is off
      */
     GeminiBatchProcessor(AppConfig config, GeminiGateway gateway, String storeName, String handoverStoreName,
-                         OutputNames outputs) {
+                         String cacheStoreName, OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
         this.storeName = storeName;
         this.handoverStoreName = handoverStoreName;
+        this.cacheStoreName = cacheStoreName;
         this.outputs = outputs;
     }
 
@@ -104,7 +108,9 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                 handoverLookup(context), config.gemini().requestTimeout().toMillis(),
                 config.pipeline().ordering() == Ordering.KEY);
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
-        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
+        AnswerCache cache = new AnswerCache(config, cacheStoreName == null ? null : context.getStateStore(cacheStoreName),
+                config.pipeline().ordering() == Ordering.KEY, gateway.metrics());
+        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics(), cache);
         backlog.resumeStored();
         gateway.taskOpened();
         punctuator = context.schedule(config.pipeline().punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
@@ -122,7 +128,10 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     public void process(Record<String, PendingPrompt> record) {
         // The parser keys each prompt with its pending-store key (PendingStore.keyOf).
         store.put(record.key(), record.value());
-        backlog.offer(record.key(), record.value(), context.currentSystemTimeMs());
+        PendingPrompt rest = outcomes.settleFromCache(record.key(), record.value());
+        if (rest != null) {
+            backlog.offer(record.key(), rest, context.currentSystemTimeMs());
+        }
         dispatchReady();
     }
 

@@ -21,19 +21,22 @@ final class GeminiBatchProcessorSupplier implements ProcessorSupplier<String, Pe
     private final AppConfig config;
     private final GeminiGateway gateway;
     private final String handoverStoreName;
+    private final String cacheStoreName;
     private final GeminiBatchProcessor.OutputNames outputs;
 
+    /** @param cacheStoreName the global store of the answer cache, or null when the cache is off */
     GeminiBatchProcessorSupplier(AppConfig config, GeminiGateway gateway, String handoverStoreName,
-                                 GeminiBatchProcessor.OutputNames outputs) {
+                                 String cacheStoreName, GeminiBatchProcessor.OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
         this.handoverStoreName = handoverStoreName;
+        this.cacheStoreName = cacheStoreName;
         this.outputs = outputs;
     }
 
     @Override
     public Processor<String, PendingPrompt, byte[], byte[]> get() {
-        return new GeminiBatchProcessor(config, gateway, STORE_NAME, handoverStoreName, outputs);
+        return new GeminiBatchProcessor(config, gateway, STORE_NAME, handoverStoreName, cacheStoreName, outputs);
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.Topology;
  *                 │                 ├─────────▶ handover (deletes used entries)
  *                 └─────────────────┴─────────▶ dead-letter, job-events
  * handover ─▶ handover-loader ─▶ global store gemini-handover (read by gemini-batcher)
+ * cache ─▶ cache-loader ─▶ global store gemini-cache (read by gemini-batcher, which writes cache)
  * job-events ─▶ job-tracker ─▶ jobs
  * </pre>
  * Every node and the store are named explicitly, so internal names survive code changes.
@@ -44,6 +45,9 @@ public final class PromptTopology {
     static final String HANDOVER_SINK = "handover-sink";
     static final String BATCH_JOBS_SINK = "batch-jobs-sink";
     static final String CACHE_SINK = "cache-sink";
+    static final String CACHE_STORE = "gemini-cache";
+    static final String CACHE_SOURCE = "cache-source";
+    static final String CACHE_LOADER = "cache-loader";
     /** How often a job's RUNNING record is written while its prompts end. */
     private static final Duration JOB_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
@@ -73,7 +77,16 @@ public final class PromptTopology {
                         Serdes.String(), new JsonSerde<>(HandoverEntry.class)).withLoggingDisabled(),
                 HANDOVER_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.HANDOVER),
                 HANDOVER_LOADER, () -> new HandoverLoader(HANDOVER_STORE));
-        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE, outputs), PARSER);
+        // The answer cache: every instance reads every answer written, and keeps its copy bounded.
+        boolean cached = config.cache().embed() || config.cache().generate();
+        if (cached) {
+            topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CACHE_STORE),
+                            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                    CACHE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.CACHE),
+                    CACHE_LOADER, () -> new CacheLoader(CACHE_STORE, config.cache(), gateway.metrics()::cacheEntries));
+        }
+        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE,
+                cached ? CACHE_STORE : null, outputs), PARSER);
         topology.addSink(HANDOVER_SINK, topics.name(TopicRole.HANDOVER), bytes, bytes, BATCHER);
         topology.addSink(BATCH_JOBS_SINK, topics.name(TopicRole.BATCH_JOBS), bytes, bytes, BATCHER);
         topology.addSink(CACHE_SINK, topics.name(TopicRole.CACHE), bytes, bytes, BATCHER);

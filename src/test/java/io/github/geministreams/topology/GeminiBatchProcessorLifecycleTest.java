@@ -73,7 +73,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldAnswerEveryPromptOnceWhenInitialisedAgainAfterClose() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, null, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -99,7 +99,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldKeepAKeysOrderWhenInitialisedAgainAfterClose() {
         AppConfig ordered = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms", "ordering", "key")).build();
         try (GeminiGateway orderedGateway = new GeminiGateway(ordered, gemini)) {
-            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, OUTPUTS);
+            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, null, OUTPUTS);
             processor.init(context);
             processor.process(prompt("first", "customer-1"));
             processor.process(prompt("second", "customer-1"));
@@ -125,7 +125,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldKeepAPermitUntilACallSentBeforeCloseIsAnswered() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, null, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -141,7 +141,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldForwardTheAnswerThePreviousOwnerHandedOverInsteadOfCallingAgain() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, null, OUTPUTS);
         addHandoverStore();
         previousOwner.init(context);
         previousOwner.process(prompt("a"));
@@ -155,7 +155,7 @@ class GeminiBatchProcessorLifecycleTest {
         assertTrue(handover.entries.get(1).answered());
 
         handover.copyTo(handoverStore);
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, null, OUTPUTS);
         nextOwner.init(context);
         punctuate();
 
@@ -180,7 +180,7 @@ class GeminiBatchProcessorLifecycleTest {
         offset = 0;
         long now = System.currentTimeMillis();
         handoverStore.put(key, HandoverEntry.open(now + 60_000));
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, null, OUTPUTS);
         nextOwner.init(context);
         punctuateAt(now);
         assertEquals(0, gemini.calls.size(), "the previous owner's answer may still come");
@@ -195,7 +195,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHoldItsTasksShareOfTheQuotaFromInitUntilClose() {
         gateway.promptPartitions(4);
         assertEquals(0.0, quotaShare(), 1e-9, "no task open here: no share");
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, null, OUTPUTS);
         processor.init(context);
         assertEquals(0.25, quotaShare(), 1e-9, "one of four partitions");
         processor.close();
@@ -207,7 +207,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHandOverAnAnswerThatCameButWasNotForwardedBeforeClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, null, OUTPUTS);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -227,7 +227,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldAnnounceAnOpenCallUntilARequestTimeoutFromTheClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, null, OUTPUTS);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
