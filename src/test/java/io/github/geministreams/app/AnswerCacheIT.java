@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * items.
  *
  * <p>A repeat that arrives while the first answer to its text is still at Gemini (not yet
- * committed to the cache topic) is embedded again: the last round measures that case, texts
- * repeated within one burst, and prints its figure.
+ * committed to the cache topic) is embedded again, unless it shares the first one's batch: the
+ * last round measures that case, texts repeated within one burst, and prints its figure.
  */
 class AnswerCacheIT {
     @RegisterExtension

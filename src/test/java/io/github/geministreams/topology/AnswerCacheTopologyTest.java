@@ -96,6 +96,26 @@ class AnswerCacheTopologyTest {
     }
 
     @Test
+    void shouldEmbedATextRepeatedInOneBatchOnce() throws IOException {
+        start(Map.of("embed.batch.max.wait", "1h"));
+        List<String> texts = List.of("x", "x", "y", "x");
+        for (int i = 0; i < texts.size(); i++) {
+            pipeline.send(null, prompt("e" + i, texts.get(i), "\"embed\""));
+        }
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (TestRecord<byte[], byte[]> record : pipeline.drain(pipeline.embeddings(), 4)) {
+            JsonNode embedding = json(record);
+            byId.put(embedding.get("id").asText(), embedding);
+            assertFalse(embedding.has("cached"), "answered by the call: " + embedding);
+        }
+        assertEquals(1, gemini.embedCalls());
+        assertEquals(List.of("x", "y"), gemini.embedRequests().get(0).texts());
+        assertEquals(byId.get("e0").get("values"), byId.get("e1").get("values"));
+        assertEquals(byId.get("e0").get("values"), byId.get("e3").get("values"));
+        assertNotEquals(byId.get("e0").get("values"), byId.get("e2").get("values"));
+    }
+
+    @Test
     void shouldSendTheTasksTheCacheDoesNotHold() throws IOException {
         start(Map.of());
         pipeline.send("k1", prompt("first", "a question", "\"embed\""));
