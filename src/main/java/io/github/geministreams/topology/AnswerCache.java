@@ -21,8 +21,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * that model's answer when it has quota again. An answer is written in the same step as its
  * output, so with exactly-once the cache holds only answers whose outputs committed.
  *
- * <p>What is read: with {@code ordering=key}, a prompt that has a record key is never answered
- * from the cache, since it would overtake the earlier prompts of its key.
+ * <p>When it is read: as a prompt arrives ({@link Outcomes#settleFromCache}). Prompts a task
+ * resumes from its pending store after a restart or a rebalance are not looked up again (they
+ * were, when they arrived; an answer that came since is a rare saving, not worth a second
+ * path). With {@code ordering=key}, a prompt that has a record key is never answered from the
+ * cache, since it would overtake the earlier prompts of its key.
  *
  * <p>Stream thread only (the store is written by the global thread; a read sees an entry whole).
  */
