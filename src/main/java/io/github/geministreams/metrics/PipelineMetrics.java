@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,8 @@ public final class PipelineMetrics {
     private final MeterRegistry registry;
     private final Counter promptsIn;
     private final Timer rateLimiterWait;
+    /** Entries in this instance's copy of the answer cache, as its loader last counted them. */
+    private final AtomicLong cacheEntries = new AtomicLong();
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -33,6 +36,9 @@ public final class PipelineMetrics {
                 .register(registry);
         this.rateLimiterWait = Timer.builder(PREFIX + "rate.limiter.wait")
                 .description("Time a Gemini request waited for the requests/tokens-per-minute buckets")
+                .register(registry);
+        Gauge.builder(PREFIX + "cache.entries", cacheEntries, AtomicLong::get)
+                .description("Entries in this instance's copy of the answer cache")
                 .register(registry);
     }
 
@@ -65,6 +71,29 @@ public final class PipelineMetrics {
                 .tag("task", task)
                 .register(registry)
                 .increment();
+    }
+
+    /** One {@code task} answered from the cache, without a Gemini call. */
+    public void cacheHit(String task) {
+        Counter.builder(PREFIX + "cache.hits")
+                .description("Tasks answered from the cache without a Gemini call")
+                .tag("task", task)
+                .register(registry)
+                .increment();
+    }
+
+    /** One {@code task} looked up in the cache and not found there (or found expired). */
+    public void cacheMissed(String task) {
+        Counter.builder(PREFIX + "cache.misses")
+                .description("Tasks looked up in the cache and not answered from it")
+                .tag("task", task)
+                .register(registry)
+                .increment();
+    }
+
+    /** The number of entries in this instance's copy of the cache now (from the global thread). */
+    public void cacheEntries(long entries) {
+        cacheEntries.set(entries);
     }
 
     /** One prompt task dead-lettered at {@code stage} ({@code parse}, {@code generate}, {@code embed}, {@code validate}). */

@@ -5,7 +5,9 @@ import io.github.geministreams.gemini.EmbedResult;
 import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.model.Task;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A finished Gemini request, handed from a callback thread to the stream thread.
@@ -15,8 +17,9 @@ record Completion(Batch batch, Attempted<?> answer, Throwable failure, long late
 
     /**
      * The answer of each item, in batch order: the generated result of a generate call, or
-     * one vector per text of an embed batch (the client returns exactly one per text, or
-     * fails the call). Only for a completion without failure.
+     * the vector of its text from an embed batch (the client returns exactly one per text
+     * sent, or fails the call; items with the same text share it). Only for a completion
+     * without failure.
      */
     List<HandoverEntry> itemAnswers() {
         String model = batch.key().model();
@@ -29,10 +32,16 @@ record Completion(Batch batch, Attempted<?> answer, Throwable failure, long late
         }
         @SuppressWarnings("unchecked")
         Attempted<EmbedResult> embedded = (Attempted<EmbedResult>) answer;
+        // One vector per distinct text, in the order sent (Batch#distinctTexts).
         List<float[]> vectors = embedded.value().vectors();
+        List<String> texts = batch.distinctTexts();
+        Map<String, float[]> byText = new HashMap<>();
+        for (int i = 0; i < texts.size(); i++) {
+            byText.put(texts.get(i), vectors.get(i));
+        }
         List<HandoverEntry> answers = new ArrayList<>(batch.items().size());
-        for (int i = 0; i < batch.items().size(); i++) {
-            answers.add(HandoverEntry.embedded(model, vectors.get(i), embedded.attempts(), latencyMs));
+        for (BatchItem item : batch.items()) {
+            answers.add(HandoverEntry.embedded(model, byText.get(item.text()), embedded.attempts(), latencyMs));
         }
         return answers;
     }

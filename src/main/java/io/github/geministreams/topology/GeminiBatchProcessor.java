@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Gemini stage of one stream task (one prompts partition). A prompt's way through it:
  * <ol>
- *   <li>{@link #process} writes it to the task's {@link PendingStore} and offers it to the
+ *   <li>{@link #process} writes it to the task's {@link PendingStore}, answers the tasks the
+ *       {@link AnswerCache} holds at once ({@link Outcomes#settleFromCache}), and offers the rest to the
  *       {@link DispatchBacklog}, which keeps a bounded number of items in memory in
  *       {@link OpenBatches} (the rest is read back from the store later);</li>
  *   <li>the {@link TaskDispatcher} sends ready batches while the instance has request permits,
@@ -60,6 +61,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private final String handoverStoreName;
     private final String batchJobStoreName;
     private final String committedBatchJobsStoreName;
+    private final String cacheStoreName;
     private final OutputNames outputs;
     private ProcessorContext<byte[], byte[]> context;
     private PendingStore store;
@@ -91,15 +93,18 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      *                          topology has none (then a moved task calls Gemini again)
      * @param batchJobStoreName  this task's store of batch jobs
      * @param committedBatchJobsStoreName the global store of the batch-jobs topic: the intents that have committed
+     * @param cacheStoreName    the global store of the answer cache, or null when the cache is off
      */
     GeminiBatchProcessor(AppConfig config, GeminiGateway gateway, String storeName, String handoverStoreName,
-                         String batchJobStoreName, String committedBatchJobsStoreName, OutputNames outputs) {
+                         String batchJobStoreName, String committedBatchJobsStoreName, String cacheStoreName,
+                         OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
         this.storeName = storeName;
         this.handoverStoreName = handoverStoreName;
         this.batchJobStoreName = batchJobStoreName;
         this.committedBatchJobsStoreName = committedBatchJobsStoreName;
+        this.cacheStoreName = cacheStoreName;
         this.outputs = outputs;
     }
 
@@ -109,7 +114,9 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         this.store = new PendingStore(context.getStateStore(storeName));
         AppConfig.BatchSettings embed = config.pipeline().embedBatch();
         OpenBatches batches = new OpenBatches(embed, () -> gateway.largestEmbedBatch(embed.size()));
-        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
+        AnswerCache cache = new AnswerCache(config, cacheStoreName == null ? null : context.getStateStore(cacheStoreName),
+                config.pipeline().ordering() == Ordering.KEY, gateway.metrics());
+        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics(), cache);
         KeyValueStore<String, BatchJobRecord> committedJobs = context.getStateStore(committedBatchJobsStoreName);
         this.batchJobs = new BatchJobs(store, context.getStateStore(batchJobStoreName), committedJobs::get,
                 gateway.batchClient(), config, outcomes, this::publishBatchJob,
@@ -142,7 +149,10 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     public void process(Record<String, PendingPrompt> record) {
         // The parser keys each prompt with its pending-store key (PendingStore.keyOf).
         store.put(record.key(), record.value());
-        backlog.offer(record.key(), record.value(), context.currentSystemTimeMs());
+        PendingPrompt rest = outcomes.settleFromCache(record.key(), record.value());
+        if (rest != null) {
+            backlog.offer(record.key(), rest, context.currentSystemTimeMs());
+        }
         dispatchReady();
     }
 

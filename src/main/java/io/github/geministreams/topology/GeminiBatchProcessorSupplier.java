@@ -24,21 +24,25 @@ final class GeminiBatchProcessorSupplier implements ProcessorSupplier<String, Pe
     private final GeminiGateway gateway;
     private final String handoverStoreName;
     private final String committedBatchJobsStoreName;
+    private final String cacheStoreName;
     private final GeminiBatchProcessor.OutputNames outputs;
 
+    /** @param cacheStoreName the global store of the answer cache, or null when the cache is off */
     GeminiBatchProcessorSupplier(AppConfig config, GeminiGateway gateway, String handoverStoreName,
-                                 String committedBatchJobsStoreName, GeminiBatchProcessor.OutputNames outputs) {
+                                 String committedBatchJobsStoreName, String cacheStoreName,
+                                 GeminiBatchProcessor.OutputNames outputs) {
         this.config = config;
         this.gateway = gateway;
         this.handoverStoreName = handoverStoreName;
         this.committedBatchJobsStoreName = committedBatchJobsStoreName;
+        this.cacheStoreName = cacheStoreName;
         this.outputs = outputs;
     }
 
     @Override
     public Processor<String, PendingPrompt, byte[], byte[]> get() {
         return new GeminiBatchProcessor(config, gateway, STORE_NAME, handoverStoreName, BATCH_JOB_STORE_NAME,
-                committedBatchJobsStoreName, outputs);
+                committedBatchJobsStoreName, cacheStoreName, outputs);
     }
 
     @Override

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * item, a dead letter per item that failed for good, and a job event when a prompt's last
  * task ends. Each output is forwarded in the same step that removes its task from the
  * prompt's {@link PendingStore} entry, so with exactly-once both commit together or not at all.
+ * A fresh answer also goes to the {@link AnswerCache} in that step, and a task the cache
+ * holds is answered from it when its prompt arrives.
  *
  * <p>Stream thread only.
  */
@@ -33,14 +35,39 @@ final class Outcomes {
     private final PendingStore store;
     private final GeminiBatchProcessor.OutputNames outputs;
     private final PipelineMetrics metrics;
+    private final AnswerCache cache;
     private final RateLimitedLog deadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
 
     Outcomes(ProcessorContext<byte[], byte[]> context, PendingStore store, GeminiBatchProcessor.OutputNames outputs,
-             PipelineMetrics metrics) {
+             PipelineMetrics metrics, AnswerCache cache) {
         this.context = context;
         this.store = store;
         this.outputs = outputs;
         this.metrics = metrics;
+        this.cache = cache;
+    }
+
+    /**
+     * Answers each task of a prompt that has just been stored whose answer the cache holds.
+     *
+     * @return the prompt with the tasks still to send to Gemini, or null when none is left
+     */
+    PendingPrompt settleFromCache(String storeKey, PendingPrompt prompt) {
+        long now = context.currentSystemTimeMs();
+        BatchItem item = new BatchItem(storeKey, prompt.request());
+        boolean answered = false;
+        for (Task task : prompt.remaining()) {
+            CacheEntry entry = cache.lookup(task, prompt, now);
+            if (entry == null) {
+                continue;
+            }
+            answered |= task == Task.GENERATE
+                    ? finish(item, task, pending -> OutputRecords.response(pending, entry.model(),
+                            new Attempted<>(entry.generated(), 0, entry.model()), 0, now, true), TopicRole.RESPONSES)
+                    : finish(item, task, pending -> OutputRecords.embedding(pending, entry.model(), entry.vector(), 0, 0,
+                            now, true), TopicRole.EMBEDDINGS);
+        }
+        return answered ? store.get(storeKey) : prompt;
     }
 
     /**
@@ -75,13 +102,18 @@ final class Outcomes {
     /** Forwards {@code answer} as {@code item}'s output for {@code task}: a Gemini answer from any path. */
     void forward(BatchItem item, Task task, HandoverEntry answer) {
         long now = context.currentSystemTimeMs();
+        boolean forwarded;
         if (task == Task.GENERATE) {
-            finish(item, Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
+            forwarded = finish(item, Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
                     new Attempted<>(answer.generated(), answer.attempts(), answer.model(), answer.attemptsByModel()),
-                    answer.latencyMs(), now), TopicRole.RESPONSES);
+                    answer.latencyMs(), now, false), TopicRole.RESPONSES);
         } else {
-            finish(item, Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
-                    answer.vector(), answer.attempts(), answer.latencyMs(), now), TopicRole.EMBEDDINGS);
+            forwarded = finish(item, Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
+                    answer.vector(), answer.attempts(), answer.latencyMs(), now, false), TopicRole.EMBEDDINGS);
+        }
+        Record<byte[], byte[]> cached = forwarded ? cache.record(task, item.request(), answer, now) : null;
+        if (cached != null) {
+            context.forward(cached, outputs.sink(TopicRole.CACHE));
         }
     }
 
@@ -95,11 +127,16 @@ final class Outcomes {
         }, TopicRole.DEAD_LETTER);
     }
 
-    /** Forwards one task's output and removes that task from the pending entry, in one step. */
-    private void finish(BatchItem item, Task task, Function<PendingPrompt, Record<byte[], byte[]>> output, TopicRole role) {
+    /**
+     * Forwards one task's output and removes that task from the pending entry, in one step.
+     *
+     * @return false when the task had its output already (nothing forwarded)
+     */
+    private boolean finish(BatchItem item, Task task, Function<PendingPrompt, Record<byte[], byte[]>> output,
+                           TopicRole role) {
         PendingPrompt prompt = store.get(item.storeKey());
         if (prompt == null || !prompt.remaining().contains(task)) {
-            return;
+            return false;
         }
         context.forward(output.apply(prompt), outputs.sink(role));
         metrics.outputWritten(role.yamlKey());
@@ -111,13 +148,14 @@ final class Outcomes {
         PendingPrompt rest = prompt.without(task, role == TopicRole.DEAD_LETTER);
         if (!rest.remaining().isEmpty()) {
             store.put(item.storeKey(), rest);
-            return;
+            return true;
         }
         store.delete(item.storeKey());
         if (rest.request().job() != null) {
             context.forward(new JobEvent(rest.request().job(), rest.request().jobSize(), rest.failed(),
                     rest.source().timestamp(), context.currentSystemTimeMs()).toRecord(), outputs.sink(TopicRole.JOB_EVENTS));
         }
+        return true;
     }
 
     private static boolean isolatable(Batch batch, Throwable failure) {

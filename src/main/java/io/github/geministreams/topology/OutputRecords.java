@@ -20,8 +20,9 @@ final class OutputRecords {
     private OutputRecords() {
     }
 
+    /** @param cached true for an answer from the cache: marked {@code cached}, at no cost */
     static Record<byte[], byte[]> response(PendingPrompt pending, String model, Attempted<GenerateResult> answer,
-                                           long latencyMs, long nowMillis) {
+                                           long latencyMs, long nowMillis, boolean cached) {
         PromptRequest request = pending.request();
         GenerateResult result = answer.value();
         TokenUsage usage = result.usage();
@@ -31,15 +32,18 @@ final class OutputRecords {
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
                 answer.attempts(), answer.attemptsByModel().isEmpty() ? null : answer.attemptsByModel(), latencyMs,
-                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, null);
+                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(),
+                cachedFlag(cached), cached ? 0.0 : null);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
+    /** @param cached true for an embedding from the cache: marked {@code cached}, at no cost */
     static Record<byte[], byte[]> embedding(PendingPrompt pending, String model, float[] values, int attempts,
-                                            long latencyMs, long nowMillis) {
+                                            long latencyMs, long nowMillis, boolean cached) {
         PromptRequest request = pending.request();
         Embedding value = new Embedding(request.id(), model, values.length, values, attempts, latencyMs,
-                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, null);
+                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(),
+                cachedFlag(cached), cached ? 0.0 : null);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
@@ -67,6 +71,11 @@ final class OutputRecords {
                 ? ReplayValue.onlyTask(pending.originalValue(), pending.request(), task)
                 : pending.originalValue();
         return new Record<>(pending.originalKey(), value, nowMillis, headers);
+    }
+
+    /** Present on an output only when it is true. */
+    private static Boolean cachedFlag(boolean cached) {
+        return cached ? Boolean.TRUE : null;
     }
 
     /** Present on an output only when it is true. */

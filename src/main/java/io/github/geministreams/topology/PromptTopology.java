@@ -25,6 +25,7 @@ import org.apache.kafka.streams.Topology;
  *                 └─────────────────┴─────────▶ dead-letter, job-events
  * handover ─▶ handover-loader ─▶ global store gemini-handover (read by gemini-batcher)
  * batch-jobs ─▶ batch-jobs-loader ─▶ global store gemini-batch-jobs-committed (read by gemini-batcher)
+ * cache ─▶ cache-loader ─▶ global store gemini-cache (read by gemini-batcher, which writes cache)
  * job-events ─▶ job-tracker ─▶ jobs
  * </pre>
  * Every node and the store are named explicitly, so internal names survive code changes.
@@ -49,6 +50,9 @@ public final class PromptTopology {
     static final String BATCH_JOBS_STORE = "gemini-batch-jobs-committed";
     static final String BATCH_JOBS_SOURCE = "batch-jobs-source";
     static final String BATCH_JOBS_LOADER = "batch-jobs-loader";
+    static final String CACHE_STORE = "gemini-cache";
+    static final String CACHE_SOURCE = "cache-source";
+    static final String CACHE_LOADER = "cache-loader";
     /** How often a job's RUNNING record is written while its prompts end. */
     private static final Duration JOB_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
@@ -83,8 +87,16 @@ public final class PromptTopology {
                         Serdes.String(), new JsonSerde<>(BatchJobRecord.class)).withLoggingDisabled(),
                 BATCH_JOBS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.name(TopicRole.BATCH_JOBS), BATCH_JOBS_LOADER, () -> GlobalStoreLoader.batchJobs(BATCH_JOBS_STORE));
+        // The answer cache: every instance reads every answer written, and keeps its copy bounded.
+        boolean cached = config.cache().embed() || config.cache().generate();
+        if (cached) {
+            topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CACHE_STORE),
+                            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                    CACHE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.CACHE),
+                    CACHE_LOADER, () -> new CacheLoader(CACHE_STORE, config.cache(), gateway.metrics()::cacheEntries));
+        }
         topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE,
-                BATCH_JOBS_STORE, outputs), PARSER);
+                BATCH_JOBS_STORE, cached ? CACHE_STORE : null, outputs), PARSER);
         topology.addSink(HANDOVER_SINK, topics.name(TopicRole.HANDOVER), bytes, bytes, BATCHER);
         topology.addSink(BATCH_JOBS_SINK, topics.name(TopicRole.BATCH_JOBS), bytes, bytes, BATCHER);
         topology.addSink(CACHE_SINK, topics.name(TopicRole.CACHE), bytes, bytes, BATCHER);

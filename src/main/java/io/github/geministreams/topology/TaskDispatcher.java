@@ -177,8 +177,7 @@ final class TaskDispatcher {
     }
 
     private EmbedRequest embedRequest(Batch batch) {
-        List<String> texts = batch.items().stream().map(BatchItem::text).toList();
-        return new EmbedRequest(batch.key().model(), texts, gemini.embedDimensions(), gemini.embedTaskType().orElse(null));
+        return new EmbedRequest(batch.key().model(), batch.distinctTexts(), gemini.embedDimensions(), gemini.embedTaskType().orElse(null));
     }
 
     private static GenerateRequest generateRequest(Batch batch) {

@@ -87,7 +87,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldAnswerEveryPromptOnceWhenInitialisedAgainAfterClose() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -113,7 +113,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldKeepAKeysOrderWhenInitialisedAgainAfterClose() {
         AppConfig ordered = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms", "ordering", "key")).build();
         try (GeminiGateway orderedGateway = new GeminiGateway(ordered, gemini)) {
-            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
             processor.init(context);
             processor.process(prompt("first", "customer-1"));
             processor.process(prompt("second", "customer-1"));
@@ -139,7 +139,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldKeepAPermitUntilACallSentBeforeCloseIsAnswered() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -155,7 +155,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldForwardTheAnswerThePreviousOwnerHandedOverInsteadOfCallingAgain() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         addHandoverStore();
         previousOwner.init(context);
         previousOwner.process(prompt("a"));
@@ -169,7 +169,7 @@ class GeminiBatchProcessorLifecycleTest {
         assertTrue(handover.entries.get(1).answered());
 
         handover.copyTo(handoverStore);
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         nextOwner.init(context);
         punctuate();
 
@@ -194,7 +194,7 @@ class GeminiBatchProcessorLifecycleTest {
         offset = 0;
         long now = System.currentTimeMillis();
         handoverStore.put(key, HandoverEntry.open(now + 60_000));
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         nextOwner.init(context);
         punctuateAt(now);
         assertEquals(0, gemini.calls.size(), "the previous owner's answer may still come");
@@ -209,7 +209,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHoldItsTasksShareOfTheQuotaFromInitUntilClose() {
         gateway.promptPartitions(4);
         assertEquals(0.0, quotaShare(), 1e-9, "no task open here: no share");
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         processor.init(context);
         assertEquals(0.25, quotaShare(), 1e-9, "one of four partitions");
         processor.close();
@@ -221,7 +221,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHandOverAnAnswerThatCameButWasNotForwardedBeforeClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -241,7 +241,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldAnnounceAnOpenCallUntilARequestTimeoutFromTheClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, OUTPUTS);
+        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -263,7 +263,7 @@ class GeminiBatchProcessorLifecycleTest {
         try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
             batchGateway.useBatchClient(batchApi);
             GeminiBatchProcessor processor = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, OUTPUTS);
+                    COMMITTED_JOBS, null, OUTPUTS);
             processor.init(context);
             processor.process(batchPrompt("a"));
             processor.process(batchPrompt("b"));
@@ -292,7 +292,7 @@ class GeminiBatchProcessorLifecycleTest {
         try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
             batchGateway.useBatchClient(batchApi);
             GeminiBatchProcessor first = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, OUTPUTS);
+                    COMMITTED_JOBS, null, OUTPUTS);
             first.init(context);
             first.process(batchPrompt("a"));
             first.process(batchPrompt("b"));
@@ -304,7 +304,7 @@ class GeminiBatchProcessorLifecycleTest {
             first.close();
 
             GeminiBatchProcessor second = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, OUTPUTS);
+                    COMMITTED_JOBS, null, OUTPUTS);
             second.init(context);
             // The wall clock moves on by 100 ms a punctuation, past the lookup delay and the polls' backoff.
             AtomicLong clock = new AtomicLong(now + 2_000);

@@ -1,0 +1,139 @@
+package io.github.geministreams.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.serde.Json;
+import io.github.geministreams.simulator.DeterministicEmbedding;
+import io.github.geministreams.simulator.GeminiSimulator;
+import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.Closer;
+import io.github.geministreams.testing.EmbeddedKafkaExtension;
+import io.github.geministreams.testing.ExpectedOutcomes;
+import io.github.geministreams.testing.FaultyGeminiScenario;
+import io.github.geministreams.testing.InProcessApps;
+import io.github.geministreams.testing.OutcomeLedger;
+import io.github.geministreams.testing.PipelineDrain;
+import io.github.geministreams.testing.TestClients;
+import io.github.geministreams.testing.TestTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The answer cache across partitions and instances, through the real SDK and the simulator:
+ * two instances share six prompts partitions, and half the texts embedded are repeats of
+ * texts embedded before, under other ids and keys (so mostly on other partitions, often on the
+ * other instance). Every prompt is answered exactly once, every vector, cached or not, is the
+ * one the simulator computes for its text, and the simulator embeds about one text per two
+ * items.
+ *
+ * <p>A repeat that arrives while the first answer to its text is still at Gemini (not yet
+ * committed to the cache topic) is embedded again, unless it shares the first one's batch: the
+ * last round measures that case, texts repeated within one burst, and prints its figure.
+ */
+class AnswerCacheIT {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
+    private static final int TEXTS = 150;
+    private static final int BURST_TEXTS = 60;
+    private static final int DIMENSIONS = 64;
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final Closer closer = new Closer();
+
+    private final Map<String, String> textById = new HashMap<>();
+    private final ExpectedOutcomes expected = new ExpectedOutcomes();
+    private final Random random = new Random(13);
+
+    private List<ProducerRecord<byte[], byte[]>> prompts(TestTopics topics, String prefix, List<String> texts) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String id = prefix + "-" + i;
+            textById.put(id, texts.get(i));
+            expected.answered(id, "embed");
+            records.add(TestClients.record(topics.prompts, id,
+                    "{\"id\":\"" + id + "\",\"prompt\":\"" + texts.get(i) + "\",\"tasks\":[\"embed\"]}"));
+        }
+        return records;
+    }
+
+    @Test
+    void shouldEmbedARepeatedTextOnceAcrossPartitionsAndInstances() throws Exception {
+        GeminiSimulator simulator = closer.add(GeminiSimulator.start(SimulatorConfig.builder()
+                .latency(Duration.ofMillis(20)).build()));
+        TestTopics topics = TestTopics.write(dir, "cache", 6);
+        for (String instance : List.of("a", "b")) {
+            Map<String, String> settings = new HashMap<>(
+                    FaultyGeminiScenario.settings("cache-app", topics, dir.resolve("state-" + instance)));
+            settings.put("metrics.port", "-1");
+            settings.put("gemini.embed.dimensions", Integer.toString(DIMENSIONS));
+            InProcessApps.start(closer, InProcessApps.config(KAFKA.bootstrapServers(), simulator, settings));
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < TEXTS; i++) {
+            texts.add("chunk " + i + " of a document that is embedded again");
+        }
+
+        try (OutcomeLedger ledger = new OutcomeLedger(KAFKA.bootstrapServers(), topics.responses, topics.embeddings,
+                topics.deadLetter);
+             PipelineDrain drain = new PipelineDrain(KAFKA.bootstrapServers(), "cache-app", topics.prompts)) {
+            // Round 1: each text once. Round 2: each again, shuffled, under other ids and keys.
+            TestClients.produce(KAFKA.bootstrapServers(), prompts(topics, "first", texts));
+            ledger.awaitExactly(expected, drain, Duration.ofMinutes(1));
+            List<String> again = new ArrayList<>(texts);
+            Collections.shuffle(again, random);
+            TestClients.produce(KAFKA.bootstrapServers(), prompts(topics, "again", again));
+            ledger.awaitExactly(expected, drain, Duration.ofMinutes(1));
+            long embeddedLater = simulator.counters().snapshot().itemsEmbedded();
+
+            // Round 3: new texts, each twice in one burst: the repeat may come while the first is at Gemini.
+            List<String> burst = new ArrayList<>();
+            for (int i = 0; i < BURST_TEXTS; i++) {
+                burst.add("burst text " + i);
+                burst.add("burst text " + i);
+            }
+            Collections.shuffle(burst, random);
+            TestClients.produce(KAFKA.bootstrapServers(), prompts(topics, "burst", burst));
+            ledger.awaitExactly(expected, drain, Duration.ofMinutes(1));
+            long embeddedInBurst = simulator.counters().snapshot().itemsEmbedded() - embeddedLater;
+
+            int cached = 0;
+            for (ConsumerRecord<byte[], byte[]> record : TestClients.readCommitted(KAFKA.bootstrapServers(),
+                    topics.embeddings)) {
+                JsonNode embedding = Json.MAPPER.readTree(record.value());
+                String id = embedding.get("id").asText();
+                float[] values = Json.MAPPER.treeToValue(embedding.get("values"), float[].class);
+                assertArrayEquals(DeterministicEmbedding.of(textById.get(id), DIMENSIONS), values, embedding.toString());
+                if (embedding.path("cached").asBoolean(false)) {
+                    cached++;
+                    assertEquals(0, embedding.get("attempts").asInt(), embedding.toString());
+                }
+            }
+            double perItemLater = (double) embeddedLater / (2 * TEXTS);
+            double perItemBurst = (double) embeddedInBurst / (2 * BURST_TEXTS);
+            System.out.printf("cache run: %d embedded items, %d cached; texts embedded per item: %.3f with repeats "
+                            + "after the first answer (%d/%d), %.3f with repeats in one burst (%d/%d); simulator %s%n",
+                    textById.size(), cached, perItemLater, embeddedLater, 2 * TEXTS, perItemBurst, embeddedInBurst,
+                    2 * BURST_TEXTS, simulator.counters().snapshot());
+            assertTrue(perItemLater <= 0.55, "texts embedded per item " + perItemLater);
+            assertTrue(cached >= TEXTS - (embeddedLater - TEXTS), "cached outputs " + cached);
+            assertTrue(embeddedInBurst >= BURST_TEXTS, "every new text was embedded at least once");
+        }
+    }
+}
