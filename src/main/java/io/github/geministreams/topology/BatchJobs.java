@@ -274,16 +274,24 @@ final class BatchJobs {
             }
             job.nextCallMillis = now + job.pollDelayMillis;
             job.pollDelayMillis = Math.min(2 * job.pollDelayMillis, settings.pollMax().toMillis());
-        }, (failure, now) -> retryLater(job, now, "poll", failure));
+        }, (failure, now) -> {
+            if (failure instanceof GeminiException gemini && gemini.httpStatus() == 404) {
+                // Deleted at the API (by hand, or after its retention): no answer will ever come.
+                end(job, BatchJobState.FAILED, List.of(), "the job no longer exists at the Batch API: "
+                        + failure.getMessage(), now);
+                return;
+            }
+            retryLater(job, now, "poll", failure);
+        });
     }
 
     private void cancel(Tracked job) {
         log.warn("Batch job {} ({}) has not finished within gemini.batch.timeout={}: cancelling it",
                 job.record.name(), job.record.displayName(), settings.timeout());
-        call(job, client.cancel(job.record.name()), (ignored, now) -> {
-            job.cancelRequested = true;
-            job.nextCallMillis = now;
-        }, (failure, now) -> retryLater(job, now, "cancel", failure));
+        job.cancelRequested = true;
+        // Either way the job is polled next: it shows CANCELLED, or the state it ended in before the cancel.
+        call(job, client.cancel(job.record.name()), (ignored, now) -> job.nextCallMillis = now,
+                (failure, now) -> retryLater(job, now, "cancel", failure));
     }
 
     /** The job exists at the API: record its name and state, and poll it. */
