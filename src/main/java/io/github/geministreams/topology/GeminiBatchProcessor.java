@@ -2,6 +2,7 @@ package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.Ordering;
+import io.github.geministreams.cost.CostEstimator;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.topics.TopicRole;
 import java.util.List;
@@ -104,7 +105,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                 handoverLookup(context), config.gemini().requestTimeout().toMillis(),
                 config.pipeline().ordering() == Ordering.KEY);
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
-        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics());
+        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics(), new CostEstimator(config.prices()));
         backlog.resumeStored();
         gateway.taskOpened();
         punctuator = context.schedule(config.pipeline().punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTick);

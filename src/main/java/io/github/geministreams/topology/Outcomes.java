@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.cost.CostEstimator;
 import io.github.geministreams.gemini.Attempted;
 import io.github.geministreams.gemini.GeminiCallFailedException;
 import io.github.geministreams.gemini.GeminiException;
@@ -33,14 +34,16 @@ final class Outcomes {
     private final PendingStore store;
     private final GeminiBatchProcessor.OutputNames outputs;
     private final PipelineMetrics metrics;
+    private final CostEstimator costs;
     private final RateLimitedLog deadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
 
     Outcomes(ProcessorContext<byte[], byte[]> context, PendingStore store, GeminiBatchProcessor.OutputNames outputs,
-             PipelineMetrics metrics) {
+             PipelineMetrics metrics, CostEstimator costs) {
         this.context = context;
         this.store = store;
         this.outputs = outputs;
         this.metrics = metrics;
+        this.costs = costs;
     }
 
     /**
@@ -75,12 +78,14 @@ final class Outcomes {
     private void forwardAnswer(BatchItem item, Task task, HandoverEntry answer) {
         long now = context.currentSystemTimeMs();
         if (task == Task.GENERATE) {
+            Double cost = costs.response(answer.model(), item.request().mode(), answer.generated().usage());
             finish(item, Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
                     new Attempted<>(answer.generated(), answer.attempts(), answer.model(), answer.attemptsByModel()),
-                    answer.latencyMs(), now), TopicRole.RESPONSES);
+                    answer.latencyMs(), cost, now), TopicRole.RESPONSES, cost);
         } else {
+            Double cost = costs.embedding(answer.model(), item.request().mode(), item.text());
             finish(item, Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
-                    answer.vector(), answer.attempts(), answer.latencyMs(), now), TopicRole.EMBEDDINGS);
+                    answer.vector(), answer.attempts(), answer.latencyMs(), cost, now), TopicRole.EMBEDDINGS, cost);
         }
     }
 
@@ -90,11 +95,16 @@ final class Outcomes {
                     prompt.source().asKey(), failure.getMessage());
             metrics.deadLettered(OutputRecords.stage(task, failure).wireName());
             return OutputRecords.deadLetter(prompt, task, failure, context.currentSystemTimeMs());
-        }, TopicRole.DEAD_LETTER);
+        }, TopicRole.DEAD_LETTER, null);
     }
 
-    /** Forwards one task's output and removes that task from the pending entry, in one step. */
-    private void finish(BatchItem item, Task task, Function<PendingPrompt, Record<byte[], byte[]>> output, TopicRole role) {
+    /**
+     * Forwards one task's output and removes that task from the pending entry, in one step.
+     *
+     * @param costUsd the output's estimated cost, added to the prompt's (null: none known)
+     */
+    private void finish(BatchItem item, Task task, Function<PendingPrompt, Record<byte[], byte[]>> output, TopicRole role,
+                        Double costUsd) {
         PendingPrompt prompt = store.get(item.storeKey());
         if (prompt == null || !prompt.remaining().contains(task)) {
             return;
@@ -106,7 +116,7 @@ final class Outcomes {
             context.forward(new Record<>(HandoverEntry.key(item.storeKey(), task).getBytes(StandardCharsets.UTF_8),
                     null, context.currentSystemTimeMs()), outputs.sink(TopicRole.HANDOVER));
         }
-        PendingPrompt rest = prompt.without(task, role == TopicRole.DEAD_LETTER);
+        PendingPrompt rest = prompt.without(task, role == TopicRole.DEAD_LETTER, costUsd);
         if (!rest.remaining().isEmpty()) {
             store.put(item.storeKey(), rest);
             return;
@@ -114,7 +124,8 @@ final class Outcomes {
         store.delete(item.storeKey());
         if (rest.request().job() != null) {
             context.forward(new JobEvent(rest.request().job(), rest.request().jobSize(), rest.failed(),
-                    rest.source().timestamp(), context.currentSystemTimeMs()).toRecord(), outputs.sink(TopicRole.JOB_EVENTS));
+                    rest.source().timestamp(), context.currentSystemTimeMs(), rest.costUsd()).toRecord(),
+                    outputs.sink(TopicRole.JOB_EVENTS));
         }
     }
 

@@ -20,8 +20,9 @@ final class OutputRecords {
     private OutputRecords() {
     }
 
+    /** @param costUsd the answer's estimated cost ({@link io.github.geministreams.cost.CostEstimator}), or null */
     static Record<byte[], byte[]> response(PendingPrompt pending, String model, Attempted<GenerateResult> answer,
-                                           long latencyMs, long nowMillis) {
+                                           long latencyMs, Double costUsd, long nowMillis) {
         PromptRequest request = pending.request();
         GenerateResult result = answer.value();
         TokenUsage usage = result.usage();
@@ -31,15 +32,16 @@ final class OutputRecords {
                 result.blocked(), result.blockReason(), result.blockMessage(),
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
                 answer.attempts(), answer.attemptsByModel().isEmpty() ? null : answer.attemptsByModel(), latencyMs,
-                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, null);
+                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, costUsd);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
+    /** @param costUsd the embedding's estimated cost ({@link io.github.geministreams.cost.CostEstimator}), or null */
     static Record<byte[], byte[]> embedding(PendingPrompt pending, String model, float[] values, int attempts,
-                                            long latencyMs, long nowMillis) {
+                                            long latencyMs, Double costUsd, long nowMillis) {
         PromptRequest request = pending.request();
         Embedding value = new Embedding(request.id(), model, values.length, values, attempts, latencyMs,
-                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, null);
+                pending.source(), request.job(), request.attributes(), truncated(request), request.mode(), null, costUsd);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
