@@ -1,6 +1,7 @@
 package io.github.geministreams.bench;
 
 import io.github.geministreams.config.Durations;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.serde.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,8 +13,8 @@ import java.util.Map;
 
 /** Prints a {@link BenchResult} as a table with its ratios, or writes it as JSON. */
 public final class BenchReport {
-    private static final String HEADER = "%-18s %7s %7s %5s %4s %9s %7s %7s %7s %8s %9s %6s %7s %8s%n";
-    private static final String ROW = "%-18s %7d %7d %5d %4d %9.1f %7d %7d %7d %8s %9s %6d %7s %8d%n";
+    private static final String HEADER = "%-18s %7s %7s %5s %4s %9s %7s %7s %7s %8s %9s %11s %8s %6s %7s %8s%n";
+    private static final String ROW = "%-18s %7d %7d %5d %4d %9.1f %7d %7d %7d %8s %9s %11s %8s %6d %7s %8d%n";
     private static final long MIB = 1024 * 1024;
 
     private BenchReport() {
@@ -24,14 +25,17 @@ public final class BenchReport {
         out.println();
         out.println("gemini-streams bench: " + describe(result));
         out.println("(one JVM: embedded broker, simulator and the row under test; heap is theirs together; "
-                + "latency = prompt sent -> output read, read_committed; client-only: prompt due -> answer)");
+                + "latency = prompt sent -> output read, read_committed, for batch-mode its turnaround; "
+                + "client-only: prompt due -> answer; USD/1k: estimated cost of 1,000 prompts' outputs)");
         out.printf(HEADER, "row", "prompts", "outputs", "dead", "dup", "items/s", "p50 ms", "p95 ms", "p99 ms",
-                "req/item", "texts/req", "429s", "retries", "heap MiB");
+                "req/item", "texts/req", "billed/item", "USD/1k", "429s", "retries", "heap MiB");
         for (RowResult row : result.rows()) {
+            boolean noGemini = row.name().equals(BenchRunner.PASSTHROUGH_ROW);
             out.printf(ROW, row.name(), row.prompts(), row.outputs(), row.deadLettered(), row.duplicates(),
                     row.itemsPerSecond(), row.p50Millis(), row.p95Millis(), row.p99Millis(),
-                    row.name().equals(BenchRunner.PASSTHROUGH_ROW) ? "-" : String.format("%.3f", row.requestsPerItem()),
+                    noGemini ? "-" : String.format("%.3f", row.requestsPerItem()),
                     Double.isNaN(row.textsPerEmbedRequest()) ? "-" : String.format("%.1f", row.textsPerEmbedRequest()),
+                    noGemini ? "-" : String.format("%.3f", row.billedPerItem()), cost(row.costPer1000Prompts()),
                     row.received429s(), row.retries() < 0 ? "-" : Long.toString(row.retries()), row.peakHeapBytes() / MIB);
             if (!row.complete()) {
                 out.println("  ^ INCOMPLETE: not every prompt had an output within " + scenario.rowTimeout().toSeconds() + " s");
@@ -46,6 +50,11 @@ public final class BenchReport {
                 name.endsWith("/ naive") || name.startsWith("gemini-streams") && name.contains(" / gemini-streams")
                         ? String.format("%.1fx", ratio) : String.format("%.1f%%", ratio * 100)));
         out.println();
+    }
+
+    /** Dollars to the hundredth of a cent, "-" when unknown. */
+    static String cost(double usd) {
+        return Double.isNaN(usd) ? "-" : String.format("%.4f", usd);
     }
 
     public static void writeJson(BenchResult result, Path file) throws IOException {
@@ -78,6 +87,8 @@ public final class BenchReport {
         settings.put("maxInFlight", s.maxInFlight());
         settings.put("instances", s.instances());
         settings.put("keys", s.keys());
+        settings.put("duplicateShare", s.duplicateShare());
+        settings.put("mode", s.mode().wireName());
         settings.put("settings", s.settings());
         return settings;
     }
@@ -92,6 +103,8 @@ public final class BenchReport {
                 + ", errors " + pct(s.rateLimitErrorRate()) + " 429 / " + pct(s.serverErrorRate()) + " 500"
                 + ", max.in.flight " + s.maxInFlight() + ", embed batch " + result.embedBatch()
                 + (s.keys() > 0 ? ", " + s.keys() + " record keys" : "")
+                + (s.duplicateShare() > 0 ? ", " + pct(s.duplicateShare()) + " repeated texts" : "")
+                + (s.mode() == Mode.BATCH ? ", mode batch (a batch-mode row too)" : "")
                 + (s.settings().isEmpty() ? "" : ", settings " + s.settings());
     }
 

@@ -25,7 +25,7 @@ public record BenchResult(BenchScenario scenario, BatchSettings embedBatch, List
     /**
      * The comparisons the benchmark exists for, by name, in print order: each gemini-streams
      * row against its ceiling, the client-only row, the passthrough row and the naive
-     * baseline, and N instances against one.
+     * baseline, N instances against one, and the batch-mode row's cost against the online row's.
      */
     public Map<String, Double> ratios() {
         Map<String, Double> ratios = new LinkedHashMap<>();
@@ -49,6 +49,14 @@ public record BenchResult(BenchScenario scenario, BatchSettings embedBatch, List
         if (one.isPresent() && keyOrdered.isPresent()) {
             ratios.put(keyOrdered.get().name() + " / " + one.get().name(),
                     keyOrdered.get().itemsPerSecond() / one.get().itemsPerSecond());
+        }
+        Optional<RowResult> batch = row(BenchRunner.BATCH_MODE_ROW);
+        if (one.isPresent() && batch.isPresent()) {
+            double online = one.get().costPer1000Prompts();
+            double batched = batch.get().costPer1000Prompts();
+            if (Double.isFinite(online) && Double.isFinite(batched) && online > 0) {
+                ratios.put("cost: " + batch.get().name() + " / " + one.get().name(), batched / online);
+            }
         }
         Optional<RowResult> many = row(BenchRunner.GEMINI_STREAMS_ROW + scenario.instances());
         if (scenario.instances() > 1 && one.isPresent() && many.isPresent()) {

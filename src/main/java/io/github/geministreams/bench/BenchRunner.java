@@ -3,6 +3,7 @@ package io.github.geministreams.bench;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.local.EmbeddedKafkaBroker;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.simulator.SimulatorCounters;
@@ -34,11 +35,22 @@ import org.apache.kafka.clients.admin.Admin;
 public final class BenchRunner implements AutoCloseable {
     static final String GEMINI_STREAMS_ROW = "gemini-streams x";
     static final String KEY_ORDERED_ROW = "key-ordered x1";
+    /** gemini-streams, one instance, with every prompt in batch mode. */
+    static final String BATCH_MODE_ROW = "batch-mode x1";
     static final String CLIENT_ONLY_ROW = "client-only";
     static final String NAIVE_ROW = "naive sync SDK";
     static final String PASSTHROUGH_ROW = "passthrough";
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
     private static final String WARMUP_PREFIX = "warmup-";
+    /**
+     * The batch-mode row's job settings unless {@code --set} says otherwise: a bench row of a few
+     * thousand prompts fills no job of 1,000 per task, so jobs start after a short wait, and
+     * results are looked for often enough that polling adds little to the turnaround.
+     */
+    private static final Map<String, String> BATCH_ROW_DEFAULTS = Map.of(
+            "gemini.batch.max.wait", "2s",
+            "gemini.batch.poll.initial", "1s",
+            "gemini.batch.poll.max", "5s");
 
     private final BenchScenario scenario;
     private final PrintStream progress;
@@ -60,6 +72,7 @@ public final class BenchRunner implements AutoCloseable {
                 .batchItemsCountAsRequests(!scenario.batchCountsOnce())
                 .rateLimitErrorRate(scenario.rateLimitErrorRate())
                 .internalErrorRate(scenario.serverErrorRate())
+                .batchTurnaround(scenario.batchTurnaround())
                 .build());
     }
 
@@ -72,6 +85,9 @@ public final class BenchRunner implements AutoCloseable {
             rows.add(geminiStreams(1, base));
             if (scenario.instances() > 1) {
                 rows.add(geminiStreams(scenario.instances(), appConfig("bench-gemini-streams-" + scenario.instances() + "-")));
+            }
+            if (scenario.mode() == Mode.BATCH) {
+                rows.add(batchMode());
             }
         }
         if (scenario.rows().contains(BenchRow.KEY_ORDERED)) {
@@ -102,7 +118,25 @@ public final class BenchRunner implements AutoCloseable {
                 new GeminiStreamsSubject(config, instances, stateRoot.resolve("gemini-streams-" + instances)),
                 topics.name(TopicRole.PROMPTS),
                 List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
-                topics.name(TopicRole.DEAD_LETTER));
+                topics.name(TopicRole.DEAD_LETTER), Mode.ONLINE);
+    }
+
+    /** gemini-streams, one instance, on topics of its own, every prompt asking for batch mode. */
+    private RowResult batchMode() throws Exception {
+        AppConfig config = appConfig("bench-batch-mode-", batchRowSettings(scenario.settings()));
+        TopicPlan topics = config.topics();
+        return measure(BATCH_MODE_ROW, scenario.prompts(),
+                new GeminiStreamsSubject(config, 1, stateRoot.resolve("batch-mode")),
+                topics.name(TopicRole.PROMPTS),
+                List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
+                topics.name(TopicRole.DEAD_LETTER), Mode.BATCH);
+    }
+
+    /** The batch-mode row's settings: {@link #BATCH_ROW_DEFAULTS} under the scenario's own. */
+    static Map<String, String> batchRowSettings(Map<String, String> scenarioSettings) {
+        Map<String, String> settings = new HashMap<>(BATCH_ROW_DEFAULTS);
+        settings.putAll(scenarioSettings);
+        return settings;
     }
 
     /** gemini-streams with ordering=key on topics of its own. */
@@ -113,7 +147,7 @@ public final class BenchRunner implements AutoCloseable {
                 new GeminiStreamsSubject(config, 1, stateRoot.resolve("key-ordered")),
                 topics.name(TopicRole.PROMPTS),
                 List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
-                topics.name(TopicRole.DEAD_LETTER));
+                topics.name(TopicRole.DEAD_LETTER), Mode.ONLINE);
     }
 
     /** Builds its Gemini client stack from a configuration of its own, as another gemini-streams instance would. */
@@ -130,8 +164,8 @@ public final class BenchRunner implements AutoCloseable {
         String output = topics.name(TopicRole.RESPONSES);
         return measure(NAIVE_ROW, Math.min(scenario.prompts(), scenario.baselinePrompts()),
                 new NaiveSdkSubject(broker.clientProperties(), "bench-naive", prompts, output,
-                        stateRoot.resolve("naive"), config.gemini()),
-                prompts, List.of(output), null);
+                        stateRoot.resolve("naive"), config.gemini(), config.prices()),
+                prompts, List.of(output), null, null);
     }
 
     private RowResult passthrough() throws Exception {
@@ -141,15 +175,17 @@ public final class BenchRunner implements AutoCloseable {
         return measure(PASSTHROUGH_ROW, scenario.prompts(),
                 new PassthroughSubject(broker.clientProperties(), "bench-passthrough", prompts, output,
                         stateRoot.resolve("passthrough")),
-                prompts, List.of(output), null);
+                prompts, List.of(output), null, null);
     }
 
+    /** @param mode the prompts' mode; null for a baseline, which knows none */
     private RowResult measure(String name, int prompts, BenchSubject subject, String promptsTopic,
-                              List<String> outputTopics, String deadLetterTopic) throws Exception {
+                              List<String> outputTopics, String deadLetterTopic, Mode mode) throws Exception {
         announce(name, prompts);
         ConcurrentMap<String, Long> sentAt = new ConcurrentHashMap<>();
-        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.workload(), scenario.promptTokens(),
-                scenario.keys());
+        PromptLoad load = new PromptLoad(broker.clientProperties(), scenario.keys(), mode);
+        PromptSequence sequence = PromptSequence.measured(scenario.workload(), prompts, scenario.promptTokens(),
+                scenario.duplicateShare());
         try (subject; OutputWatcher watcher = startWatching(subject, outputTopics, deadLetterTopic, sentAt)) {
             warmUp(name, load, watcher, promptsTopic);
             simulator.reset();
@@ -158,7 +194,7 @@ public final class BenchRunner implements AutoCloseable {
                 long firstSent = System.currentTimeMillis();
                 CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
                     try {
-                        load.produce(promptsTopic, name.replace(' ', '-') + "-", prompts, scenario.rate(), sentAt);
+                        load.produce(promptsTopic, name.replace(' ', '-') + "-", sequence, scenario.rate(), sentAt);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("interrupted while producing", e);
@@ -174,6 +210,9 @@ public final class BenchRunner implements AutoCloseable {
                         watcher.latencyMillis(50), watcher.latencyMillis(95), watcher.latencyMillis(99),
                         (double) requests / prompts,
                         stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
+                        // As Gemini bills: each prompt generated, each text embedded, each request of a batch job.
+                        (double) (stats.promptsGenerated() + stats.itemsEmbedded() + stats.batchRequestsSubmitted()) / prompts,
+                        watcher.costPer1000Prompts(prompts),
                         stats.total429s(), subject.retries() < 0 ? -1 : subject.retries() - retriesBefore,
                         heap.peakBytes(), complete);
                 reportProgress(row);
@@ -208,7 +247,9 @@ public final class BenchRunner implements AutoCloseable {
         if (scenario.warmupPrompts() <= 0) {
             return;
         }
-        load.produce(promptsTopic, WARMUP_PREFIX, scenario.warmupPrompts(), 0, new ConcurrentHashMap<>());
+        load.produce(promptsTopic, WARMUP_PREFIX,
+                PromptSequence.warmUp(scenario.workload(), scenario.warmupPrompts(), scenario.promptTokens()), 0,
+                new ConcurrentHashMap<>());
         if (!watcher.awaitWarmup(scenario.warmupPrompts(), scenario.rowTimeout())) {
             throw new IllegalStateException("The " + name + " row did not answer its " + scenario.warmupPrompts()
                     + " warm-up prompts within " + scenario.rowTimeout().toSeconds() + " s");

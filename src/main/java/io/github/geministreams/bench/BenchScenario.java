@@ -1,5 +1,6 @@
 package io.github.geministreams.bench;
 
+import io.github.geministreams.model.Mode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,11 @@ import java.util.Set;
  *                            unit of order); 0 = each prompt its own key
  * @param settings            further gemini-streams settings ({@code --set key=value})
  * @param rowTimeout          longest a row may take before it is reported incomplete
+ * @param duplicateShare      the share of each row's prompts that repeat an earlier prompt's text and
+ *                            task ({@link PromptSequence}), 0 ≤ share < 1
+ * @param mode                online: the gemini-streams rows send online prompts; batch: a batch-mode row
+ *                            ({@code "mode":"batch"} prompts) is measured after the online one
+ * @param batchTurnaround     how long the simulator's Batch API jobs take from creation to their end
  */
 public record BenchScenario(
         Workload workload,
@@ -40,10 +46,16 @@ public record BenchScenario(
         int keys,
         Set<BenchRow> rows,
         Map<String, String> settings,
-        Duration rowTimeout) {
+        Duration rowTimeout,
+        double duplicateShare,
+        Mode mode,
+        Duration batchTurnaround) {
 
     public BenchScenario {
         rows = Set.copyOf(rows);
         settings = Map.copyOf(settings);
+        if (!(duplicateShare >= 0 && duplicateShare < 1)) {
+            throw new IllegalArgumentException("The duplicate share is at least 0 and below 1, not " + duplicateShare);
+        }
     }
 }

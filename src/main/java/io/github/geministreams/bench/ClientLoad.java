@@ -1,8 +1,10 @@
 package io.github.geministreams.bench;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.cost.CostEstimator;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.GenerateRequest;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.topology.GeminiGateway;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +17,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Sends the benchmark's prompts straight through a {@link GeminiGateway}, no Kafka: the
- * texts of {@link PromptText} and the tasks of the {@link Workload}, an embed request per full
+ * texts and tasks of a {@link PromptSequence}, an embed request per full
  * batch (of {@code embed.batch.size} texts, or fewer as the gateway caps them under a small
  * quota; the last one partial) and a generate request per
  * prompt, each after taking one of the gateway's permits. Prompt {@code i} is due at
@@ -32,8 +34,8 @@ final class ClientLoad {
 
     private final GeminiGateway gateway;
     private final AppConfig config;
-    private final Workload workload;
-    private final int promptTokens;
+    private final PromptSequence prompts;
+    private final CostEstimator costs;
     private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     private final Histogram latencyMillis = new Histogram(MAX_LATENCY_MS, 3);
     private long[] dueNanos = new long[0];
@@ -41,25 +43,32 @@ final class ClientLoad {
     private long lastAnswerNanos;
     private long outputs;
     private long failed;
+    private double costUsd;
+    private long unpriced;
 
-    /** The answer to one call for the prompts {@code items}, or its failure for good; queued from a callback thread. */
-    private record Answer(List<Integer> items, boolean ok, long atNanos) {
+    /**
+     * The answer to one call for the prompts {@code items}, or its failure for good; queued from
+     * a callback thread. {@code costUsd} is the answer's estimated cost, as gemini-streams puts it
+     * on its outputs; null when failed or unpriced.
+     */
+    private record Answer(List<Integer> items, boolean ok, Double costUsd, long atNanos) {
     }
 
-    ClientLoad(GeminiGateway gateway, AppConfig config, Workload workload, int promptTokens) {
+    ClientLoad(GeminiGateway gateway, AppConfig config, PromptSequence prompts) {
         this.gateway = gateway;
         this.config = config;
-        this.workload = workload;
-        this.promptTokens = promptTokens;
+        this.prompts = prompts;
+        this.costs = new CostEstimator(config.prices());
     }
 
     /**
-     * Sends {@code count} prompts and handles their answers until every prompt has one or
+     * Sends the prompts and handles their answers until every prompt has one or
      * {@code timeout} passes; true when every prompt has one.
      *
      * @param rate prompts per second; 0 = all at once
      */
-    boolean run(int count, double rate, Duration timeout) throws InterruptedException {
+    boolean run(double rate, Duration timeout) throws InterruptedException {
+        int count = prompts.size();
         startedNanos = System.nanoTime();
         lastAnswerNanos = startedNanos;
         long deadline = startedNanos + timeout.toNanos();
@@ -72,7 +81,7 @@ final class ClientLoad {
                 return false;
             }
             boolean sent = true;
-            if (isEmbed(i)) {
+            if (prompts.isEmbed(i)) {
                 batch.add(i);
                 // As large as the pipeline's batches may be now (smaller under a small quota share).
                 if (batch.size() >= gateway.largestEmbedBatch(configuredBatch)) {
@@ -119,20 +128,28 @@ final class ClientLoad {
             handle(answers.poll(POLL_NANOS, TimeUnit.NANOSECONDS));
         }
         AppConfig.GeminiSettings gemini = config.gemini();
-        CompletableFuture<?> call = embed
-                ? gateway.calls().embed(new EmbedRequest(gemini.embedModel(), items.stream().map(this::text).toList(),
+        List<String> texts = items.stream().map(prompts::text).toList();
+        CompletableFuture<Double> cost = embed
+                ? gateway.calls().embed(new EmbedRequest(gemini.embedModel(), texts,
                         gemini.embedDimensions(), gemini.embedTaskType().orElse(null)))
-                : gateway.calls().generate(new GenerateRequest(gemini.generateModel(), text(items.get(0)), null));
-        call.whenComplete((answer, failure) -> answers.add(new Answer(items, failure == null, System.nanoTime())));
+                        .thenApply(result -> embedCost(gemini.embedModel(), texts))
+                : gateway.calls().generate(new GenerateRequest(gemini.generateModel(), texts.get(0), null))
+                        .thenApply(result -> costs.response(result.model(), Mode.ONLINE, result.value().usage()));
+        cost.whenComplete((usd, failure) -> answers.add(new Answer(items, failure == null, usd, System.nanoTime())));
         return true;
     }
 
-    private boolean isEmbed(int index) {
-        return "embed".equals(workload.task(index));
-    }
-
-    private String text(int index) {
-        return PromptText.of(index, promptTokens);
+    /** The texts' estimated cost together; null when the model has no price. */
+    private Double embedCost(String model, List<String> texts) {
+        double sum = 0;
+        for (String text : texts) {
+            Double cost = costs.embedding(model, Mode.ONLINE, text);
+            if (cost == null) {
+                return null;
+            }
+            sum += cost;
+        }
+        return sum;
     }
 
     /** Counts an answer's prompts and their latencies, then gives its permit back; null = none came. */
@@ -147,6 +164,10 @@ final class ClientLoad {
         outputs += answer.items().size();
         if (!answer.ok()) {
             failed += answer.items().size();
+        } else if (answer.costUsd() == null) {
+            unpriced += answer.items().size();
+        } else {
+            costUsd += answer.costUsd();
         }
         lastAnswerNanos = Math.max(lastAnswerNanos, answer.atNanos());
         gateway.release();
@@ -160,6 +181,11 @@ final class ClientLoad {
     /** Prompts whose call failed for good, after its retries. */
     long failed() {
         return failed;
+    }
+
+    /** The answers' estimated cost per 1,000 prompts, in US dollars, as {@link OutputWatcher} counts it. */
+    double costPer1000Prompts() {
+        return OutputWatcher.costPer1000(costUsd, unpriced, outputs - failed, prompts.size());
     }
 
     /** From the first prompt's due time to the last answer handled. */

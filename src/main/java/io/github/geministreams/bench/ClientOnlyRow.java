@@ -35,8 +35,9 @@ final class ClientOnlyRow {
             simulator.reset();
             long retriesBefore = gateway.metrics().retries();
             try (HeapSampler heap = HeapSampler.start()) {
-                ClientLoad load = new ClientLoad(gateway, config, scenario.workload(), scenario.promptTokens());
-                boolean complete = load.run(scenario.prompts(), scenario.rate(), scenario.rowTimeout());
+                ClientLoad load = new ClientLoad(gateway, config, PromptSequence.measured(scenario.workload(),
+                        scenario.prompts(), scenario.promptTokens(), scenario.duplicateShare()));
+                boolean complete = load.run(scenario.rate(), scenario.rowTimeout());
                 SimulatorCounters.Snapshot stats = simulator.counters().snapshot();
                 long requests = stats.generateRequests() + stats.batchEmbedRequests();
                 // No duplicates: each call's future completes once, so no prompt is answered twice.
@@ -45,6 +46,8 @@ final class ClientOnlyRow {
                         load.latencyMillis(50), load.latencyMillis(95), load.latencyMillis(99),
                         (double) requests / scenario.prompts(),
                         stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
+                        (double) (stats.promptsGenerated() + stats.itemsEmbedded()) / scenario.prompts(),
+                        load.costPer1000Prompts(),
                         stats.total429s(), gateway.metrics().retries() - retriesBefore, heap.peakBytes(), complete);
             }
         }
@@ -55,8 +58,9 @@ final class ClientOnlyRow {
         if (scenario.warmupPrompts() <= 0) {
             return;
         }
-        ClientLoad warmup = new ClientLoad(gateway, config, scenario.workload(), scenario.promptTokens());
-        if (!warmup.run(scenario.warmupPrompts(), 0, scenario.rowTimeout())) {
+        ClientLoad warmup = new ClientLoad(gateway, config,
+                PromptSequence.warmUp(scenario.workload(), scenario.warmupPrompts(), scenario.promptTokens()));
+        if (!warmup.run(0, scenario.rowTimeout())) {
             throw new IllegalStateException("The " + name + " row did not answer its " + scenario.warmupPrompts()
                     + " warm-up prompts within " + scenario.rowTimeout().toSeconds() + " s");
         }

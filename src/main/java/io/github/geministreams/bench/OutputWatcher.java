@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * time from its prompt's send ({@code sentAt}, by prompt id) to the moment it is read.
  * Counts outputs, dead letters and duplicates (an id seen twice). The id is the value's
  * {@code id} field, which every row writes (a dead letter and a baseline's output keep the
- * prompt's record key, which need not be its id). Not thread-safe: one thread polls.
+ * prompt's record key, which need not be its id). Sums the outputs' estimated {@code costUsd}
+ * (a duplicate's too: it was paid again). Not thread-safe: one thread polls.
  */
 final class OutputWatcher implements AutoCloseable {
     private static final long MAX_LATENCY_MS = Duration.ofHours(1).toMillis();
@@ -41,6 +42,13 @@ final class OutputWatcher implements AutoCloseable {
     private long deadLettered;
     private long duplicates;
     private long lastOutputMillis;
+    private double costUsd;
+    private long unpricedOutputs;
+
+    /** What the watcher reads of an output value: its prompt id ("" without one) and its cost (null without one). */
+    record Fields(String id, Double costUsd) {
+        static final Fields NONE = new Fields("", null);
+    }
 
     /**
      * @param deadLetterTopic one of {@code topics}, or null when the row has none
@@ -86,7 +94,8 @@ final class OutputWatcher implements AutoCloseable {
     }
 
     private void record(ConsumerRecord<byte[], byte[]> record, long readAtMillis) {
-        String id = idOf(record.value());
+        Fields fields = fieldsOf(record.value());
+        String id = fields.id();
         if (id.startsWith(warmupPrefix)) {
             warmupOutputs++;
             return;
@@ -94,6 +103,8 @@ final class OutputWatcher implements AutoCloseable {
         outputs++;
         if (record.topic().equals(deadLetterTopic)) {
             deadLettered++;
+        } else {
+            addCost(fields.costUsd());
         }
         if (!seen.add(id)) {
             duplicates++;
@@ -106,26 +117,43 @@ final class OutputWatcher implements AutoCloseable {
         lastOutputMillis = readAtMillis;
     }
 
-    /** The top-level {@code id} of a JSON value, read without parsing the rest (an embedding's values); "" without one. */
-    static String idOf(byte[] value) {
-        if (value == null) {
-            return "";
+    /** Counts an answer's cost; null = the answer has none (a model without a price, a row that knows no prices). */
+    private void addCost(Double cost) {
+        if (cost == null) {
+            unpricedOutputs++;
+        } else {
+            costUsd += cost;
         }
+    }
+
+    /**
+     * The top-level {@code id} and {@code costUsd} of a JSON value, read without parsing the rest
+     * (an embedding's values); {@link Fields#NONE} for what is not a JSON object.
+     */
+    static Fields fieldsOf(byte[] value) {
+        if (value == null) {
+            return Fields.NONE;
+        }
+        String id = "";
+        Double cost = null;
         try (JsonParser parser = Json.MAPPER.createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return "";
+                return Fields.NONE;
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken token = parser.nextToken();
                 if (field.equals("id") && token == JsonToken.VALUE_STRING) {
-                    return parser.getText();
+                    id = parser.getText();
+                } else if (field.equals("costUsd") && token.isNumeric()) {
+                    cost = parser.getDoubleValue();
+                } else {
+                    parser.skipChildren();
                 }
-                parser.skipChildren();
             }
-            return "";
+            return new Fields(id, cost);
         } catch (IOException notJson) {
-            return "";
+            return Fields.NONE;
         }
     }
 
@@ -147,6 +175,22 @@ final class OutputWatcher implements AutoCloseable {
 
     long lastOutputMillis() {
         return lastOutputMillis;
+    }
+
+    /**
+     * The estimated cost of the outputs read per 1,000 of {@code prompts}, in US dollars; NaN
+     * when an output (other than a dead letter) carried no cost, or none was read.
+     */
+    double costPer1000Prompts(int prompts) {
+        return costPer1000(costUsd, unpricedOutputs, outputs - deadLettered, prompts);
+    }
+
+    /**
+     * {@code costUsd} per 1,000 of {@code prompts}: NaN when {@code unpriced} answers had no cost
+     * (the sum would understate it) or no answer came. The client-only row counts the same way.
+     */
+    static double costPer1000(double costUsd, long unpriced, long answered, int prompts) {
+        return unpriced > 0 || answered == 0 || prompts == 0 ? Double.NaN : costUsd / prompts * 1000;
     }
 
     /** End-to-end latency at {@code percentile} (0..100), in milliseconds. */

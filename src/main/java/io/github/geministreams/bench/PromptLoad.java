@@ -2,6 +2,7 @@ package io.github.geministreams.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.serde.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,32 +20,47 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces a row's prompts: JSON {@code {"id", "prompt", "tasks"}} keyed by id (or by one of
- * a number of keys), the texts of
- * {@link PromptText} and the tasks of the {@link Workload}, all at once or paced at a rate. Each record's timestamp is the moment it was sent, and the same moment
- * goes into {@code sentAt} by id, where the {@link OutputWatcher} finds it.
+ * Produces a row's prompts: JSON {@code {"id", "prompt", "tasks"}} (and {@code "mode"} for a
+ * gemini-streams row) keyed by id (or by one of a number of keys), the texts and tasks of a
+ * {@link PromptSequence}, all at once or paced at a rate. Each record's timestamp is the moment
+ * it was sent, and the same moment goes into {@code sentAt} by id, where the
+ * {@link OutputWatcher} finds it.
  */
 final class PromptLoad {
     private final Map<String, Object> clientProperties;
-    private final Workload workload;
-    private final int promptTokens;
     private final int keys;
+    private final Mode mode;
 
-    /** @param keys distinct record keys, prompt i gets key {@code i % keys}; 0 = each prompt keyed by its id */
-    PromptLoad(Map<String, Object> clientProperties, Workload workload, int promptTokens, int keys) {
+    /**
+     * @param keys distinct record keys, prompt i gets key {@code i % keys}; 0 = each prompt keyed by its id
+     * @param mode the prompts' {@code mode}; null = no such field (a baseline, which knows no modes)
+     */
+    PromptLoad(Map<String, Object> clientProperties, int keys, Mode mode) {
         this.clientProperties = clientProperties;
-        this.workload = workload;
-        this.promptTokens = promptTokens;
         this.keys = keys;
+        this.mode = mode;
+    }
+
+    /** The JSON value of prompt {@code i} of {@code prompts}. */
+    Map<String, Object> value(String id, PromptSequence prompts, int i) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("id", id);
+        value.put("prompt", prompts.text(i));
+        value.put("tasks", List.of(prompts.task(i)));
+        if (mode != null) {
+            value.put("mode", mode.wireName());
+        }
+        return value;
     }
 
     /**
-     * Sends {@code count} prompts to {@code topic} and waits until the broker has them all.
+     * Sends {@code prompts} to {@code topic} and waits until the broker has them all.
      *
      * @param rate prompts per second; 0 = as fast as the producer goes
      */
-    void produce(String topic, String idPrefix, int count, double rate, ConcurrentMap<String, Long> sentAt)
+    void produce(String topic, String idPrefix, PromptSequence prompts, double rate, ConcurrentMap<String, Long> sentAt)
             throws InterruptedException {
+        int count = prompts.size();
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -61,10 +77,7 @@ final class PromptLoad {
                     }
                 }
                 String id = idPrefix + i;
-                Map<String, Object> value = new LinkedHashMap<>();
-                value.put("id", id);
-                value.put("prompt", PromptText.of(i, promptTokens));
-                value.put("tasks", List.of(workload.task(i)));
+                Map<String, Object> value = value(id, prompts, i);
                 long now = System.currentTimeMillis();
                 sentAt.put(id, now);
                 String key = keys > 0 ? "key-" + i % keys : id;

@@ -7,6 +7,7 @@ import io.github.geministreams.bench.BenchRunner;
 import io.github.geministreams.bench.BenchScenario;
 import io.github.geministreams.bench.Workload;
 import io.github.geministreams.config.Setting;
+import io.github.geministreams.model.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -92,6 +93,21 @@ final class BenchCommand implements Callable<Integer> {
                     + "its own key (default: ${DEFAULT-VALUE}).")
     int keys;
 
+    @Option(names = "--duplicate-share", defaultValue = "0",
+            description = "Share of each row's prompts that repeat an earlier prompt's text (and task) at a later, "
+                    + "random place, under ids of their own: 0.5 = each text twice; 0 <= F < 1 (default: ${DEFAULT-VALUE}).")
+    double duplicateShare;
+
+    @Option(names = "--mode", defaultValue = "online",
+            description = "online, or batch: also measure a batch-mode row (gemini-streams with \"mode\":\"batch\" "
+                    + "prompts), to compare its turnaround and cost with the online row (default: ${DEFAULT-VALUE}).")
+    Mode mode;
+
+    @Option(names = "--batch-turnaround", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long the simulated Batch API takes to finish a job, for --mode batch "
+                    + "(default: ${DEFAULT-VALUE}; Google's target is 24 h, usually much less).")
+    Duration batchTurnaround;
+
     @Option(names = "--rows", split = ",", defaultValue = "gemini-streams,client-only,naive,passthrough",
             description = "Rows to measure: gemini-streams, key-ordered (gemini-streams with ordering=key), client-only, "
                     + "naive, passthrough (default: all but key-ordered).")
@@ -113,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchScenario scenario = new BenchScenario(workload, prompts, promptTokens, warmupPrompts, rate, baselinePrompts,
                 latency, jitter, requestsPerMinute, tokensPerMinute, batchCountsOnce, rateLimitErrorRate, serverErrorRate,
                 maxInFlight > 0 ? maxInFlight : Integer.parseInt(Setting.MAX_IN_FLIGHT.defaultValue()), instances, keys,
-                parseRows(), settings, rowTimeout);
+                parseRows(), settings, rowTimeout, duplicateShare(), mode, batchTurnaround);
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
             result = runner.run();
@@ -124,6 +140,14 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("Wrote " + json);
         }
         return result.rows().stream().allMatch(row -> row.complete() && row.duplicates() == 0) ? 0 : 1;
+    }
+
+    private double duplicateShare() {
+        if (!(duplicateShare >= 0 && duplicateShare < 1)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--duplicate-share is a share of the prompts, at least 0 and below 1; got " + duplicateShare);
+        }
+        return duplicateShare;
     }
 
     private EnumSet<BenchRow> parseRows() {

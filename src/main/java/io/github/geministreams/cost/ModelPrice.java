@@ -9,8 +9,11 @@ import io.github.geministreams.model.Mode;
 public record ModelPrice(double input, double output, double batchInput, double batchOutput) {
 
     public ModelPrice {
-        if (input < 0 || output < 0 || batchInput < 0 || batchOutput < 0) {
-            throw new IllegalArgumentException("prices cannot be negative");
+        for (double price : new double[] {input, output, batchInput, batchOutput}) {
+            // NaN and infinity parse as doubles but are no price.
+            if (!Double.isFinite(price) || price < 0) {
+                throw new IllegalArgumentException("a price is a finite, non-negative number; got " + price);
+            }
         }
     }
 

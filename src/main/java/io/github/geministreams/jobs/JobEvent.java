@@ -12,8 +12,16 @@ import org.apache.kafka.streams.processor.api.Record;
  * @param jobSize         the prompt's declared job size, or null when it named none
  * @param promptTimestamp the prompt record's timestamp
  * @param outputTime      wall-clock time the prompt's last output was forwarded
+ * @param costUsd         the estimated cost of the prompt's outputs (those with a price); an event
+ *                        written before this field reads as 0
  */
-public record JobEvent(String job, Long jobSize, boolean failed, long promptTimestamp, long outputTime) {
+public record JobEvent(String job, Long jobSize, boolean failed, long promptTimestamp, long outputTime,
+                       double costUsd) {
+
+    /** A prompt that cost nothing: one rejected before any Gemini call. */
+    public JobEvent(String job, Long jobSize, boolean failed, long promptTimestamp, long outputTime) {
+        this(job, jobSize, failed, promptTimestamp, outputTime, 0);
+    }
 
     /** The record to forward to the job-events sink. */
     public Record<byte[], byte[]> toRecord() {

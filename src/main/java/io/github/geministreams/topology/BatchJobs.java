@@ -323,6 +323,8 @@ final class BatchJobs {
         }
         int answered = 0;
         int failed = 0;
+        double cost = 0;
+        boolean priced = false;
         List<String> online = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             String storeKey = items.get(i);
@@ -333,8 +335,7 @@ final class BatchJobs {
             BatchItem item = new BatchItem(storeKey, prompt.request());
             if (state != BatchJobState.SUCCEEDED) {
                 if (settings.onFailure() == BatchFailure.ONLINE) {
-                    pending.put(storeKey, new PendingPrompt(prompt.request().withMode(Mode.ONLINE), prompt.source(),
-                            prompt.originalKey(), prompt.originalValue(), prompt.remaining(), prompt.failed()));
+                    pending.put(storeKey, prompt.withRequest(prompt.request().withMode(Mode.ONLINE)));
                     online.add(storeKey);
                 } else {
                     outcomes.deadLetter(task, item, new BatchJobFailedException(record, state, error));
@@ -357,16 +358,20 @@ final class BatchJobs {
                 failed++;
             } else {
                 long latency = nowMillis - record.createdAt();
-                outcomes.forward(item, task, task == Task.EMBED
+                Double itemCost = outcomes.forward(item, task, task == Task.EMBED
                         ? HandoverEntry.embedded(record.model(), result.vector(), 1, latency)
                         : HandoverEntry.generated(record.model(), result.generated(), 1, Map.of(), latency));
+                if (itemCost != null) {
+                    cost += itemCost;
+                    priced = true;
+                }
                 answered++;
             }
         }
         disown(items, task);
         jobs.remove(record.displayName());
         store.delete(record.displayName());
-        BatchJobRecord ended = record.ended(state, answered, failed, null, error, nowMillis);
+        BatchJobRecord ended = record.ended(state, answered, failed, priced ? cost : null, error, nowMillis);
         publish.accept(ended.withoutItems());
         activity.finished(state);
         log.info("Batch job {} ({}) ended {}: {} answered, {} {}", record.name(), record.displayName(), state, answered,

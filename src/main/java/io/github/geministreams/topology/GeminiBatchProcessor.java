@@ -2,6 +2,7 @@ package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.Ordering;
+import io.github.geministreams.cost.CostEstimator;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.serde.Json;
@@ -116,7 +117,8 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         OpenBatches batches = new OpenBatches(embed, () -> gateway.largestEmbedBatch(embed.size()));
         AnswerCache cache = new AnswerCache(config, cacheStoreName == null ? null : context.getStateStore(cacheStoreName),
                 config.pipeline().ordering() == Ordering.KEY, gateway.metrics());
-        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics(), cache);
+        this.outcomes = new Outcomes(context, store, outputs, gateway.metrics(), cache,
+                new CostEstimator(config.prices()));
         KeyValueStore<String, BatchJobRecord> committedJobs = context.getStateStore(committedBatchJobsStoreName);
         this.batchJobs = new BatchJobs(store, context.getStateStore(batchJobStoreName), committedJobs::get,
                 gateway.batchClient(), config, outcomes, this::publishBatchJob,

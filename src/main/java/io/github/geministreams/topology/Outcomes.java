@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.cost.CostEstimator;
 import io.github.geministreams.gemini.Attempted;
 import io.github.geministreams.gemini.GeminiCallFailedException;
 import io.github.geministreams.gemini.GeminiException;
@@ -35,16 +36,20 @@ final class Outcomes {
     private final PendingStore store;
     private final GeminiBatchProcessor.OutputNames outputs;
     private final PipelineMetrics metrics;
+    /** What an answer from the cache costs: no Gemini call was made. */
+    private static final Double CACHED_COST = 0.0;
     private final AnswerCache cache;
+    private final CostEstimator costs;
     private final RateLimitedLog deadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
 
     Outcomes(ProcessorContext<byte[], byte[]> context, PendingStore store, GeminiBatchProcessor.OutputNames outputs,
-             PipelineMetrics metrics, AnswerCache cache) {
+             PipelineMetrics metrics, AnswerCache cache, CostEstimator costs) {
         this.context = context;
         this.store = store;
         this.outputs = outputs;
         this.metrics = metrics;
         this.cache = cache;
+        this.costs = costs;
     }
 
     /**
@@ -63,9 +68,10 @@ final class Outcomes {
             }
             answered |= task == Task.GENERATE
                     ? finish(item, task, pending -> OutputRecords.response(pending, entry.model(),
-                            new Attempted<>(entry.generated(), 0, entry.model()), 0, now, true), TopicRole.RESPONSES)
+                            new Attempted<>(entry.generated(), 0, entry.model()), 0, CACHED_COST, now, true),
+                            TopicRole.RESPONSES, CACHED_COST)
                     : finish(item, task, pending -> OutputRecords.embedding(pending, entry.model(), entry.vector(), 0, 0,
-                            now, true), TopicRole.EMBEDDINGS);
+                            CACHED_COST, now, true), TopicRole.EMBEDDINGS, CACHED_COST);
         }
         return answered ? store.get(storeKey) : prompt;
     }
@@ -99,22 +105,31 @@ final class Outcomes {
         metrics.handedOverAnswerUsed(handedOver.task().wireName());
     }
 
-    /** Forwards {@code answer} as {@code item}'s output for {@code task}: a Gemini answer from any path. */
-    void forward(BatchItem item, Task task, HandoverEntry answer) {
+    /**
+     * Forwards {@code answer} as {@code item}'s output for {@code task}: a Gemini answer from any path.
+     *
+     * @return the output's estimated cost; null when nothing was forwarded (the task had its output) or the
+     *         model has no price
+     */
+    Double forward(BatchItem item, Task task, HandoverEntry answer) {
         long now = context.currentSystemTimeMs();
         boolean forwarded;
+        Double cost;
         if (task == Task.GENERATE) {
+            cost = costs.response(answer.model(), item.request().mode(), answer.generated().usage());
             forwarded = finish(item, Task.GENERATE, prompt -> OutputRecords.response(prompt, answer.model(),
                     new Attempted<>(answer.generated(), answer.attempts(), answer.model(), answer.attemptsByModel()),
-                    answer.latencyMs(), now, false), TopicRole.RESPONSES);
+                    answer.latencyMs(), cost, now, false), TopicRole.RESPONSES, cost);
         } else {
+            cost = costs.embedding(answer.model(), item.request().mode(), item.text());
             forwarded = finish(item, Task.EMBED, prompt -> OutputRecords.embedding(prompt, answer.model(),
-                    answer.vector(), answer.attempts(), answer.latencyMs(), now, false), TopicRole.EMBEDDINGS);
+                    answer.vector(), answer.attempts(), answer.latencyMs(), cost, now, false), TopicRole.EMBEDDINGS, cost);
         }
         Record<byte[], byte[]> cached = forwarded ? cache.record(task, item.request(), answer, now) : null;
         if (cached != null) {
             context.forward(cached, outputs.sink(TopicRole.CACHE));
         }
+        return forwarded ? cost : null;
     }
 
     /** Dead-letters {@code item}'s {@code task} with {@code failure} as the reason. */
@@ -124,16 +139,17 @@ final class Outcomes {
                     prompt.source().asKey(), failure.getMessage());
             metrics.deadLettered(OutputRecords.stage(task, failure).wireName());
             return OutputRecords.deadLetter(prompt, task, failure, context.currentSystemTimeMs());
-        }, TopicRole.DEAD_LETTER);
+        }, TopicRole.DEAD_LETTER, null);
     }
 
     /**
      * Forwards one task's output and removes that task from the pending entry, in one step.
      *
+     * @param costUsd the output's estimated cost, added to the prompt's (null: none known)
      * @return false when the task had its output already (nothing forwarded)
      */
     private boolean finish(BatchItem item, Task task, Function<PendingPrompt, Record<byte[], byte[]>> output,
-                           TopicRole role) {
+                           TopicRole role, Double costUsd) {
         PendingPrompt prompt = store.get(item.storeKey());
         if (prompt == null || !prompt.remaining().contains(task)) {
             return false;
@@ -145,7 +161,7 @@ final class Outcomes {
             context.forward(new Record<>(HandoverEntry.key(item.storeKey(), task).getBytes(StandardCharsets.UTF_8),
                     null, context.currentSystemTimeMs()), outputs.sink(TopicRole.HANDOVER));
         }
-        PendingPrompt rest = prompt.without(task, role == TopicRole.DEAD_LETTER);
+        PendingPrompt rest = prompt.without(task, role == TopicRole.DEAD_LETTER, costUsd);
         if (!rest.remaining().isEmpty()) {
             store.put(item.storeKey(), rest);
             return true;
@@ -153,7 +169,8 @@ final class Outcomes {
         store.delete(item.storeKey());
         if (rest.request().job() != null) {
             context.forward(new JobEvent(rest.request().job(), rest.request().jobSize(), rest.failed(),
-                    rest.source().timestamp(), context.currentSystemTimeMs()).toRecord(), outputs.sink(TopicRole.JOB_EVENTS));
+                    rest.source().timestamp(), context.currentSystemTimeMs(), rest.costUsd()).toRecord(),
+                    outputs.sink(TopicRole.JOB_EVENTS));
         }
         return true;
     }

@@ -20,9 +20,12 @@ final class OutputRecords {
     private OutputRecords() {
     }
 
-    /** @param cached true for an answer from the cache: marked {@code cached}, at no cost */
+    /**
+     * @param costUsd the answer's estimated cost ({@link io.github.geministreams.cost.CostEstimator}), or null
+     * @param cached  true for an answer from the cache: marked {@code cached}
+     */
     static Record<byte[], byte[]> response(PendingPrompt pending, String model, Attempted<GenerateResult> answer,
-                                           long latencyMs, long nowMillis, boolean cached) {
+                                           long latencyMs, Double costUsd, long nowMillis, boolean cached) {
         PromptRequest request = pending.request();
         GenerateResult result = answer.value();
         TokenUsage usage = result.usage();
@@ -33,17 +36,20 @@ final class OutputRecords {
                 new TokenCounts(usage.promptTokens(), usage.outputTokens(), usage.thoughtsTokens(), usage.totalTokens()),
                 answer.attempts(), answer.attemptsByModel().isEmpty() ? null : answer.attemptsByModel(), latencyMs,
                 pending.source(), request.job(), request.attributes(), truncated(request), request.mode(),
-                cachedFlag(cached), cached ? 0.0 : null);
+                cachedFlag(cached), costUsd);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 
-    /** @param cached true for an embedding from the cache: marked {@code cached}, at no cost */
+    /**
+     * @param costUsd the embedding's estimated cost ({@link io.github.geministreams.cost.CostEstimator}), or null
+     * @param cached  true for an embedding from the cache: marked {@code cached}
+     */
     static Record<byte[], byte[]> embedding(PendingPrompt pending, String model, float[] values, int attempts,
-                                            long latencyMs, long nowMillis, boolean cached) {
+                                            long latencyMs, Double costUsd, long nowMillis, boolean cached) {
         PromptRequest request = pending.request();
         Embedding value = new Embedding(request.id(), model, values.length, values, attempts, latencyMs,
                 pending.source(), request.job(), request.attributes(), truncated(request), request.mode(),
-                cachedFlag(cached), cached ? 0.0 : null);
+                cachedFlag(cached), costUsd);
         return new Record<>(idBytes(request), Json.toBytes(value), nowMillis);
     }
 

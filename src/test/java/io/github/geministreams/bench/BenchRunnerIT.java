@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.model.Mode;
 import io.github.geministreams.serde.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,7 +34,7 @@ class BenchRunnerIT {
                 Duration.ofMillis(20), Duration.ZERO, 0, 0, false, 0, 0, 16, 2, 20,
                 Set.of(BenchRow.GEMINI_STREAMS, BenchRow.KEY_ORDERED, BenchRow.CLIENT_ONLY, BenchRow.NAIVE,
                         BenchRow.PASSTHROUGH), Map.of(),
-                Duration.ofMinutes(2));
+                Duration.ofMinutes(2), 0, Mode.ONLINE, Duration.ofSeconds(2));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(scenario, System.err)) {
             result = runner.run();
@@ -65,6 +66,17 @@ class BenchRunnerIT {
         assertEquals(1.0, naive.textsPerEmbedRequest(), 1e-9);
         RowResult passthrough = result.row("passthrough").orElseThrow();
         assertEquals(0.0, passthrough.requestsPerItem(), 1e-9, "the passthrough never calls Gemini");
+        for (RowResult row : List.of(one, result.row("gemini-streams x2").orElseThrow(), clientOnly, naive)) {
+            assertEquals(1.0, row.billedPerItem(), 1e-9, row.name() + ": each prompt answered once, no text twice");
+        }
+        // The same prompts at the same prices: every row that sends them costs the same.
+        assertTrue(one.costPer1000Prompts() > 0, "the outputs carry their cost: " + one.costPer1000Prompts());
+        for (RowResult row : List.of(result.row("gemini-streams x2").orElseThrow(), result.row("key-ordered x1").orElseThrow(),
+                clientOnly)) {
+            assertEquals(one.costPer1000Prompts(), row.costPer1000Prompts(), one.costPer1000Prompts() * 1e-9, row.name());
+        }
+        assertTrue(naive.costPer1000Prompts() > 0, "the naive row's outputs carry a cost: " + naive.costPer1000Prompts());
+        assertTrue(Double.isNaN(passthrough.costPer1000Prompts()), "the passthrough's copies have no cost");
         assertEquals(Set.of("gemini-streams x1", "gemini-streams x2"), result.ceilings().keySet());
         for (Ceiling ceiling : result.ceilings().values()) {
             assertEquals(Ceiling.Limit.CLIENT_ONLY, ceiling.limit(), "no quota and no rate: the client-only row sets it");
@@ -101,7 +113,7 @@ class BenchRunnerIT {
     void shouldCountTheRetriesOfInjected429s() throws Exception {
         BenchScenario faults = new BenchScenario(Workload.MIXED, 100, 0, 0, 0, 0, Duration.ofMillis(20), Duration.ZERO,
                 0, 0, false, 0.1, 0, 16, 1, 0, Set.of(BenchRow.GEMINI_STREAMS, BenchRow.CLIENT_ONLY), Map.of(),
-                Duration.ofMinutes(2));
+                Duration.ofMinutes(2), 0, Mode.ONLINE, Duration.ofSeconds(2));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(faults, System.err)) {
             result = runner.run();
@@ -135,7 +147,7 @@ class BenchRunnerIT {
     void shouldHoldABindingTokensPerMinuteQuotaWithoutA429() throws Exception {
         BenchScenario tokens = new BenchScenario(Workload.GENERATE, 150, 500, 0, 0, 0, Duration.ofMillis(50),
                 Duration.ZERO, 0, 60_000, false, 0, 0, 4096, 1, 0, Set.of(BenchRow.GEMINI_STREAMS), Map.of(),
-                Duration.ofMinutes(3));
+                Duration.ofMinutes(3), 0, Mode.ONLINE, Duration.ofSeconds(2));
         BenchResult result;
         try (BenchRunner runner = new BenchRunner(tokens, System.err)) {
             result = runner.run();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.bench.Ceiling.Limit;
+import io.github.geministreams.model.Mode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -22,7 +23,7 @@ class CeilingTest {
                                           boolean batchCountsOnce, double rate) {
         return new BenchScenario(workload, 1_000, promptTokens, 0, rate, 50, Duration.ofMillis(200), Duration.ZERO,
                 requestsPerMinute, tokensPerMinute, batchCountsOnce, 0, 0, 64, 1, 0, Set.of(BenchRow.GEMINI_STREAMS), Map.of(),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), 0, Mode.ONLINE, Duration.ofSeconds(2));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.geministreams.cost.ModelPrice;
+import io.github.geministreams.cost.PriceTable;
 import io.github.geministreams.jobs.JobTrackerExceptionHandler;
 import io.github.geministreams.model.Task;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -144,6 +147,28 @@ class ConfigLayersTest {
 
     private static String rejection(String key, String value) {
         return assertThrows(ConfigException.class, () -> with(key, value)).getMessage();
+    }
+
+    @Test
+    void shouldLayPricesOverThePublishedTable() {
+        PriceTable prices = with("gemini.prices",
+                "gemini-2.5-flash = 0.2/2/0.1/1, my-tuned-model=1.5/3/0.75/1.5").prices();
+        assertEquals(Optional.of(new ModelPrice(0.2, 2, 0.1, 1)), prices.of("gemini-2.5-flash"), "overridden");
+        assertEquals(Optional.of(new ModelPrice(1.5, 3, 0.75, 1.5)), prices.of("my-tuned-model"), "added");
+        assertEquals(PriceTable.published().of("gemini-2.5-pro"), prices.of("gemini-2.5-pro"), "kept");
+        assertEquals(PriceTable.published().all(), AppConfig.defaults().prices().all(), "none set: the published table");
+    }
+
+    @Test
+    void shouldRejectPricesThatAreNotFourNonNegativeNumbersNamingTheKey() {
+        for (String bad : new String[] {"gemini-2.5-flash=0.3/2.5/0.15", "gemini-2.5-flash=0.3/2.5/0.15/1.25/9",
+                "gemini-2.5-flash=0.3/2.5/0.15/-1", "gemini-2.5-flash=0.3/cheap/0.15/1.25", "=0.3/2.5/0.15/1.25",
+                "gemini-2.5-flash", "gemini-2.5-flash=NaN/2.5/0.15/1.25"}) {
+            String message = rejection("gemini.prices", bad);
+            assertTrue(message.contains("gemini.prices") && message.contains("GEMINI_STREAMS_GEMINI_PRICES")
+                    && message.contains("'" + bad + "'") && message.contains("model=input/output/batchInput/batchOutput"),
+                    message);
+        }
     }
 
     @Test

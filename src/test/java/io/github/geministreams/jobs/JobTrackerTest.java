@@ -146,6 +146,22 @@ class JobTrackerTest {
         assertEquals(400, completion.get("elapsedMs").asLong());
     }
 
+    @Test
+    void shouldSumTheCostOfItsPromptsReadingAnEventWithoutACostAsNothing() {
+        send(new JobEvent("job-a", 3L, false, 1_000, 1_100, 0.000_075));
+        // An event written before events carried a cost (a job-events topic from an older version).
+        send("job-a", "{\"job\":\"job-a\",\"jobSize\":3,\"failed\":false,\"promptTimestamp\":1000,\"outputTime\":1150}"
+                .getBytes(UTF_8));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        JsonNode running = json(jobs.readValuesToList().get(0));
+        assertEquals(0.000_075, running.get("costUsd").asDouble(), 1e-12);
+
+        send(new JobEvent("job-a", 3L, true, 1_000, 1_200, 0.000_004));
+        JsonNode completion = json(jobs.readValuesToList().get(0));
+        assertEquals(JobState.COMPLETED, completion.get("status").asText());
+        assertEquals(0.000_079, completion.get("costUsd").asDouble(), 1e-12);
+    }
+
     private static JsonNode json(byte[] value) {
         try {
             return Json.MAPPER.readTree(value);
