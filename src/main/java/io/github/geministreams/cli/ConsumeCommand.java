@@ -42,6 +42,9 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Read the jobs topic: progress and completion records of jobs.")
     boolean jobs;
 
+    @Option(names = "--batch-jobs", description = "Read the batch-jobs topic: the state of every Gemini Batch API job.")
+    boolean batchJobs;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
@@ -61,6 +64,9 @@ final class ConsumeCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>(topics);
         if (jobs) {
             names.add(config.topics().name(TopicRole.JOBS));
+        }
+        if (batchJobs) {
+            names.add(config.topics().name(TopicRole.BATCH_JOBS));
         }
         if (names.isEmpty()) {
             names = List.of(config.topics().name(TopicRole.RESPONSES), config.topics().name(TopicRole.EMBEDDINGS),
