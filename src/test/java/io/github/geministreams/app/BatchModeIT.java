@@ -52,6 +52,7 @@ class BatchModeIT {
     static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.shared();
     private static final int PARTITIONS = 6;
     private static final int MAX_PROMPTS = 30;
+    private static final String MAX_WAIT = "6s";
     private static final int DIMENSIONS = 16;
     private static final Duration TURNAROUND = Duration.ofSeconds(3);
 
@@ -113,12 +114,12 @@ class BatchModeIT {
 
         SimulatorCounters.Snapshot stats = simulator.counters().snapshot();
         Map<String, JsonNode> jobs = lastRecordPerJob(servers, topics.batchJobs);
-        assertEquals(prompts.jobsImplied(MAX_PROMPTS), stats.batchJobsCreated(),
-                "jobs per partition, task and model: ceil(prompts / " + MAX_PROMPTS + ") " + prompts.batchTasksPerGroup);
+        assertEquals(prompts.jobsImplied(MAX_PROMPTS), stats.batchJobsCreated(), "jobs per partition, task and model: "
+                + "ceil(prompts / " + MAX_PROMPTS + ") of " + prompts.batchTasksPerGroup);
         assertEquals(prompts.batchTasks(), stats.batchRequestsSubmitted(), "every batch task submitted: " + stats);
         assertEquals(0, stats.batchRequestsSubmittedTwice(), stats.toString());
-        assertEquals((long) prompts.online.get("generate"), stats.promptsGenerated(), "online generate calls: batch prompts "
-                + "never go online " + stats);
+        assertEquals((long) prompts.online.get("generate"), stats.promptsGenerated(),
+                "online generate calls: batch prompts never go online " + stats);
         assertEquals((long) prompts.online.get("embed"), stats.itemsEmbedded(), "online embed texts: " + stats);
         assertEquals(0, stats.repeatedItems(), stats.toString());
         assertEquals(stats.batchJobsCreated(), jobs.size(), "one record per job on batch-jobs: " + jobs.keySet());
@@ -190,7 +191,10 @@ class BatchModeIT {
                 dir.resolve(applicationId + "-state")));
         settings.put("gemini.embed.dimensions", String.valueOf(DIMENSIONS));
         settings.put("gemini.batch.max.prompts", String.valueOf(MAX_PROMPTS));
-        settings.put("gemini.batch.max.wait", "2s");
+        // Long enough that every prompt of a partition is collected before its first partial cut, even on
+        // a loaded machine (at 2s, a prompt processed late started a job of its own): the jobs are then
+        // exactly those the sizes imply.
+        settings.put("gemini.batch.max.wait", MAX_WAIT);
         settings.put("gemini.batch.poll.initial", "500ms");
         settings.put("gemini.batch.poll.max", "2s");
         settings.put("gemini.batch.on.failure", onFailure);
@@ -274,7 +278,10 @@ class BatchModeIT {
             return batchTasksPerGroup.values().stream().mapToInt(Integer::intValue).sum();
         }
 
-        /** All produced at once, each partition's collection of a task is cut every maxPrompts, its rest once. */
+        /**
+         * All produced at once and collected within {@link #MAX_WAIT}: each partition's collection of a task
+         * is cut every maxPrompts prompts, and its rest once.
+         */
         long jobsImplied(int maxPrompts) {
             return batchTasksPerGroup.values().stream().mapToLong(n -> (n + maxPrompts - 1) / maxPrompts).sum();
         }
