@@ -142,12 +142,15 @@ class BatchModeKillIT {
                     topics.responses)) {
                 assertEquals("batch", Json.MAPPER.readTree(record.value()).get("mode").asText());
             }
+            String takers = survivor.logText() + replacement.logText();
+            long foundByDisplayName = takers.split("exists already as", -1).length - 1;
             System.out.printf("batch kill run: %d prompts, %d outcomes, 0 lost, 0 duplicated; SIGKILL of 1 of 2 "
                             + "instances %.1f s after producing, %d batch jobs created by then; %d batch jobs created "
-                            + "in all, %d batch requests submitted for %d batch tasks, %d submitted twice; repeated "
-                            + "online calls %d (online: %d generated, %d embedded); %d batches.list calls; %.1f s in "
-                            + "all; simulator %s%n", PROMPTS, expected.count(), beforeKill.toMillis() / 1e3,
-                    atKill.batchJobsCreated(), stats.batchJobsCreated(), stats.batchRequestsSubmitted(), batchTasks,
+                            + "in all (%d found again by display name after the kill), %d batch requests submitted "
+                            + "for %d batch tasks, %d submitted twice; repeated online calls %d (online: %d generated, "
+                            + "%d embedded); %d batches.list calls; %.1f s in all; simulator %s%n",
+                    PROMPTS, expected.count(), beforeKill.toMillis() / 1e3, atKill.batchJobsCreated(),
+                    stats.batchJobsCreated(), foundByDisplayName, stats.batchRequestsSubmitted(), batchTasks,
                     stats.batchRequestsSubmittedTwice(), stats.repeatedItems(), stats.promptsGenerated(),
                     stats.itemsEmbedded(), stats.batchLists(), seconds, stats);
         }
