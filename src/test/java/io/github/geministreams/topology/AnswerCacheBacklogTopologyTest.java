@@ -1,0 +1,72 @@
+package io.github.geministreams.topology;
+
+import static io.github.geministreams.topology.TopologyHarness.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.gemini.EmbedRequest;
+import io.github.geministreams.gemini.FakeGeminiClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cache in a backlog: prompts wait in the pending store, and a repeated text read back from
+ * there after its first copy was answered is answered from the cache, not sent again.
+ */
+class AnswerCacheBacklogTopologyTest {
+    private static final int TEXTS = 12;
+    /** The first half comes again: far enough behind its first copy that the first copy is answered by then. */
+    private static final int REPEATED = TEXTS / 2;
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyHarness pipeline;
+
+    @AfterEach
+    void closeAll() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerARepeatReadBackFromTheStoreFromTheCache() throws IOException {
+        FakeGeminiClient gemini = new FakeGeminiClient();
+        // Two texts a request, one request at a time, four items in memory: the rest waits in the store,
+        // and a repeat is read back only once the requests before it are answered.
+        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, Map.of(
+                "embed.batch.size", "2",
+                "max.in.flight", "1",
+                "gemini.embed.dimensions", "8")), gemini);
+        for (int i = 0; i < TEXTS; i++) {
+            pipeline.send(null, "{\"id\":\"first-" + i + "\",\"prompt\":\"text " + i + "\",\"tasks\":[\"embed\"]}");
+        }
+        for (int i = 0; i < REPEATED; i++) {
+            pipeline.send(null, "{\"id\":\"again-" + i + "\",\"prompt\":\"text " + i + "\",\"tasks\":[\"embed\"]}");
+        }
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (TestRecord<byte[], byte[]> record : pipeline.drain(pipeline.embeddings(), TEXTS + REPEATED)) {
+            JsonNode embedding = json(record);
+            byId.put(embedding.get("id").asText(), embedding);
+        }
+        pipeline.settle();
+
+        int textsSent = gemini.embedRequests().stream().mapToInt(request -> request.texts().size()).sum();
+        assertEquals(TEXTS, textsSent, "each text embedded once: " + gemini.embedRequests().stream()
+                .map(EmbedRequest::texts).toList());
+        assertEquals(TEXTS + REPEATED, byId.size());
+        for (int i = 0; i < REPEATED; i++) {
+            JsonNode again = byId.get("again-" + i);
+            assertTrue(again.path("cached").asBoolean(), again.toString());
+            assertEquals(byId.get("first-" + i).get("values"), again.get("values"));
+        }
+    }
+}
