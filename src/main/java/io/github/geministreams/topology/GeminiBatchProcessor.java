@@ -3,6 +3,7 @@ package io.github.geministreams.topology;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.Ordering;
 import io.github.geministreams.model.PendingPrompt;
+import io.github.geministreams.model.Task;
 import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.serde.Json;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  *       {@link AnswerCache} holds at once ({@link Outcomes#settleFromCache}), and offers the rest to the
  *       {@link DispatchBacklog}, which keeps a bounded number of items in memory in
  *       {@link OpenBatches} (the rest is read back from the store later);</li>
+ *   <li>a task whose cache key is already open on this instance (a repeat of a request collecting or at
+ *       Gemini, in any task) waits in {@link HeldRepeats} for that answer instead of being sent;</li>
  *   <li>the {@link TaskDispatcher} sends ready batches while the instance has request permits,
  *       and the wall-clock punctuator sends partial batches that are due;</li>
  *   <li>each answer comes back through the dispatcher's queue on the punctuator, and
@@ -69,6 +72,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private TaskDispatcher dispatcher;
     private Outcomes outcomes;
     private BatchJobs batchJobs;
+    private HeldRepeats repeats;
     private Cancellable punctuator;
 
     /** Sink names of the outputs. */
@@ -122,9 +126,12 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                 gateway.batchClient(), config, outcomes, this::publishBatchJob,
                 key -> backlog.offer(key, store.get(key), context.currentSystemTimeMs()),
                 gateway.batchBoard().activity(), "gs-" + context.applicationId() + "-");
+        Function<String, HandoverEntry> handover = handoverLookup(context);
+        long requestTimeout = config.gemini().requestTimeout().toMillis();
+        this.repeats = new HeldRepeats(batchJobs::onlineTasks, gateway.openCacheKeys(), cache, config.gemini(), handover,
+                requestTimeout);
         this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini(),
-                handoverLookup(context), config.gemini().requestTimeout().toMillis(),
-                config.pipeline().ordering() == Ordering.KEY, batchJobs::onlineTasks);
+                handover, requestTimeout, config.pipeline().ordering() == Ordering.KEY, repeats);
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
         batchJobs.resume(context.currentSystemTimeMs());
         backlog.resumeStored();
@@ -165,11 +172,13 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      */
     private void onTick(long wallClockMillis) {
         dispatcher.drain(this::settle);
+        repeats.tick(wallClockMillis, repeatOutlet);
         batchJobs.tick(wallClockMillis);
         backlog.recheckHandover(wallClockMillis);
         boolean permitsLeft = dispatchReady();
         for (DispatchBacklog.HandedOver handedOver : backlog.takeHandedOver()) {
             outcomes.settle(handedOver);
+            repeats.settled(handedOver.item(), handedOver.task(), handedOver.answer(), wallClockMillis);
             backlog.released(handedOver.item(), wallClockMillis);
         }
         if (!permitsLeft) {
@@ -185,11 +194,32 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         List<Batch> halves = outcomes.settle(completion);
         if (halves.isEmpty()) {
             long now = context.currentSystemTimeMs();
+            repeats.settled(completion, now);
             completion.batch().items().forEach(item -> backlog.released(item, now));
         } else {
             backlog.retryFirst(halves);
         }
     }
+
+    /** Where the repeats held for an answer in flight go when their wait ends. */
+    private final HeldRepeats.Outlet repeatOutlet = new HeldRepeats.Outlet() {
+        @Override
+        public void answer(BatchItem item, Task task, CacheEntry answer, boolean inFlight) {
+            if (!outcomes.answerFromCache(item, task, answer)) {
+                return;
+            }
+            if (inFlight) {
+                gateway.metrics().repeatAnsweredInFlight(task.wireName());
+            } else {
+                gateway.metrics().cacheHit(task.wireName());
+            }
+        }
+
+        @Override
+        public void send(String storeKey, Task task) {
+            backlog.sendHeldBack(storeKey, task, context.currentSystemTimeMs());
+        }
+    };
 
     /**
      * Sends ready batches while permits last, reading stored prompts into memory as room frees up.
@@ -228,6 +258,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                     context.taskId(), batchWaiting);
         }
         batchJobs.close();
+        repeats.close();
         gateway.taskClosed();
     }
 }
