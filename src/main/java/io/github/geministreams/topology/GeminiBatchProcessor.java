@@ -128,9 +128,10 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                 gateway.batchBoard().activity(), "gs-" + context.applicationId() + "-");
         Function<String, HandoverEntry> handover = handoverLookup(context);
         long requestTimeout = config.gemini().requestTimeout().toMillis();
+        int memoryLimit = BATCHES_IN_MEMORY * embed.size();
         this.repeats = new HeldRepeats(batchJobs::onlineTasks, gateway.openCacheKeys(), cache, config.gemini(), handover,
-                requestTimeout);
-        this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini(),
+                requestTimeout, memoryLimit);
+        this.backlog = new DispatchBacklog(store, batches, memoryLimit, config.gemini(),
                 handover, requestTimeout, config.pipeline().ordering() == Ordering.KEY, repeats);
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
         batchJobs.resume(context.currentSystemTimeMs());

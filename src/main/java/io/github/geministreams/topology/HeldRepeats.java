@@ -51,6 +51,7 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
     private final AppConfig.GeminiSettings gemini;
     private final Function<String, HandoverEntry> handover;
     private final long longestWaitMillis;
+    private final int answersKept;
     /** Items of this task that opened a flight (first copies), until their outcome is handled. */
     private final Map<ItemTask, OpenCacheKeys.Flight> claimed = new HashMap<>();
     /** Repeats waiting, oldest first. */
@@ -88,15 +89,19 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
      * @param inner             the routing before this one (batch mode's)
      * @param handover          the handover entry of an item's key ({@link HandoverEntry#key}), or null
      * @param longestWaitMillis how long a repeat waits for its first copy at most (a request timeout)
+     * @param answersKept       the most answered flights kept for the cache store to catch up (the task's
+     *                          memory limit: the store lags by a commit, so this is seldom reached)
      */
     HeldRepeats(DispatchBacklog.TaskRouting inner, OpenCacheKeys open, AnswerCache cache,
-                AppConfig.GeminiSettings gemini, Function<String, HandoverEntry> handover, long longestWaitMillis) {
+                AppConfig.GeminiSettings gemini, Function<String, HandoverEntry> handover, long longestWaitMillis,
+                int answersKept) {
         this.inner = inner;
         this.open = open;
         this.cache = cache;
         this.gemini = gemini;
         this.handover = handover;
         this.longestWaitMillis = longestWaitMillis;
+        this.answersKept = answersKept;
     }
 
     /**
@@ -174,12 +179,12 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
     /**
      * Retires the answered flights whose answer the cache store has now (it committed and the
      * global thread read it), or that are older than a request timeout (it may never come: the
-     * transaction aborted, or the cache dropped it), oldest first.
+     * transaction aborted, or the cache dropped it), or beyond the most kept, oldest first.
      */
     private void retireCached(long nowMillis) {
         for (Iterator<Answered> it = answered.iterator(); it.hasNext(); ) {
             Answered flight = it.next();
-            if (nowMillis - flight.atMillis() < longestWaitMillis
+            if (answered.size() <= answersKept && nowMillis - flight.atMillis() < longestWaitMillis
                     && cache.find(flight.flight().cacheKey(), nowMillis) == null) {
                 continue;
             }

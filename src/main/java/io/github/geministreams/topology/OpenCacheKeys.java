@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Bounded.</b> A flight is in the map while its first copy is open (one per item in a
  * task's memory or at Gemini); once answered, until its task {@link #retire retires} it (when
- * the answer can be read from the cache store, at most a request timeout later) and the last
- * repeat waiting on it has taken the answer; a failed flight leaves at once. So the map holds
- * the items the instance's tasks hold in memory or in flight, and the answers of about one
- * commit interval.
+ * the answer can be read from the cache store, at most a request timeout later, and no more
+ * than a task's memory limit of them at a time) and the last repeat waiting on it has taken
+ * the answer; a failed flight leaves at once. So the map holds the items the instance's tasks
+ * hold in memory or in flight, and the answers of about one commit interval.
  *
  * <p><b>Thread-safe.</b> Tasks on different stream threads claim, join, settle and leave flights
  * concurrently: each change of a key's flight happens inside the map's atomic {@code compute}
