@@ -82,6 +82,15 @@ public final class PipelineMetrics {
                 .increment();
     }
 
+    /** One repeated {@code task} answered with the answer of its first copy in flight here, without a Gemini call. */
+    public void repeatAnsweredInFlight(String task) {
+        Counter.builder(PREFIX + "cache.repeats.coalesced")
+                .description("Repeats answered with the answer of a copy in flight on this instance, without a Gemini call")
+                .tag("task", task)
+                .register(registry)
+                .increment();
+    }
+
     /** One {@code task} looked up in the cache and not found there (or found expired). */
     public void cacheMissed(String task) {
         Counter.builder(PREFIX + "cache.misses")

@@ -21,11 +21,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * that model's answer when it has quota again. An answer is written in the same step as its
  * output, so with exactly-once the cache holds only answers whose outputs committed.
  *
- * <p>When it is read: as a prompt arrives ({@link Outcomes#settleFromCache}). Prompts a task
- * resumes from its pending store after a restart or a rebalance are not looked up again (they
- * were, when they arrived; an answer that came since is a rare saving, not worth a second
- * path). With {@code ordering=key}, a prompt that has a record key is never answered from the
- * cache, since it would overtake the earlier prompts of its key.
+ * <p>When it is read: as a prompt arrives ({@link Outcomes#settleFromCache}), and again when a
+ * task is read into memory to be sent ({@link HeldRepeats}: a backlog read back from the pending
+ * store, after a restart or a rebalance too, where a repeat often finds its first copy's answer
+ * by then); a repeat whose first copy is still open on this instance waits for that answer. With
+ * {@code ordering=key}, a prompt that has a record key is never answered from the cache, since
+ * it would overtake the earlier prompts of its key.
  *
  * <p>Stream thread only (the store is written by the global thread; a read sees an entry whole).
  */
@@ -55,16 +56,24 @@ final class AnswerCache {
     }
 
     /**
+     * True when {@code task} of {@code prompt} may be answered from the cache (or from an answer on
+     * its way to it, {@link HeldRepeats}): the cache is on for the task, and with {@code ordering=key}
+     * the prompt has no record key (an answer at once would overtake the earlier prompts of its key).
+     */
+    boolean applies(Task task, PendingPrompt prompt) {
+        return enabled(task) && !(keyOrdered && prompt.originalKey() != null && prompt.originalKey().length > 0);
+    }
+
+    /**
      * The cached answer of {@code task} of {@code prompt} that is still valid at {@code nowMillis},
      * or null; counts a hit or a miss.
      */
     CacheEntry lookup(Task task, PendingPrompt prompt, long nowMillis) {
-        if (!enabled(task) || (keyOrdered && prompt.originalKey() != null && prompt.originalKey().length > 0)) {
+        if (!applies(task, prompt)) {
             return null;
         }
-        byte[] stored = store.get(CacheLoader.entryKey(CacheKey.of(task, prompt.request(), gemini)));
-        CacheEntry entry = stored == null ? null : Json.fromBytes(stored, CacheEntry.class);
-        if (entry == null || CacheLoader.expired(entry.writtenAtMillis(), nowMillis, settings.maxAge().toMillis())) {
+        CacheEntry entry = find(CacheKey.of(task, prompt.request(), gemini), nowMillis);
+        if (entry == null) {
             metrics.cacheMissed(task.wireName());
             return null;
         }
@@ -73,22 +82,36 @@ final class AnswerCache {
     }
 
     /**
+     * The entry of {@code cacheKey} ({@link CacheKey}) still valid at {@code nowMillis}, or null, without
+     * counting a hit or a miss: for a task the cache {@link #applies} to, read back from the pending
+     * store (its lookup on arrival was counted), or to see whether a fresh answer has reached the store.
+     */
+    CacheEntry find(String cacheKey, long nowMillis) {
+        byte[] stored = store.get(CacheLoader.entryKey(cacheKey));
+        CacheEntry entry = stored == null ? null : Json.fromBytes(stored, CacheEntry.class);
+        return entry == null || CacheLoader.expired(entry.writtenAtMillis(), nowMillis, settings.maxAge().toMillis())
+                ? null : entry;
+    }
+
+    /**
      * The cache record of a fresh answer to {@code task} of {@code request}, to forward with its
      * output; null when it is not to be cached.
      */
     Record<byte[], byte[]> record(Task task, PromptRequest request, HandoverEntry answer, long nowMillis) {
+        CacheEntry entry = entry(task, request, answer, nowMillis);
+        return entry == null ? null
+                : new Record<>(CacheKey.bytes(CacheKey.of(task, request, gemini)), Json.toBytes(entry), nowMillis);
+    }
+
+    /** The cache entry of a fresh answer to {@code task} of {@code request}; null when it is not to be cached. */
+    CacheEntry entry(Task task, PromptRequest request, HandoverEntry answer, long nowMillis) {
         if (!enabled(task)) {
             return null;
         }
         String model = CacheKey.model(task, request, gemini);
-        CacheEntry entry;
         if (task == Task.EMBED) {
-            entry = new CacheEntry(nowMillis, model, answer.vector(), null);
-        } else if (model.equals(answer.model())) {
-            entry = new CacheEntry(nowMillis, model, null, answer.generated());
-        } else {
-            return null;
+            return new CacheEntry(nowMillis, model, answer.vector(), null);
         }
-        return new Record<>(CacheKey.bytes(CacheKey.of(task, request, gemini)), Json.toBytes(entry), nowMillis);
+        return model.equals(answer.model()) ? new CacheEntry(nowMillis, model, null, answer.generated()) : null;
     }
 }

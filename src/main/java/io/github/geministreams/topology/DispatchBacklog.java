@@ -69,6 +69,11 @@ final class DispatchBacklog {
         TaskRouting ALL_ONLINE = (key, prompt, nowMillis) -> prompt.remaining();
 
         Set<Task> onlineTasks(String storeKey, PendingPrompt prompt, long nowMillis);
+
+        /** Tasks the routing holds in memory itself (repeats waiting for an answer): they count against the limit. */
+        default int heldInMemory() {
+            return 0;
+        }
     }
 
     /**
@@ -162,6 +167,20 @@ final class DispatchBacklog {
         }
     }
 
+    /**
+     * Sends {@code task} of the stored prompt at {@code key}, which the routing held back (a
+     * repeat whose first copy could not answer it), like any task; nothing when it has its output.
+     */
+    void sendHeldBack(String key, Task task, long nowMillis) {
+        PendingPrompt prompt = store.get(key);
+        if (prompt == null || !prompt.remaining().contains(task)) {
+            return;
+        }
+        held.merge(key, 1, Integer::sum);
+        batches.add(new BatchKey(task, modelFor(task, prompt)), new BatchItem(key, prompt.request()), nowMillis,
+                nowMillis - prompt.source().timestamp());
+    }
+
     /** Answers handed over since the last call, to forward; each item stays held until {@link #released}. */
     List<HandedOver> takeHandedOver() {
         if (handedOver.isEmpty()) {
@@ -213,9 +232,9 @@ final class DispatchBacklog {
         return batches.pollDue(nowMillis, quotaBound);
     }
 
-    /** Items in memory and not dispatched, and prompts waiting for an earlier one of their key. */
+    /** Items in memory and not dispatched, prompts waiting for an earlier one of their key, and the routing's. */
     int inMemory() {
-        return batches.size() + (keyOrder == null ? 0 : keyOrder.waiting());
+        return batches.size() + routing.heldInMemory() + (keyOrder == null ? 0 : keyOrder.waiting());
     }
 
     /** True while prompts wait in the store only. */

@@ -4,6 +4,7 @@ import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.Ordering;
 import io.github.geministreams.cost.CostEstimator;
 import io.github.geministreams.model.PendingPrompt;
+import io.github.geministreams.model.Task;
 import io.github.geministreams.topics.TopicRole;
 import io.github.geministreams.serde.Json;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *       {@link AnswerCache} holds at once ({@link Outcomes#settleFromCache}), and offers the rest to the
  *       {@link DispatchBacklog}, which keeps a bounded number of items in memory in
  *       {@link OpenBatches} (the rest is read back from the store later);</li>
+ *   <li>a task whose cache key is already open on this instance (a repeat of a request collecting or at
+ *       Gemini, in any task) waits in {@link HeldRepeats} for that answer instead of being sent;</li>
  *   <li>the {@link TaskDispatcher} sends ready batches while the instance has request permits,
  *       and the wall-clock punctuator sends partial batches that are due;</li>
  *   <li>each answer comes back through the dispatcher's queue on the punctuator, and
@@ -70,6 +73,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
     private TaskDispatcher dispatcher;
     private Outcomes outcomes;
     private BatchJobs batchJobs;
+    private HeldRepeats repeats;
     private Cancellable punctuator;
 
     /** Sink names of the outputs. */
@@ -124,9 +128,13 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                 gateway.batchClient(), config, outcomes, this::publishBatchJob,
                 key -> backlog.offer(key, store.get(key), context.currentSystemTimeMs()),
                 gateway.batchBoard().activity(), "gs-" + context.applicationId() + "-");
-        this.backlog = new DispatchBacklog(store, batches, BATCHES_IN_MEMORY * embed.size(), config.gemini(),
-                handoverLookup(context), config.gemini().requestTimeout().toMillis(),
-                config.pipeline().ordering() == Ordering.KEY, batchJobs::onlineTasks);
+        Function<String, HandoverEntry> handover = handoverLookup(context);
+        long requestTimeout = config.gemini().requestTimeout().toMillis();
+        int memoryLimit = BATCHES_IN_MEMORY * embed.size();
+        this.repeats = new HeldRepeats(batchJobs::onlineTasks, gateway.openCacheKeys(), cache, config.gemini(), handover,
+                requestTimeout, memoryLimit);
+        this.backlog = new DispatchBacklog(store, batches, memoryLimit, config.gemini(),
+                handover, requestTimeout, config.pipeline().ordering() == Ordering.KEY, repeats);
         this.dispatcher = new TaskDispatcher(gateway, config.gemini());
         batchJobs.resume(context.currentSystemTimeMs());
         backlog.resumeStored();
@@ -167,11 +175,13 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      */
     private void onTick(long wallClockMillis) {
         dispatcher.drain(this::settle);
+        repeats.tick(wallClockMillis, repeatOutlet);
         batchJobs.tick(wallClockMillis);
         backlog.recheckHandover(wallClockMillis);
         boolean permitsLeft = dispatchReady();
         for (DispatchBacklog.HandedOver handedOver : backlog.takeHandedOver()) {
             outcomes.settle(handedOver);
+            repeats.settled(handedOver.item(), handedOver.task(), handedOver.answer(), wallClockMillis);
             backlog.released(handedOver.item(), wallClockMillis);
         }
         if (!permitsLeft) {
@@ -187,11 +197,32 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         List<Batch> halves = outcomes.settle(completion);
         if (halves.isEmpty()) {
             long now = context.currentSystemTimeMs();
+            repeats.settled(completion, now);
             completion.batch().items().forEach(item -> backlog.released(item, now));
         } else {
             backlog.retryFirst(halves);
         }
     }
+
+    /** Where the repeats held for an answer in flight go when their wait ends. */
+    private final HeldRepeats.Outlet repeatOutlet = new HeldRepeats.Outlet() {
+        @Override
+        public void answer(BatchItem item, Task task, CacheEntry answer, boolean inFlight) {
+            if (!outcomes.answerFromCache(item, task, answer)) {
+                return;
+            }
+            if (inFlight) {
+                gateway.metrics().repeatAnsweredInFlight(task.wireName());
+            } else {
+                gateway.metrics().cacheHit(task.wireName());
+            }
+        }
+
+        @Override
+        public void send(String storeKey, Task task) {
+            backlog.sendHeldBack(storeKey, task, context.currentSystemTimeMs());
+        }
+    };
 
     /**
      * Sends ready batches while permits last, reading stored prompts into memory as room frees up.
@@ -230,6 +261,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
                     context.taskId(), batchWaiting);
         }
         batchJobs.close();
+        repeats.close();
         gateway.taskClosed();
     }
 }

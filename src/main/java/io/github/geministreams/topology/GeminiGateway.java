@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * with its retries and rate limits; this instance's share of the quota, which follows the
  * tasks opened and closed ({@link QuotaShare}); the request permits of its
  * {@link ConcurrencyLimit} (as many as the quota needs at the observed latency, at most
- * {@code max.in.flight}); and the {@link HandoverPublisher} closed tasks leave their open
- * calls with. A permit is held from dispatch until the task has handled the call's answer
+ * {@code max.in.flight}); the {@link HandoverPublisher} closed tasks leave their open
+ * calls with; and the {@link OpenCacheKeys} repeated requests wait on. A permit is held from dispatch until the task has handled the call's answer
  * on its stream thread (or handed it over, once the task has closed), so "idle" means every
  * answer has been forwarded or handed over.
  *
@@ -47,6 +47,7 @@ public final class GeminiGateway implements AutoCloseable {
     private volatile HandoverPublisher handover = HandoverPublisher.NONE;
     private volatile GeminiBatchClient batchClient = UnavailableBatchClient.INSTANCE;
     private final BatchBoard batchBoard;
+    private final OpenCacheKeys openCacheKeys = new OpenCacheKeys();
 
     /** A dispatcher whose meters are kept in memory only. */
     public GeminiGateway(AppConfig config, GeminiClient client) {
@@ -116,6 +117,11 @@ public final class GeminiGateway implements AutoCloseable {
 
     BatchBoard batchBoard() {
         return batchBoard;
+    }
+
+    /** The cache keys whose first request is open on this instance, for its tasks' repeats to wait on. */
+    OpenCacheKeys openCacheKeys() {
+        return openCacheKeys;
     }
 
     /** The prompts topic has {@code total} partitions: this instance's quota share is its tasks' part of them. */

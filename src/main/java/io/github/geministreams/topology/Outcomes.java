@@ -63,17 +63,28 @@ final class Outcomes {
         boolean answered = false;
         for (Task task : prompt.remaining()) {
             CacheEntry entry = cache.lookup(task, prompt, now);
-            if (entry == null) {
-                continue;
+            if (entry != null) {
+                answered |= answerFromCache(item, task, entry);
             }
-            answered |= task == Task.GENERATE
-                    ? finish(item, task, pending -> OutputRecords.response(pending, entry.model(),
-                            new Attempted<>(entry.generated(), 0, entry.model()), 0, CACHED_COST, now, true),
-                            TopicRole.RESPONSES, CACHED_COST)
-                    : finish(item, task, pending -> OutputRecords.embedding(pending, entry.model(), entry.vector(), 0, 0,
-                            CACHED_COST, now, true), TopicRole.EMBEDDINGS, CACHED_COST);
         }
         return answered ? store.get(storeKey) : prompt;
+    }
+
+    /**
+     * Forwards {@code entry} as the output of {@code task} of {@code item}, marked as cached (no
+     * attempts, no latency, no cost): a cache hit, or a repeat answered with its first copy's
+     * answer ({@link HeldRepeats}).
+     *
+     * @return false when the task had its output already (nothing forwarded)
+     */
+    boolean answerFromCache(BatchItem item, Task task, CacheEntry entry) {
+        long now = context.currentSystemTimeMs();
+        return task == Task.GENERATE
+                ? finish(item, task, pending -> OutputRecords.response(pending, entry.model(),
+                        new Attempted<>(entry.generated(), 0, entry.model()), 0, CACHED_COST, now, true),
+                        TopicRole.RESPONSES, CACHED_COST)
+                : finish(item, task, pending -> OutputRecords.embedding(pending, entry.model(), entry.vector(), 0, 0,
+                        CACHED_COST, now, true), TopicRole.EMBEDDINGS, CACHED_COST);
     }
 
     /**

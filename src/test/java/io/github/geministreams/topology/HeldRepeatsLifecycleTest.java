@@ -1,0 +1,293 @@
+package io.github.geministreams.topology;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.config.ConfigLayers;
+import io.github.geministreams.gemini.EmbedRequest;
+import io.github.geministreams.gemini.EmbedResult;
+import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.gemini.GenerateRequest;
+import io.github.geministreams.gemini.GenerateResult;
+import io.github.geministreams.gemini.TokenUsage;
+import io.github.geministreams.model.PendingPrompt;
+import io.github.geministreams.model.PromptRequest;
+import io.github.geministreams.model.SourceCoordinates;
+import io.github.geministreams.model.Task;
+import io.github.geministreams.serde.Json;
+import io.github.geministreams.serde.JsonSerde;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Repeats across two tasks of one instance (two processors sharing a {@link GeminiGateway}),
+ * driven one call at a time: task A has the first copy of a generate request at Gemini, task
+ * B reads the same request and waits for A's answer instead of calling; and what happens to
+ * B's repeat when A closes, when B closes and is initialised again, and when A takes longer
+ * than a request timeout. Gemini answers when the test says.
+ */
+class HeldRepeatsLifecycleTest {
+    private static final String STORE = "gemini-pending";
+    private static final String CACHE = "gemini-cache";
+    private static final String BATCH_JOBS = "gemini-batch-jobs";
+    private static final String COMMITTED_JOBS = "gemini-batch-jobs-committed";
+    private static final GeminiBatchProcessor.OutputNames OUTPUTS =
+            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover",
+                    "batch-jobs", "cache");
+
+    private final HeldGemini gemini = new HeldGemini();
+    private final AppConfig config = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms",
+            "cache.generate.enabled", "true", "gemini.request.timeout", "5s")).build();
+    private final GeminiGateway gateway = new GeminiGateway(config, gemini);
+    private final TaskUnderTest a = new TaskUnderTest(0);
+    private final TaskUnderTest b = new TaskUnderTest(1);
+
+    @AfterEach
+    void close() {
+        gateway.close();
+    }
+
+    /** One task: its context, stores and processor. */
+    private final class TaskUnderTest {
+        final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        final KeyValueStore<String, PendingPrompt> store = store(STORE, new JsonSerde<>(PendingPrompt.class));
+        final int partition;
+        GeminiBatchProcessor processor;
+
+        TaskUnderTest(int partition) {
+            this.partition = partition;
+            context.setCurrentSystemTimeMs(System.currentTimeMillis());
+            for (KeyValueStore<String, ?> each : List.of(store, store(CACHE, Serdes.ByteArray()),
+                    store(BATCH_JOBS, new JsonSerde<>(BatchJobRecord.class)),
+                    store(COMMITTED_JOBS, new JsonSerde<>(BatchJobRecord.class)))) {
+                each.init(context.getStateStoreContext(), each);
+                context.addStateStore(each);
+            }
+        }
+
+        private static <V> KeyValueStore<String, V> store(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
+            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde)
+                    .withLoggingDisabled().build();
+        }
+
+        /** Initialises the task's processor, again after a close as Kafka Streams may. */
+        void init() {
+            if (processor == null) {
+                processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, CACHE,
+                        OUTPUTS);
+            }
+            processor.init(context);
+        }
+
+        /** A generate prompt with {@code text}, at this task's partition and {@code offset}. */
+        void process(String id, String text, long offset) {
+            SourceCoordinates source = new SourceCoordinates("prompts", partition, offset, System.currentTimeMillis());
+            PromptRequest request = new PromptRequest(id, text, Set.of(Task.GENERATE), null, null, null, null, null);
+            PendingPrompt pending = PendingPrompt.received(request, source, null, text.getBytes(UTF_8));
+            processor.process(new Record<>(PendingStore.keyOf(source), pending, source.timestamp()));
+        }
+
+        void punctuateAt(long wallClockMillis) {
+            context.setCurrentSystemTimeMs(wallClockMillis);
+            for (var punctuator : context.scheduledPunctuators()) {
+                if (!punctuator.cancelled()) {
+                    punctuator.getPunctuator().punctuate(wallClockMillis);
+                }
+            }
+        }
+
+        void punctuate() {
+            punctuateAt(System.currentTimeMillis());
+        }
+
+        void punctuateUntil(BooleanSupplier done) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                punctuate();
+                return done.getAsBoolean();
+            });
+        }
+
+        List<JsonNode> responses() throws IOException {
+            List<JsonNode> values = new ArrayList<>();
+            for (CapturedForward<? extends byte[], ? extends byte[]> forward : context.forwarded()) {
+                if ("responses".equals(forward.childName().orElse(null))) {
+                    values.add(Json.MAPPER.readTree(forward.record().value()));
+                }
+            }
+            return values;
+        }
+
+        int responseCount() {
+            return (int) context.forwarded().stream().filter(f -> "responses".equals(f.childName().orElse(null))).count();
+        }
+
+        boolean nothingPending() {
+            try (var entries = store.all()) {
+                return !entries.hasNext();
+            }
+        }
+    }
+
+    private void awaitCalls(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.calls.size() >= count);
+        assertEquals(count, gemini.calls.size());
+    }
+
+    @Test
+    void shouldAnswerARepeatInAnotherTaskWithTheFirstCopysAnswer() throws IOException {
+        a.init();
+        b.init();
+        a.process("first", "hello", 0);
+        awaitCalls(1);
+        b.process("repeat", "hello", 0);
+        b.punctuate();
+        // Dispatch takes a permit on the stream thread: one permit taken means one request.
+        assertEquals(1, gateway.inFlight(), "the repeat waits for the first copy");
+        assertEquals(1, gateway.openCacheKeys().size());
+
+        gemini.answerAll();
+        a.punctuateUntil(() -> a.responseCount() == 1);
+        b.punctuate();
+        List<JsonNode> repeats = b.responses();
+        assertEquals(1, repeats.size());
+        assertEquals("repeat", repeats.get(0).get("id").asText());
+        assertTrue(repeats.get(0).get("cached").asBoolean(), repeats.get(0).toString());
+        assertEquals("answer to hello", repeats.get(0).get("text").asText());
+        assertEquals(0, repeats.get(0).get("attempts").asInt());
+        assertFalse(a.responses().get(0).has("cached"));
+        assertEquals(1, gemini.calls.size());
+        assertTrue(b.nothingPending());
+        a.processor.close();
+        b.processor.close();
+        assertEquals(0, gateway.openCacheKeys().size(), "closed tasks leave no flight behind");
+    }
+
+    @Test
+    void shouldSendTheRepeatItselfWhenTheFirstCopysTaskCloses() throws IOException {
+        a.init();
+        b.init();
+        a.process("first", "hello", 0);
+        awaitCalls(1);
+        b.process("repeat", "hello", 0);
+        a.processor.close();
+
+        b.punctuate();
+        awaitCalls(2);
+        gemini.answerAll();
+        b.punctuateUntil(() -> b.responseCount() == 1);
+        b.punctuate();
+        List<JsonNode> responses = b.responses();
+        assertEquals(1, responses.size(), "answered once: " + responses);
+        assertFalse(responses.get(0).has("cached"), responses.get(0).toString());
+        assertEquals(1, responses.get(0).get("attempts").asInt());
+        assertEquals(0, a.responseCount(), "a closed task forwards nothing");
+        assertTrue(b.nothingPending());
+        b.processor.close();
+    }
+
+    @Test
+    void shouldHoldARepeatAgainWhenItsTaskIsInitialisedAgain() throws IOException {
+        a.init();
+        b.init();
+        a.process("first", "hello", 0);
+        awaitCalls(1);
+        b.process("repeat", "hello", 0);
+        b.processor.close();
+        assertFalse(b.nothingPending(), "the held repeat stays pending");
+
+        // A new incarnation reads it back from the store: the first copy is still open, so it waits again.
+        b.init();
+        b.punctuate();
+        assertEquals(1, gateway.inFlight(), "held again, not sent");
+        gemini.answerAll();
+        a.punctuateUntil(() -> a.responseCount() == 1);
+        b.punctuate();
+        b.punctuate();
+        List<JsonNode> repeats = b.responses();
+        assertEquals(1, repeats.size(), "answered once: " + repeats);
+        assertTrue(repeats.get(0).get("cached").asBoolean());
+        assertEquals(1, gemini.calls.size());
+        assertTrue(b.nothingPending());
+        a.processor.close();
+        b.processor.close();
+    }
+
+    @Test
+    void shouldSendARepeatThatWaitedARequestTimeout() throws IOException {
+        a.init();
+        b.init();
+        long now = System.currentTimeMillis();
+        a.process("first", "hello", 0);
+        awaitCalls(1);
+        b.process("repeat", "hello", 0);
+        b.punctuateAt(now + 4_000);
+        assertEquals(1, gateway.inFlight(), "still within a request timeout");
+        b.punctuateAt(now + 5_100);
+        awaitCalls(2);
+
+        gemini.answerAll();
+        a.punctuateUntil(() -> a.responseCount() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            b.punctuateAt(now + 5_200);
+            return b.responseCount() == 1;
+        });
+        b.punctuateAt(now + 5_300);
+        List<JsonNode> responses = b.responses();
+        assertEquals(1, responses.size(), "answered once: " + responses);
+        assertFalse(responses.get(0).has("cached"), "answered by its own call: " + responses.get(0));
+        assertTrue(b.nothingPending());
+        a.processor.close();
+        b.processor.close();
+    }
+
+    /** Answers generate calls only when told to, on the test's thread. */
+    private static final class HeldGemini implements GeminiClient {
+        final List<CompletableFuture<GenerateResult>> calls = new CopyOnWriteArrayList<>();
+        private final List<GenerateRequest> requests = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
+            CompletableFuture<GenerateResult> call = new CompletableFuture<>();
+            requests.add(request);
+            calls.add(call);
+            return call;
+        }
+
+        @Override
+        public CompletableFuture<EmbedResult> embed(EmbedRequest request) {
+            throw new UnsupportedOperationException("generate only");
+        }
+
+        void answerAll() {
+            for (int i = 0; i < calls.size(); i++) {
+                GenerateRequest request = requests.get(i);
+                calls.get(i).complete(new GenerateResult("answer to " + request.prompt(), "STOP", null, null,
+                        new TokenUsage(1, 1, 0, 2), request.model()));
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
