@@ -81,7 +81,7 @@ final class OutputPrinter implements AutoCloseable {
         }
     }
 
-    private String describe(ConsumerRecord<byte[], byte[]> record) {
+    String describe(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? "(no key)" : new String(record.key(), UTF_8);
         String topic = record.topic();
         if (topic.equals(topics.name(TopicRole.DEAD_LETTER))) {
@@ -92,18 +92,26 @@ final class OutputPrinter implements AutoCloseable {
             JsonNode value = Json.MAPPER.readTree(record.value());
             if (topic.equals(topics.name(TopicRole.EMBEDDINGS))) {
                 JsonNode values = value.path("values");
-                return String.format("%-11s %-12s %d dims [%s, %s, …] (%d ms)", topic, key,
+                return String.format("%-11s %-12s %d dims [%s, %s, …] (%s%d ms)", topic, key,
                         value.path("dimensions").asInt(), values.path(0).asText(), values.path(1).asText(),
-                        value.path("latencyMs").asLong());
+                        how(value), value.path("latencyMs").asLong());
             }
             String text = value.path("blocked").asBoolean()
                     ? "(blocked: " + value.path("blockReason").asText() + ")"
                     : shorten(value.path("text").asText());
-            return String.format("%-11s %-12s %s (%d attempt(s), %d ms)", topic, key, text,
+            return String.format("%-11s %-12s %s (%s%d attempt(s), %d ms)", topic, key, text, how(value),
                     value.path("attempts").asInt(), value.path("latencyMs").asLong());
         } catch (IOException e) {
             return String.format("%-11s %-12s (not JSON: %d bytes)", topic, key, record.value().length);
         }
+    }
+
+    /** "batch, " or "cached, " when the output says so; nothing for an online answer. */
+    private static String how(JsonNode value) {
+        if (value.path("cached").asBoolean()) {
+            return "cached, ";
+        }
+        return "batch".equals(value.path("mode").asText()) ? "batch, " : "";
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
