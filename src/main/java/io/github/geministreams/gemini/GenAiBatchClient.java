@@ -108,20 +108,9 @@ public final class GenAiBatchClient implements GeminiBatchClient, AutoCloseable 
         return call(() -> client.async.batches.cancel(name, CancelBatchJobConfig.builder().build()), done -> null);
     }
 
-    /** Runs an SDK call, maps its answer or failure, and completes on our callback executor. */
-    private <R, T> CompletableFuture<T> call(Supplier<CompletableFuture<R>> sdkCall, Function<R, T> mapping) {
-        CompletableFuture<R> pending;
-        try {
-            pending = sdkCall.get();
-        } catch (RuntimeException e) {
-            pending = CompletableFuture.failedFuture(e);
-        }
-        return pending.handleAsync((response, failure) -> {
-            if (failure != null) {
-                throw GeminiException.fromSdk(failure);
-            }
-            return mapping.apply(response);
-        }, callbacks);
+    private <R, T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<R>> sdkCall,
+                                             Function<R, T> mapping) {
+        return GenAiClients.call(sdkCall, mapping, callbacks);
     }
 
     static BatchJob toJob(com.google.genai.types.BatchJob job) {

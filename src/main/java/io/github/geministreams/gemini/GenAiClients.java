@@ -5,9 +5,13 @@ import com.google.genai.types.ClientOptions;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The google-genai SDK client and the callback threads of our clients ({@link GenAiGeminiClient},
@@ -49,5 +53,25 @@ final class GenAiClients {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Runs an SDK call and maps its answer, completing on {@code callbacks}; a failure, thrown or
+     * returned, becomes a {@link GeminiException}.
+     */
+    static <R, T> CompletableFuture<T> call(Supplier<CompletableFuture<R>> sdkCall, Function<R, T> mapping,
+                                            Executor callbacks) {
+        CompletableFuture<R> pending;
+        try {
+            pending = sdkCall.get();
+        } catch (RuntimeException e) {
+            pending = CompletableFuture.failedFuture(e);
+        }
+        return pending.handleAsync((response, failure) -> {
+            if (failure != null) {
+                throw GeminiException.fromSdk(failure);
+            }
+            return mapping.apply(response);
+        }, callbacks);
     }
 }

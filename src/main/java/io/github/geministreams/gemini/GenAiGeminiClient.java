@@ -53,21 +53,9 @@ public final class GenAiGeminiClient implements GeminiClient {
         return config.build();
     }
 
-    /** Runs an SDK call, maps its answer or failure, and completes on our callback executor. */
     private <R, T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<R>> sdkCall,
                                              Function<R, T> mapping) {
-        CompletableFuture<R> pending;
-        try {
-            pending = sdkCall.get();
-        } catch (RuntimeException e) {
-            pending = CompletableFuture.failedFuture(e);
-        }
-        return pending.handleAsync((response, failure) -> {
-            if (failure != null) {
-                throw GeminiException.fromSdk(failure);
-            }
-            return mapping.apply(response);
-        }, callbacks);
+        return GenAiClients.call(sdkCall, mapping, callbacks);
     }
 
     private static EmbedResult toResult(EmbedContentResponse response, int expected) {
