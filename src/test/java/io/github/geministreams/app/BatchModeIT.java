@@ -114,8 +114,10 @@ class BatchModeIT {
 
         SimulatorCounters.Snapshot stats = simulator.counters().snapshot();
         Map<String, JsonNode> jobs = lastRecordPerJob(servers, topics.batchJobs);
-        assertEquals(prompts.jobsImplied(MAX_PROMPTS), stats.batchJobsCreated(), "jobs per partition, task and model: "
-                + "ceil(prompts / " + MAX_PROMPTS + ") of " + prompts.batchTasksPerGroup);
+        // A job is cut when full or when its oldest prompt has waited max.wait: on a busy machine a group's prompts
+        // can straddle a cut, so the count may exceed the least the sizes imply; no job may exceed max.prompts.
+        assertTrue(stats.batchJobsCreated() >= prompts.jobsImplied(MAX_PROMPTS), "at least ceil(prompts / "
+                + MAX_PROMPTS + ") jobs per partition, task and model of " + prompts.batchTasksPerGroup + ": " + stats);
         assertEquals(prompts.batchTasks(), stats.batchRequestsSubmitted(), "every batch task submitted: " + stats);
         assertEquals(0, stats.batchRequestsSubmittedTwice(), stats.toString());
         assertEquals((long) prompts.online.get("generate"), stats.promptsGenerated(),
@@ -128,6 +130,7 @@ class BatchModeIT {
         for (JsonNode job : jobs.values()) {
             assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
             assertTrue(job.get("name").asText().startsWith("batches/"), job.toString());
+            assertTrue(job.get("prompts").asInt() <= MAX_PROMPTS, "no job above gemini.batch.max.prompts: " + job);
             answered += job.get("succeeded").asInt();
             failed += job.get("failed").asInt();
         }
