@@ -18,7 +18,6 @@ import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.serde.Json;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,9 +27,8 @@ import java.util.Map;
 import io.micrometer.core.instrument.DistributionSummary;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The topology's wiring, batching, routing and recovery, with an in-memory Gemini fake.
@@ -42,30 +40,21 @@ import org.junit.jupiter.api.io.TempDir;
  * the call goes on to the rate limiter and the fake's threads ({@link #requestsDispatched}).
  */
 class GeminiBatchProcessorTopologyTest {
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
+            "embed.batch.size", "4",
+            "embed.batch.max.wait", "1s",
+            "gemini.max.attempts", "3",
+            "gemini.retry.initial.backoff", "1ms",
+            "gemini.retry.max.backoff", "2ms",
+            "gemini.embed.dimensions", "8"));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
 
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
     private void start(Map<String, String> overrides) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "embed.batch.size", "4",
-                "embed.batch.max.wait", "1s",
-                "gemini.max.attempts", "3",
-                "gemini.retry.initial.backoff", "1ms",
-                "gemini.retry.max.backoff", "2ms",
-                "gemini.embed.dimensions", "8"));
-        settings.putAll(overrides);
         gemini = new FakeGeminiClient();
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, settings), gemini);
+        pipeline = harnesses.start(overrides, gemini);
     }
 
     private static String embedPrompt(String id, String text) {
