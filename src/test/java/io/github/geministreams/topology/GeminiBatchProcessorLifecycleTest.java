@@ -1,5 +1,11 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.topology.ProcessorContexts.BATCH_JOBS;
+import static io.github.geministreams.topology.ProcessorContexts.COMMITTED_JOBS;
+import static io.github.geministreams.topology.ProcessorContexts.OUTPUTS;
+import static io.github.geministreams.topology.ProcessorContexts.STORE;
+import static io.github.geministreams.topology.ProcessorContexts.addStores;
+import static io.github.geministreams.topology.ProcessorContexts.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,13 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
-import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.FakeBatchClient;
-import io.github.geministreams.gemini.EmbedResult;
-import io.github.geministreams.gemini.GeminiClient;
-import io.github.geministreams.gemini.GenerateRequest;
-import io.github.geministreams.gemini.GenerateResult;
-import io.github.geministreams.gemini.TokenUsage;
 import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
@@ -21,21 +21,17 @@ import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.JsonSerde;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,39 +41,23 @@ import org.junit.jupiter.api.Test;
  * {@code close}, and the request permits through it all. Gemini answers when the test says.
  */
 class GeminiBatchProcessorLifecycleTest {
-    private static final String STORE = "gemini-pending";
-    private static final GeminiBatchProcessor.OutputNames OUTPUTS =
-            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover",
-                    "batch-jobs", "cache");
-
     private final HeldGemini gemini = new HeldGemini();
     private final AppConfig config = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms")).build();
     private final GeminiGateway gateway = new GeminiGateway(config, gemini);
     private final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     private static final String HANDOVER = "gemini-handover";
-    private final KeyValueStore<String, HandoverEntry> handoverStore = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(HANDOVER), Serdes.String(), new JsonSerde<>(HandoverEntry.class))
-            .withLoggingDisabled().build();
-    private final KeyValueStore<String, PendingPrompt> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(STORE), Serdes.String(), new JsonSerde<>(PendingPrompt.class))
-            .withLoggingDisabled().build();
-    private static final String BATCH_JOBS = "gemini-batch-jobs";
-    private static final String COMMITTED_JOBS = "gemini-batch-jobs-committed";
-    private final KeyValueStore<String, BatchJobRecord> batchJobStore = batchJobStore(BATCH_JOBS);
-    private final KeyValueStore<String, BatchJobRecord> committedJobs = batchJobStore(COMMITTED_JOBS);
+    private final KeyValueStore<String, HandoverEntry> handoverStore =
+            store(HANDOVER, new JsonSerde<>(HandoverEntry.class));
+    private final KeyValueStore<String, PendingPrompt> store = store(STORE, new JsonSerde<>(PendingPrompt.class));
+    private final KeyValueStore<String, BatchJobRecord> batchJobStore =
+            store(BATCH_JOBS, new JsonSerde<>(BatchJobRecord.class));
+    private final KeyValueStore<String, BatchJobRecord> committedJobs =
+            store(COMMITTED_JOBS, new JsonSerde<>(BatchJobRecord.class));
     private long offset;
 
     GeminiBatchProcessorLifecycleTest() {
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
-        for (KeyValueStore<String, ?> each : List.of(store, batchJobStore, committedJobs)) {
-            each.init(context.getStateStoreContext(), each);
-            context.addStateStore(each);
-        }
-    }
-
-    private static KeyValueStore<String, BatchJobRecord> batchJobStore(String name) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
-                new JsonSerde<>(BatchJobRecord.class)).withLoggingDisabled().build();
+        addStores(context, List.of(store, batchJobStore, committedJobs));
     }
 
     @AfterEach
@@ -365,8 +345,7 @@ class GeminiBatchProcessorLifecycleTest {
     }
 
     private void addHandoverStore() {
-        handoverStore.init(context.getStateStoreContext(), handoverStore);
-        context.addStateStore(handoverStore);
+        addStores(context, List.of(handoverStore));
     }
 
     /** Calls leave on the client's scheduler thread: wait for them to reach Gemini. */
@@ -393,32 +372,15 @@ class GeminiBatchProcessorLifecycleTest {
     }
 
     private void punctuateAt(long wallClockMillis) {
-        context.setCurrentSystemTimeMs(wallClockMillis);
-        for (var punctuator : context.scheduledPunctuators()) {
-            if (!punctuator.cancelled()) {
-                punctuator.getPunctuator().punctuate(wallClockMillis);
-            }
-        }
+        ProcessorContexts.punctuateAt(context, wallClockMillis);
     }
 
     private List<CapturedForward<? extends byte[], ? extends byte[]>> forwardsTo(String sink) {
-        List<CapturedForward<? extends byte[], ? extends byte[]>> forwards = new ArrayList<>();
-        for (CapturedForward<? extends byte[], ? extends byte[]> forward : context.forwarded()) {
-            if (sink.equals(forward.childName().orElse(null))) {
-                forwards.add(forward);
-            }
-        }
-        return forwards;
+        return ProcessorContexts.forwardsTo(context, sink);
     }
 
     private List<String> outputsTo(String sink) {
-        List<String> values = new ArrayList<>();
-        for (CapturedForward<? extends byte[], ? extends byte[]> forward : context.forwarded()) {
-            if (sink.equals(forward.childName().orElse(null))) {
-                values.add(new String(forward.record().value(), UTF_8));
-            }
-        }
-        return values;
+        return ProcessorContexts.outputsTo(context, sink);
     }
 
     private int countStored() {
@@ -463,42 +425,6 @@ class GeminiBatchProcessorLifecycleTest {
         void copyTo(KeyValueStore<String, HandoverEntry> store) {
             for (int i = 0; i < keys.size(); i++) {
                 store.put(keys.get(i), entries.get(i));
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Answers generate calls only when told to, on the test's thread. */
-    private static final class HeldGemini implements GeminiClient {
-        final List<CompletableFuture<GenerateResult>> calls = new CopyOnWriteArrayList<>();
-        private final List<GenerateRequest> requests = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
-            CompletableFuture<GenerateResult> call = new CompletableFuture<>();
-            requests.add(request);
-            calls.add(call);
-            return call;
-        }
-
-        @Override
-        public CompletableFuture<EmbedResult> embed(EmbedRequest request) {
-            throw new UnsupportedOperationException("generate only");
-        }
-
-        /** The prompt of every call so far, in call order. */
-        List<String> prompts() {
-            return requests.stream().map(GenerateRequest::prompt).toList();
-        }
-
-        void answerAll() {
-            for (int i = 0; i < calls.size(); i++) {
-                GenerateRequest request = requests.get(i);
-                calls.get(i).complete(new GenerateResult("answer to " + request.prompt(), "STOP", null, null,
-                        new TokenUsage(1, 1, 0, 2), request.model()));
             }
         }
 
