@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.topology.TopologyHarness.embedPrompt;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,10 +37,10 @@ class AnswerCacheBacklogTopologyTest {
         FakeGeminiClient gemini = new FakeGeminiClient();
         TopologyHarness pipeline = harnesses.start(Map.of(), gemini);
         for (int i = 0; i < TEXTS; i++) {
-            pipeline.send(null, "{\"id\":\"first-" + i + "\",\"prompt\":\"text " + i + "\",\"tasks\":[\"embed\"]}");
+            pipeline.send(null, embedPrompt("first-" + i, "text " + i));
         }
         for (int i = 0; i < REPEATED; i++) {
-            pipeline.send(null, "{\"id\":\"again-" + i + "\",\"prompt\":\"text " + i + "\",\"tasks\":[\"embed\"]}");
+            pipeline.send(null, embedPrompt("again-" + i, "text " + i));
         }
         Map<String, JsonNode> byId = new HashMap<>();
         for (TestRecord<byte[], byte[]> record : pipeline.drain(pipeline.embeddings(), TEXTS + REPEATED)) {

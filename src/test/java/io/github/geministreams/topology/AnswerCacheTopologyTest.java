@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import static io.github.geministreams.topology.TopologyHarness.json;
+import static io.github.geministreams.topology.TopologyHarness.prompt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,10 +35,6 @@ class AnswerCacheTopologyTest {
     private void start(Map<String, String> overrides) {
         gemini = new FakeGeminiClient();
         pipeline = harnesses.start(overrides, gemini);
-    }
-
-    private static String prompt(String id, String text, String tasks) {
-        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[" + tasks + "]}";
     }
 
     private double counter(String name, String task) {

@@ -3,6 +3,7 @@ package io.github.geministreams.topology;
 import io.github.geministreams.prompt.InvalidPromptException;
 import static io.github.geministreams.testing.RecordContents.header;
 import static io.github.geministreams.topology.TopologyHarness.TICK;
+import static io.github.geministreams.topology.TopologyHarness.embedPrompt;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
@@ -55,10 +56,6 @@ class GeminiBatchProcessorTopologyTest {
     private void start(Map<String, String> overrides) {
         gemini = new FakeGeminiClient();
         pipeline = harnesses.start(overrides, gemini);
-    }
-
-    private static String embedPrompt(String id, String text) {
-        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"embed\"]}";
     }
 
     /**

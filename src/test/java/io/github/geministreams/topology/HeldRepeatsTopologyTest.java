@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.topology.TopologyHarness.embedPrompt;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,10 +40,6 @@ class HeldRepeatsTopologyTest {
     private void start(Map<String, String> overrides) {
         gemini = new FakeGeminiClient();
         pipeline = harnesses.start(overrides, gemini);
-    }
-
-    private static String embedPrompt(String id, String text) {
-        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"embed\"]}";
     }
 
     private int textsEmbedded() {
