@@ -2,9 +2,9 @@ package io.github.geministreams.topology;
 
 import static io.github.geministreams.topology.ProcessorContexts.BATCH_JOBS;
 import static io.github.geministreams.topology.ProcessorContexts.COMMITTED_JOBS;
-import static io.github.geministreams.topology.ProcessorContexts.OUTPUTS;
 import static io.github.geministreams.topology.ProcessorContexts.STORE;
 import static io.github.geministreams.topology.ProcessorContexts.addStores;
+import static io.github.geministreams.topology.ProcessorContexts.processor;
 import static io.github.geministreams.topology.ProcessorContexts.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +67,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldAnswerEveryPromptOnceWhenInitialisedAgainAfterClose() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, null, null);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -93,7 +93,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldKeepAKeysOrderWhenInitialisedAgainAfterClose() {
         AppConfig ordered = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms", "ordering", "key")).build();
         try (GeminiGateway orderedGateway = new GeminiGateway(ordered, gemini)) {
-            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor processor = processor(ordered, orderedGateway, null, null);
             processor.init(context);
             processor.process(prompt("first", "customer-1"));
             processor.process(prompt("second", "customer-1"));
@@ -119,7 +119,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldKeepAPermitUntilACallSentBeforeCloseIsAnswered() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, null, null);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -135,7 +135,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldForwardTheAnswerThePreviousOwnerHandedOverInsteadOfCallingAgain() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor previousOwner = processor(config, gateway, HANDOVER, null);
         addHandoverStore();
         previousOwner.init(context);
         previousOwner.process(prompt("a"));
@@ -149,7 +149,7 @@ class GeminiBatchProcessorLifecycleTest {
         assertTrue(handover.entries.get(1).answered());
 
         handover.copyTo(handoverStore);
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor nextOwner = processor(config, gateway, HANDOVER, null);
         nextOwner.init(context);
         punctuate();
 
@@ -174,7 +174,7 @@ class GeminiBatchProcessorLifecycleTest {
         offset = 0;
         long now = System.currentTimeMillis();
         handoverStore.put(key, HandoverEntry.open(now + 60_000));
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor nextOwner = processor(config, gateway, HANDOVER, null);
         nextOwner.init(context);
         punctuateAt(now);
         assertEquals(0, gemini.calls.size(), "the previous owner's answer may still come");
@@ -189,7 +189,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHoldItsTasksShareOfTheQuotaFromInitUntilClose() {
         gateway.promptPartitions(4);
         assertEquals(0.0, quotaShare(), 1e-9, "no task open here: no share");
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, null, null);
         processor.init(context);
         assertEquals(0.25, quotaShare(), 1e-9, "one of four partitions");
         processor.close();
@@ -201,7 +201,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHandOverAnAnswerThatCameButWasNotForwardedBeforeClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, HANDOVER, null);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -221,7 +221,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldAnnounceAnOpenCallUntilARequestTimeoutFromTheClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, HANDOVER, null);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -242,8 +242,7 @@ class GeminiBatchProcessorLifecycleTest {
         FakeBatchClient batchApi = new FakeBatchClient();
         try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
             batchGateway.useBatchClient(batchApi);
-            GeminiBatchProcessor processor = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor processor = processor(batch, batchGateway, null, null);
             processor.init(context);
             processor.process(batchPrompt("a"));
             processor.process(batchPrompt("b"));
@@ -271,8 +270,7 @@ class GeminiBatchProcessorLifecycleTest {
         FakeBatchClient batchApi = new FakeBatchClient();
         try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
             batchGateway.useBatchClient(batchApi);
-            GeminiBatchProcessor first = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor first = processor(batch, batchGateway, null, null);
             first.init(context);
             first.process(batchPrompt("a"));
             first.process(batchPrompt("b"));
@@ -283,8 +281,7 @@ class GeminiBatchProcessorLifecycleTest {
             // The intent (and maybe the job's name) is in the store: a crash now, then a new incarnation.
             first.close();
 
-            GeminiBatchProcessor second = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor second = processor(batch, batchGateway, null, null);
             second.init(context);
             // The wall clock moves on by 100 ms a punctuation, past the lookup delay and the polls' backoff.
             AtomicLong clock = new AtomicLong(now + 2_000);

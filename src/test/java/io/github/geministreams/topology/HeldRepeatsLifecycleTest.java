@@ -2,10 +2,10 @@ package io.github.geministreams.topology;
 
 import static io.github.geministreams.topology.ProcessorContexts.BATCH_JOBS;
 import static io.github.geministreams.topology.ProcessorContexts.COMMITTED_JOBS;
-import static io.github.geministreams.topology.ProcessorContexts.OUTPUTS;
 import static io.github.geministreams.topology.ProcessorContexts.STORE;
 import static io.github.geministreams.topology.ProcessorContexts.addStores;
 import static io.github.geministreams.topology.ProcessorContexts.forwardsTo;
+import static io.github.geministreams.topology.ProcessorContexts.processor;
 import static io.github.geministreams.topology.ProcessorContexts.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
@@ -77,8 +77,7 @@ class HeldRepeatsLifecycleTest {
         /** Initialises the task's processor, again after a close as Kafka Streams may. */
         void init() {
             if (processor == null) {
-                processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, CACHE,
-                        OUTPUTS);
+                processor = processor(config, gateway, null, CACHE);
             }
             processor.init(context);
         }

@@ -2,6 +2,7 @@ package io.github.geministreams.topology;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.github.geministreams.config.AppConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -25,6 +26,14 @@ final class ProcessorContexts {
                     "batch-jobs", "cache");
 
     private ProcessorContexts() {
+    }
+
+    /**
+     * A processor of {@code config} on {@code gateway}, with the store names here, and the handover
+     * and cache stores named {@code handover} and {@code cache} (null: none).
+     */
+    static GeminiBatchProcessor processor(AppConfig config, GeminiGateway gateway, String handover, String cache) {
+        return new GeminiBatchProcessor(config, gateway, STORE, handover, BATCH_JOBS, COMMITTED_JOBS, cache, OUTPUTS);
     }
 
     /** An in-memory store with string keys and no changelog. */
