@@ -4,6 +4,7 @@ import static io.github.geministreams.topology.ProcessorContexts.BATCH_JOBS;
 import static io.github.geministreams.topology.ProcessorContexts.COMMITTED_JOBS;
 import static io.github.geministreams.topology.ProcessorContexts.STORE;
 import static io.github.geministreams.topology.ProcessorContexts.addStores;
+import static io.github.geministreams.topology.ProcessorContexts.count;
 import static io.github.geministreams.topology.ProcessorContexts.processor;
 import static io.github.geministreams.topology.ProcessorContexts.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -86,7 +87,7 @@ class GeminiBatchProcessorLifecycleTest {
         List<String> answered = outputsTo("responses").stream().map(value -> value.contains("answer to a") ? "a" : "b").sorted().toList();
         assertEquals(List.of("a", "b"), answered, "one response each");
         assertEquals(0, gateway.inFlight());
-        assertEquals(0, countStored(), "nothing left pending");
+        assertEquals(0, count(store), "nothing left pending");
     }
 
     @Test
@@ -128,7 +129,7 @@ class GeminiBatchProcessorLifecycleTest {
         gemini.answerAll();
         assertEquals(0, gateway.inFlight());
         assertEquals(List.of(), context.forwarded(), "a closed task forwards nothing");
-        assertEquals(1, countStored(), "the prompt stays pending for the next owner");
+        assertEquals(1, count(store), "the prompt stays pending for the next owner");
     }
 
     @Test
@@ -163,7 +164,7 @@ class GeminiBatchProcessorLifecycleTest {
         assertEquals(1, deletes.size(), "the used entry is deleted with the output");
         assertEquals(key, new String(deletes.get(0).record().key(), UTF_8));
         assertEquals(null, deletes.get(0).record().value());
-        assertEquals(0, countStored());
+        assertEquals(0, count(store));
     }
 
     @Test
@@ -297,8 +298,8 @@ class GeminiBatchProcessorLifecycleTest {
             assertEquals(0, batchApi.submittedTwice());
             List<String> responses = outputsTo("responses");
             assertTrue(responses.stream().allMatch(value -> value.contains("\"mode\":\"batch\"")), responses.toString());
-            assertEquals(0, countStored(), "nothing left pending");
-            assertEquals(0, countBatchJobs(), "the job's record is deleted with its outputs");
+            assertEquals(0, count(store), "nothing left pending");
+            assertEquals(0, count(batchJobStore), "the job's record is deleted with its outputs");
             second.close();
         }
     }
@@ -315,17 +316,6 @@ class GeminiBatchProcessorLifecycleTest {
                     BatchJobRecord.class);
             committedJobs.put(record.displayName(), record);
         }
-    }
-
-    private int countBatchJobs() {
-        int count = 0;
-        try (var entries = batchJobStore.all()) {
-            while (entries.hasNext()) {
-                entries.next();
-                count++;
-            }
-        }
-        return count;
     }
 
     /** A batch-mode generate prompt read at the next offset. */
@@ -378,17 +368,6 @@ class GeminiBatchProcessorLifecycleTest {
 
     private List<String> outputsTo(String sink) {
         return ProcessorContexts.outputsTo(context, sink);
-    }
-
-    private int countStored() {
-        int count = 0;
-        try (var entries = store.all()) {
-            while (entries.hasNext()) {
-                entries.next();
-                count++;
-            }
-        }
-        return count;
     }
 
     private Record<String, PendingPrompt> prompt(String text) {

@@ -124,6 +124,15 @@ class HeldRepeatsLifecycleTest {
         }
     }
 
+    /** Both tasks initialised; A sends "hello" to Gemini, then B reads the same text while A's call is open. */
+    private void readARepeatInBWhileTheFirstCopyIsAtGemini() {
+        a.init();
+        b.init();
+        a.process("first", "hello", 0);
+        awaitCalls(1);
+        b.process("repeat", "hello", 0);
+    }
+
     private void awaitCalls(int count) {
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.calls.size() >= count);
         assertEquals(count, gemini.calls.size());
@@ -131,11 +140,7 @@ class HeldRepeatsLifecycleTest {
 
     @Test
     void shouldAnswerARepeatInAnotherTaskWithTheFirstCopysAnswer() throws IOException {
-        a.init();
-        b.init();
-        a.process("first", "hello", 0);
-        awaitCalls(1);
-        b.process("repeat", "hello", 0);
+        readARepeatInBWhileTheFirstCopyIsAtGemini();
         b.punctuate();
         // Dispatch takes a permit on the stream thread: one permit taken means one request.
         assertEquals(1, gateway.inFlight(), "the repeat waits for the first copy");
@@ -160,11 +165,7 @@ class HeldRepeatsLifecycleTest {
 
     @Test
     void shouldSendTheRepeatItselfWhenTheFirstCopysTaskCloses() throws IOException {
-        a.init();
-        b.init();
-        a.process("first", "hello", 0);
-        awaitCalls(1);
-        b.process("repeat", "hello", 0);
+        readARepeatInBWhileTheFirstCopyIsAtGemini();
         a.processor.close();
 
         b.punctuate();
@@ -183,11 +184,7 @@ class HeldRepeatsLifecycleTest {
 
     @Test
     void shouldHoldARepeatAgainWhenItsTaskIsInitialisedAgain() throws IOException {
-        a.init();
-        b.init();
-        a.process("first", "hello", 0);
-        awaitCalls(1);
-        b.process("repeat", "hello", 0);
+        readARepeatInBWhileTheFirstCopyIsAtGemini();
         b.processor.close();
         assertFalse(b.nothingPending(), "the held repeat stays pending");
 

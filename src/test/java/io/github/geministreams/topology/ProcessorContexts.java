@@ -50,6 +50,18 @@ final class ProcessorContexts {
         }
     }
 
+    /** How many entries {@code store} holds. */
+    static int count(KeyValueStore<String, ?> store) {
+        int count = 0;
+        try (var entries = store.all()) {
+            while (entries.hasNext()) {
+                entries.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Sets the context's wall clock to {@code wallClockMillis} and runs every punctuator not cancelled. */
     static void punctuateAt(MockProcessorContext<?, ?> context, long wallClockMillis) {
         context.setCurrentSystemTimeMs(wallClockMillis);
