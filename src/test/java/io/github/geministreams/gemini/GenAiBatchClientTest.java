@@ -14,6 +14,7 @@ import io.github.geministreams.simulator.DeterministicEmbedding;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
 import io.github.geministreams.simulator.SimulatorCounters;
+import io.github.geministreams.testing.Closer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Our Batch API client against the simulator's Batch API: real HTTP, real SDK. */
 class GenAiBatchClientTest {
@@ -32,19 +33,11 @@ class GenAiBatchClientTest {
     private static final Duration NEVER = Duration.ofHours(1);
     private static final Duration QUICK = Duration.ofMillis(300);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private GeminiSimulator simulator(SimulatorConfig.Builder config) {
-        GeminiSimulator simulator = GeminiSimulator.start(config.build());
-        toClose.add(simulator);
-        return simulator;
+        return closer.add(GeminiSimulator.start(config.build()));
     }
 
     private GenAiSettings settings(GeminiSimulator simulator) {
@@ -52,9 +45,7 @@ class GenAiBatchClientTest {
     }
 
     private GenAiBatchClient client(GeminiSimulator simulator) {
-        GenAiBatchClient client = new GenAiBatchClient(settings(simulator));
-        toClose.add(client);
-        return client;
+        return closer.add(new GenAiBatchClient(settings(simulator)));
     }
 
     private static <T> T done(CompletableFuture<T> future) throws Exception {

@@ -9,39 +9,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
+import io.github.geministreams.testing.Closer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Our google-genai client against the simulator: real HTTP, real SDK. */
 class GenAiGeminiClientTest {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private GeminiSimulator simulator(SimulatorConfig.Builder config) {
-        GeminiSimulator simulator = GeminiSimulator.start(config.build());
-        toClose.add(simulator);
-        return simulator;
+        return closer.add(GeminiSimulator.start(config.build()));
     }
 
     private GenAiGeminiClient client(GeminiSimulator simulator, String apiKey, int concurrency, Duration timeout) {
-        GenAiGeminiClient client = new GenAiGeminiClient(
-                new GenAiSettings(apiKey, simulator.baseUrl(), concurrency, timeout, 2));
-        toClose.add(client);
-        return client;
+        return closer.add(new GenAiGeminiClient(new GenAiSettings(apiKey, simulator.baseUrl(), concurrency, timeout, 2)));
     }
 
     private GenAiGeminiClient client(GeminiSimulator simulator) {

@@ -19,6 +19,7 @@ import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import io.github.geministreams.serde.Json;
+import io.github.geministreams.testing.Closer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The simulator through the real google-genai SDK, as the pipeline uses it. */
 class GeminiSimulatorSdkTest {
@@ -39,19 +40,11 @@ class GeminiSimulatorSdkTest {
     private static final String EMBED_MODEL = "gemini-embedding-001";
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\":\"([0-9.]+)s\"");
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private GeminiSimulator simulator(SimulatorConfig.Builder config) {
-        GeminiSimulator simulator = GeminiSimulator.start(config.build());
-        toClose.add(simulator);
-        return simulator;
+        return closer.add(GeminiSimulator.start(config.build()));
     }
 
     private Client sdk(GeminiSimulator simulator, String apiKey) {
@@ -62,8 +55,7 @@ class GeminiSimulatorSdkTest {
                         .retryOptions(HttpRetryOptions.builder().attempts(1).httpStatusCodes(List.of()).build())
                         .build())
                 .build();
-        toClose.add(client);
-        return client;
+        return closer.add(client);
     }
 
     private Client sdk(GeminiSimulator simulator) {

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.topology.TopologyHarness.embedPrompt;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,13 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.FakeGeminiClient;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cache in a backlog: prompts wait in the pending store, and a repeated text read back from
@@ -25,32 +24,23 @@ class AnswerCacheBacklogTopologyTest {
     /** The first half comes again: far enough behind its first copy that the first copy is answered by then. */
     private static final int REPEATED = TEXTS / 2;
 
-    @TempDir
-    Path stateDir;
-
-    private TopologyHarness pipeline;
-
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    // Two texts a request, one request at a time, four items in memory: the rest waits in the store,
+    // and a repeat is read back only once the requests before it are answered.
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
+            "embed.batch.size", "2",
+            "max.in.flight", "1",
+            "gemini.embed.dimensions", "8"));
 
     @Test
     void shouldAnswerARepeatReadBackFromTheStoreFromTheCache() throws IOException {
         FakeGeminiClient gemini = new FakeGeminiClient();
-        // Two texts a request, one request at a time, four items in memory: the rest waits in the store,
-        // and a repeat is read back only once the requests before it are answered.
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, Map.of(
-                "embed.batch.size", "2",
-                "max.in.flight", "1",
-                "gemini.embed.dimensions", "8")), gemini);
+        TopologyHarness pipeline = harnesses.start(Map.of(), gemini);
         for (int i = 0; i < TEXTS; i++) {
-            pipeline.send(null, "{\"id\":\"first-" + i + "\",\"prompt\":\"text " + i + "\",\"tasks\":[\"embed\"]}");
+            pipeline.send(null, embedPrompt("first-" + i, "text " + i));
         }
         for (int i = 0; i < REPEATED; i++) {
-            pipeline.send(null, "{\"id\":\"again-" + i + "\",\"prompt\":\"text " + i + "\",\"tasks\":[\"embed\"]}");
+            pipeline.send(null, embedPrompt("again-" + i, "text " + i));
         }
         Map<String, JsonNode> byId = new HashMap<>();
         for (TestRecord<byte[], byte[]> record : pipeline.drain(pipeline.embeddings(), TEXTS + REPEATED)) {

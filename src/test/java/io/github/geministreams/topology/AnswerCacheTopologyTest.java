@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import static io.github.geministreams.topology.TopologyHarness.json;
+import static io.github.geministreams.topology.TopologyHarness.prompt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,14 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.gemini.FakeGeminiClient;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The answer cache in the wired topology: an answer written to the cache topic reaches the
@@ -24,31 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  * answered from there without a Gemini call.
  */
 class AnswerCacheTopologyTest {
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
+            "embed.batch.size", "4",
+            "embed.batch.policy", "adaptive",
+            "gemini.embed.dimensions", "8"));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
 
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
     private void start(Map<String, String> overrides) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "embed.batch.size", "4",
-                "embed.batch.policy", "adaptive",
-                "gemini.embed.dimensions", "8"));
-        settings.putAll(overrides);
         gemini = new FakeGeminiClient();
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, settings), gemini);
-    }
-
-    private static String prompt(String id, String text, String tasks) {
-        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[" + tasks + "]}";
+        pipeline = harnesses.start(overrides, gemini);
     }
 
     private double counter(String name, String task) {

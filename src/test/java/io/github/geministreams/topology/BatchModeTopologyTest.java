@@ -14,17 +14,14 @@ import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.simulator.DeterministicEmbedding;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Batch mode through the whole topology: prompts with {@code "mode":"batch"} become Gemini
@@ -34,31 +31,22 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchModeTopologyTest {
     private static final int DIMENSIONS = 8;
 
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
+            "gemini.batch.max.wait", "1s",
+            "gemini.batch.poll.initial", "100ms",
+            "gemini.batch.poll.max", "200ms",
+            "gemini.request.timeout", "1s",
+            "gemini.embed.dimensions", String.valueOf(DIMENSIONS)));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient online;
     private FakeBatchClient batchApi;
 
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
     private void start(Map<String, String> overrides) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "gemini.batch.max.wait", "1s",
-                "gemini.batch.poll.initial", "100ms",
-                "gemini.batch.poll.max", "200ms",
-                "gemini.request.timeout", "1s",
-                "gemini.embed.dimensions", String.valueOf(DIMENSIONS)));
-        settings.putAll(overrides);
         online = new FakeGeminiClient();
         batchApi = new FakeBatchClient();
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, settings), online, batchApi);
+        pipeline = harnesses.start(overrides, online, batchApi);
     }
 
     private static String batchPrompt(String id, String text, String tasks) {
@@ -195,11 +183,9 @@ class BatchModeTopologyTest {
 
     @Test
     void shouldDeadLetterEveryPromptWhenTheBatchApiRefusesTheJob() {
-        start(Map.of());
-        pipeline.close();
         online = new FakeGeminiClient();
         // A gateway given no batch client refuses every job (as an API answering 400 would).
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, Map.of("gemini.batch.max.wait", "1s")), online);
+        pipeline = harnesses.start(Map.of(), online);
         pipeline.send("a", batchPrompt("a", "one", "\"generate\""));
         List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
         advanceUntil(() -> deadLetters.addAll(pipeline.deadLetters().readRecordsToList()) || !deadLetters.isEmpty());

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.gemini.FakeGeminiClient;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Estimated costs on outputs and job records. The fake answers every generate call with 5
@@ -25,25 +23,17 @@ class CostTopologyTest {
     /** "embed me twice" is 14 characters: 4 tokens at $2 per million. */
     private static final double EMBED_COST = 4 * 2 / 1e6;
 
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
+            "gemini.embed.model", "priced-embedder",
+            "gemini.embed.dimensions", "8",
+            "embed.batch.max.wait", "10ms",
+            "gemini.prices", "priced-generator=1/10/0.5/5,priced-embedder=2/0/1/0"));
 
     private TopologyHarness pipeline;
 
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
     private void start(String generateModel) {
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, Map.of(
-                "gemini.generate.model", generateModel,
-                "gemini.embed.model", "priced-embedder",
-                "gemini.embed.dimensions", "8",
-                "embed.batch.max.wait", "10ms",
-                "gemini.prices", "priced-generator=1/10/0.5/5,priced-embedder=2/0/1/0")), new FakeGeminiClient());
+        pipeline = harnesses.start(Map.of("gemini.generate.model", generateModel), new FakeGeminiClient());
     }
 
     @Test

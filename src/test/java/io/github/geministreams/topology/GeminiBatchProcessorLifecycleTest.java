@@ -1,5 +1,12 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.topology.ProcessorContexts.BATCH_JOBS;
+import static io.github.geministreams.topology.ProcessorContexts.COMMITTED_JOBS;
+import static io.github.geministreams.topology.ProcessorContexts.STORE;
+import static io.github.geministreams.topology.ProcessorContexts.addStores;
+import static io.github.geministreams.topology.ProcessorContexts.count;
+import static io.github.geministreams.topology.ProcessorContexts.processor;
+import static io.github.geministreams.topology.ProcessorContexts.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,13 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
-import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.FakeBatchClient;
-import io.github.geministreams.gemini.EmbedResult;
-import io.github.geministreams.gemini.GeminiClient;
-import io.github.geministreams.gemini.GenerateRequest;
-import io.github.geministreams.gemini.GenerateResult;
-import io.github.geministreams.gemini.TokenUsage;
 import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
@@ -21,21 +22,17 @@ import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.JsonSerde;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,39 +42,23 @@ import org.junit.jupiter.api.Test;
  * {@code close}, and the request permits through it all. Gemini answers when the test says.
  */
 class GeminiBatchProcessorLifecycleTest {
-    private static final String STORE = "gemini-pending";
-    private static final GeminiBatchProcessor.OutputNames OUTPUTS =
-            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover",
-                    "batch-jobs", "cache");
-
     private final HeldGemini gemini = new HeldGemini();
     private final AppConfig config = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms")).build();
     private final GeminiGateway gateway = new GeminiGateway(config, gemini);
     private final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     private static final String HANDOVER = "gemini-handover";
-    private final KeyValueStore<String, HandoverEntry> handoverStore = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(HANDOVER), Serdes.String(), new JsonSerde<>(HandoverEntry.class))
-            .withLoggingDisabled().build();
-    private final KeyValueStore<String, PendingPrompt> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(STORE), Serdes.String(), new JsonSerde<>(PendingPrompt.class))
-            .withLoggingDisabled().build();
-    private static final String BATCH_JOBS = "gemini-batch-jobs";
-    private static final String COMMITTED_JOBS = "gemini-batch-jobs-committed";
-    private final KeyValueStore<String, BatchJobRecord> batchJobStore = batchJobStore(BATCH_JOBS);
-    private final KeyValueStore<String, BatchJobRecord> committedJobs = batchJobStore(COMMITTED_JOBS);
+    private final KeyValueStore<String, HandoverEntry> handoverStore =
+            store(HANDOVER, new JsonSerde<>(HandoverEntry.class));
+    private final KeyValueStore<String, PendingPrompt> store = store(STORE, new JsonSerde<>(PendingPrompt.class));
+    private final KeyValueStore<String, BatchJobRecord> batchJobStore =
+            store(BATCH_JOBS, new JsonSerde<>(BatchJobRecord.class));
+    private final KeyValueStore<String, BatchJobRecord> committedJobs =
+            store(COMMITTED_JOBS, new JsonSerde<>(BatchJobRecord.class));
     private long offset;
 
     GeminiBatchProcessorLifecycleTest() {
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
-        for (KeyValueStore<String, ?> each : List.of(store, batchJobStore, committedJobs)) {
-            each.init(context.getStateStoreContext(), each);
-            context.addStateStore(each);
-        }
-    }
-
-    private static KeyValueStore<String, BatchJobRecord> batchJobStore(String name) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
-                new JsonSerde<>(BatchJobRecord.class)).withLoggingDisabled().build();
+        addStores(context, List.of(store, batchJobStore, committedJobs));
     }
 
     @AfterEach
@@ -87,7 +68,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldAnswerEveryPromptOnceWhenInitialisedAgainAfterClose() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, null, null);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -106,14 +87,14 @@ class GeminiBatchProcessorLifecycleTest {
         List<String> answered = outputsTo("responses").stream().map(value -> value.contains("answer to a") ? "a" : "b").sorted().toList();
         assertEquals(List.of("a", "b"), answered, "one response each");
         assertEquals(0, gateway.inFlight());
-        assertEquals(0, countStored(), "nothing left pending");
+        assertEquals(0, count(store), "nothing left pending");
     }
 
     @Test
     void shouldKeepAKeysOrderWhenInitialisedAgainAfterClose() {
         AppConfig ordered = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms", "ordering", "key")).build();
         try (GeminiGateway orderedGateway = new GeminiGateway(ordered, gemini)) {
-            GeminiBatchProcessor processor = new GeminiBatchProcessor(ordered, orderedGateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor processor = processor(ordered, orderedGateway, null, null);
             processor.init(context);
             processor.process(prompt("first", "customer-1"));
             processor.process(prompt("second", "customer-1"));
@@ -139,7 +120,7 @@ class GeminiBatchProcessorLifecycleTest {
 
     @Test
     void shouldKeepAPermitUntilACallSentBeforeCloseIsAnswered() {
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, null, null);
         processor.init(context);
         processor.process(prompt("a"));
         awaitCalls(1);
@@ -148,14 +129,14 @@ class GeminiBatchProcessorLifecycleTest {
         gemini.answerAll();
         assertEquals(0, gateway.inFlight());
         assertEquals(List.of(), context.forwarded(), "a closed task forwards nothing");
-        assertEquals(1, countStored(), "the prompt stays pending for the next owner");
+        assertEquals(1, count(store), "the prompt stays pending for the next owner");
     }
 
     @Test
     void shouldForwardTheAnswerThePreviousOwnerHandedOverInsteadOfCallingAgain() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor previousOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor previousOwner = processor(config, gateway, HANDOVER, null);
         addHandoverStore();
         previousOwner.init(context);
         previousOwner.process(prompt("a"));
@@ -169,7 +150,7 @@ class GeminiBatchProcessorLifecycleTest {
         assertTrue(handover.entries.get(1).answered());
 
         handover.copyTo(handoverStore);
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor nextOwner = processor(config, gateway, HANDOVER, null);
         nextOwner.init(context);
         punctuate();
 
@@ -183,7 +164,7 @@ class GeminiBatchProcessorLifecycleTest {
         assertEquals(1, deletes.size(), "the used entry is deleted with the output");
         assertEquals(key, new String(deletes.get(0).record().key(), UTF_8));
         assertEquals(null, deletes.get(0).record().value());
-        assertEquals(0, countStored());
+        assertEquals(0, count(store));
     }
 
     @Test
@@ -194,7 +175,7 @@ class GeminiBatchProcessorLifecycleTest {
         offset = 0;
         long now = System.currentTimeMillis();
         handoverStore.put(key, HandoverEntry.open(now + 60_000));
-        GeminiBatchProcessor nextOwner = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor nextOwner = processor(config, gateway, HANDOVER, null);
         nextOwner.init(context);
         punctuateAt(now);
         assertEquals(0, gemini.calls.size(), "the previous owner's answer may still come");
@@ -209,7 +190,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHoldItsTasksShareOfTheQuotaFromInitUntilClose() {
         gateway.promptPartitions(4);
         assertEquals(0.0, quotaShare(), 1e-9, "no task open here: no share");
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, null, null);
         processor.init(context);
         assertEquals(0.25, quotaShare(), 1e-9, "one of four partitions");
         processor.close();
@@ -221,7 +202,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldHandOverAnAnswerThatCameButWasNotForwardedBeforeClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, HANDOVER, null);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -241,7 +222,7 @@ class GeminiBatchProcessorLifecycleTest {
     void shouldAnnounceAnOpenCallUntilARequestTimeoutFromTheClose() {
         RecordingHandover handover = new RecordingHandover();
         gateway.handOverTo(handover);
-        GeminiBatchProcessor processor = new GeminiBatchProcessor(config, gateway, STORE, HANDOVER, BATCH_JOBS, COMMITTED_JOBS, null, OUTPUTS);
+        GeminiBatchProcessor processor = processor(config, gateway, HANDOVER, null);
         addHandoverStore();
         processor.init(context);
         processor.process(prompt("a"));
@@ -262,8 +243,7 @@ class GeminiBatchProcessorLifecycleTest {
         FakeBatchClient batchApi = new FakeBatchClient();
         try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
             batchGateway.useBatchClient(batchApi);
-            GeminiBatchProcessor processor = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor processor = processor(batch, batchGateway, null, null);
             processor.init(context);
             processor.process(batchPrompt("a"));
             processor.process(batchPrompt("b"));
@@ -291,8 +271,7 @@ class GeminiBatchProcessorLifecycleTest {
         FakeBatchClient batchApi = new FakeBatchClient();
         try (GeminiGateway batchGateway = new GeminiGateway(batch, gemini)) {
             batchGateway.useBatchClient(batchApi);
-            GeminiBatchProcessor first = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor first = processor(batch, batchGateway, null, null);
             first.init(context);
             first.process(batchPrompt("a"));
             first.process(batchPrompt("b"));
@@ -303,8 +282,7 @@ class GeminiBatchProcessorLifecycleTest {
             // The intent (and maybe the job's name) is in the store: a crash now, then a new incarnation.
             first.close();
 
-            GeminiBatchProcessor second = new GeminiBatchProcessor(batch, batchGateway, STORE, null, BATCH_JOBS,
-                    COMMITTED_JOBS, null, OUTPUTS);
+            GeminiBatchProcessor second = processor(batch, batchGateway, null, null);
             second.init(context);
             // The wall clock moves on by 100 ms a punctuation, past the lookup delay and the polls' backoff.
             AtomicLong clock = new AtomicLong(now + 2_000);
@@ -320,8 +298,8 @@ class GeminiBatchProcessorLifecycleTest {
             assertEquals(0, batchApi.submittedTwice());
             List<String> responses = outputsTo("responses");
             assertTrue(responses.stream().allMatch(value -> value.contains("\"mode\":\"batch\"")), responses.toString());
-            assertEquals(0, countStored(), "nothing left pending");
-            assertEquals(0, countBatchJobs(), "the job's record is deleted with its outputs");
+            assertEquals(0, count(store), "nothing left pending");
+            assertEquals(0, count(batchJobStore), "the job's record is deleted with its outputs");
             second.close();
         }
     }
@@ -340,17 +318,6 @@ class GeminiBatchProcessorLifecycleTest {
         }
     }
 
-    private int countBatchJobs() {
-        int count = 0;
-        try (var entries = batchJobStore.all()) {
-            while (entries.hasNext()) {
-                entries.next();
-                count++;
-            }
-        }
-        return count;
-    }
-
     /** A batch-mode generate prompt read at the next offset. */
     private Record<String, PendingPrompt> batchPrompt(String text) {
         SourceCoordinates source = new SourceCoordinates("prompts", 0, offset++, System.currentTimeMillis());
@@ -365,8 +332,7 @@ class GeminiBatchProcessorLifecycleTest {
     }
 
     private void addHandoverStore() {
-        handoverStore.init(context.getStateStoreContext(), handoverStore);
-        context.addStateStore(handoverStore);
+        addStores(context, List.of(handoverStore));
     }
 
     /** Calls leave on the client's scheduler thread: wait for them to reach Gemini. */
@@ -393,43 +359,15 @@ class GeminiBatchProcessorLifecycleTest {
     }
 
     private void punctuateAt(long wallClockMillis) {
-        context.setCurrentSystemTimeMs(wallClockMillis);
-        for (var punctuator : context.scheduledPunctuators()) {
-            if (!punctuator.cancelled()) {
-                punctuator.getPunctuator().punctuate(wallClockMillis);
-            }
-        }
+        ProcessorContexts.punctuateAt(context, wallClockMillis);
     }
 
     private List<CapturedForward<? extends byte[], ? extends byte[]>> forwardsTo(String sink) {
-        List<CapturedForward<? extends byte[], ? extends byte[]>> forwards = new ArrayList<>();
-        for (CapturedForward<? extends byte[], ? extends byte[]> forward : context.forwarded()) {
-            if (sink.equals(forward.childName().orElse(null))) {
-                forwards.add(forward);
-            }
-        }
-        return forwards;
+        return ProcessorContexts.forwardsTo(context, sink);
     }
 
     private List<String> outputsTo(String sink) {
-        List<String> values = new ArrayList<>();
-        for (CapturedForward<? extends byte[], ? extends byte[]> forward : context.forwarded()) {
-            if (sink.equals(forward.childName().orElse(null))) {
-                values.add(new String(forward.record().value(), UTF_8));
-            }
-        }
-        return values;
-    }
-
-    private int countStored() {
-        int count = 0;
-        try (var entries = store.all()) {
-            while (entries.hasNext()) {
-                entries.next();
-                count++;
-            }
-        }
-        return count;
+        return ProcessorContexts.outputsTo(context, sink);
     }
 
     private Record<String, PendingPrompt> prompt(String text) {
@@ -463,42 +401,6 @@ class GeminiBatchProcessorLifecycleTest {
         void copyTo(KeyValueStore<String, HandoverEntry> store) {
             for (int i = 0; i < keys.size(); i++) {
                 store.put(keys.get(i), entries.get(i));
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Answers generate calls only when told to, on the test's thread. */
-    private static final class HeldGemini implements GeminiClient {
-        final List<CompletableFuture<GenerateResult>> calls = new CopyOnWriteArrayList<>();
-        private final List<GenerateRequest> requests = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
-            CompletableFuture<GenerateResult> call = new CompletableFuture<>();
-            requests.add(request);
-            calls.add(call);
-            return call;
-        }
-
-        @Override
-        public CompletableFuture<EmbedResult> embed(EmbedRequest request) {
-            throw new UnsupportedOperationException("generate only");
-        }
-
-        /** The prompt of every call so far, in call order. */
-        List<String> prompts() {
-            return requests.stream().map(GenerateRequest::prompt).toList();
-        }
-
-        void answerAll() {
-            for (int i = 0; i < calls.size(); i++) {
-                GenerateRequest request = requests.get(i);
-                calls.get(i).complete(new GenerateResult("answer to " + request.prompt(), "STOP", null, null,
-                        new TokenUsage(1, 1, 0, 2), request.model()));
             }
         }
 

@@ -3,6 +3,7 @@ package io.github.geministreams.topology;
 import io.github.geministreams.prompt.InvalidPromptException;
 import static io.github.geministreams.testing.RecordContents.header;
 import static io.github.geministreams.topology.TopologyHarness.TICK;
+import static io.github.geministreams.topology.TopologyHarness.embedPrompt;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +19,6 @@ import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.serde.Json;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,9 +28,8 @@ import java.util.Map;
 import io.micrometer.core.instrument.DistributionSummary;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The topology's wiring, batching, routing and recovery, with an in-memory Gemini fake.
@@ -42,34 +41,21 @@ import org.junit.jupiter.api.io.TempDir;
  * the call goes on to the rate limiter and the fake's threads ({@link #requestsDispatched}).
  */
 class GeminiBatchProcessorTopologyTest {
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
+            "embed.batch.size", "4",
+            "embed.batch.max.wait", "1s",
+            "gemini.max.attempts", "3",
+            "gemini.retry.initial.backoff", "1ms",
+            "gemini.retry.max.backoff", "2ms",
+            "gemini.embed.dimensions", "8"));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
 
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
     private void start(Map<String, String> overrides) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "embed.batch.size", "4",
-                "embed.batch.max.wait", "1s",
-                "gemini.max.attempts", "3",
-                "gemini.retry.initial.backoff", "1ms",
-                "gemini.retry.max.backoff", "2ms",
-                "gemini.embed.dimensions", "8"));
-        settings.putAll(overrides);
         gemini = new FakeGeminiClient();
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, settings), gemini);
-    }
-
-    private static String embedPrompt(String id, String text) {
-        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"embed\"]}";
+        pipeline = harnesses.start(overrides, gemini);
     }
 
     /**

@@ -1,5 +1,12 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.topology.ProcessorContexts.BATCH_JOBS;
+import static io.github.geministreams.topology.ProcessorContexts.COMMITTED_JOBS;
+import static io.github.geministreams.topology.ProcessorContexts.STORE;
+import static io.github.geministreams.topology.ProcessorContexts.addStores;
+import static io.github.geministreams.topology.ProcessorContexts.forwardsTo;
+import static io.github.geministreams.topology.ProcessorContexts.processor;
+import static io.github.geministreams.topology.ProcessorContexts.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,12 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
-import io.github.geministreams.gemini.EmbedRequest;
-import io.github.geministreams.gemini.EmbedResult;
-import io.github.geministreams.gemini.GeminiClient;
-import io.github.geministreams.gemini.GenerateRequest;
-import io.github.geministreams.gemini.GenerateResult;
-import io.github.geministreams.gemini.TokenUsage;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
@@ -27,15 +28,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,13 +45,7 @@ import org.junit.jupiter.api.Test;
  * than a request timeout. Gemini answers when the test says.
  */
 class HeldRepeatsLifecycleTest {
-    private static final String STORE = "gemini-pending";
     private static final String CACHE = "gemini-cache";
-    private static final String BATCH_JOBS = "gemini-batch-jobs";
-    private static final String COMMITTED_JOBS = "gemini-batch-jobs-committed";
-    private static final GeminiBatchProcessor.OutputNames OUTPUTS =
-            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover",
-                    "batch-jobs", "cache");
 
     private final HeldGemini gemini = new HeldGemini();
     private final AppConfig config = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms",
@@ -77,24 +69,15 @@ class HeldRepeatsLifecycleTest {
         TaskUnderTest(int partition) {
             this.partition = partition;
             context.setCurrentSystemTimeMs(System.currentTimeMillis());
-            for (KeyValueStore<String, ?> each : List.of(store, store(CACHE, Serdes.ByteArray()),
+            addStores(context, List.of(store, store(CACHE, Serdes.ByteArray()),
                     store(BATCH_JOBS, new JsonSerde<>(BatchJobRecord.class)),
-                    store(COMMITTED_JOBS, new JsonSerde<>(BatchJobRecord.class)))) {
-                each.init(context.getStateStoreContext(), each);
-                context.addStateStore(each);
-            }
-        }
-
-        private static <V> KeyValueStore<String, V> store(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
-            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde)
-                    .withLoggingDisabled().build();
+                    store(COMMITTED_JOBS, new JsonSerde<>(BatchJobRecord.class))));
         }
 
         /** Initialises the task's processor, again after a close as Kafka Streams may. */
         void init() {
             if (processor == null) {
-                processor = new GeminiBatchProcessor(config, gateway, STORE, null, BATCH_JOBS, COMMITTED_JOBS, CACHE,
-                        OUTPUTS);
+                processor = processor(config, gateway, null, CACHE);
             }
             processor.init(context);
         }
@@ -108,12 +91,7 @@ class HeldRepeatsLifecycleTest {
         }
 
         void punctuateAt(long wallClockMillis) {
-            context.setCurrentSystemTimeMs(wallClockMillis);
-            for (var punctuator : context.scheduledPunctuators()) {
-                if (!punctuator.cancelled()) {
-                    punctuator.getPunctuator().punctuate(wallClockMillis);
-                }
-            }
+            ProcessorContexts.punctuateAt(context, wallClockMillis);
         }
 
         void punctuate() {
@@ -129,16 +107,14 @@ class HeldRepeatsLifecycleTest {
 
         List<JsonNode> responses() throws IOException {
             List<JsonNode> values = new ArrayList<>();
-            for (CapturedForward<? extends byte[], ? extends byte[]> forward : context.forwarded()) {
-                if ("responses".equals(forward.childName().orElse(null))) {
-                    values.add(Json.MAPPER.readTree(forward.record().value()));
-                }
+            for (CapturedForward<? extends byte[], ? extends byte[]> forward : forwardsTo(context, "responses")) {
+                values.add(Json.MAPPER.readTree(forward.record().value()));
             }
             return values;
         }
 
         int responseCount() {
-            return (int) context.forwarded().stream().filter(f -> "responses".equals(f.childName().orElse(null))).count();
+            return forwardsTo(context, "responses").size();
         }
 
         boolean nothingPending() {
@@ -148,6 +124,15 @@ class HeldRepeatsLifecycleTest {
         }
     }
 
+    /** Both tasks initialised; A sends "hello" to Gemini, then B reads the same text while A's call is open. */
+    private void readARepeatInBWhileTheFirstCopyIsAtGemini() {
+        a.init();
+        b.init();
+        a.process("first", "hello", 0);
+        awaitCalls(1);
+        b.process("repeat", "hello", 0);
+    }
+
     private void awaitCalls(int count) {
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.calls.size() >= count);
         assertEquals(count, gemini.calls.size());
@@ -155,11 +140,7 @@ class HeldRepeatsLifecycleTest {
 
     @Test
     void shouldAnswerARepeatInAnotherTaskWithTheFirstCopysAnswer() throws IOException {
-        a.init();
-        b.init();
-        a.process("first", "hello", 0);
-        awaitCalls(1);
-        b.process("repeat", "hello", 0);
+        readARepeatInBWhileTheFirstCopyIsAtGemini();
         b.punctuate();
         // Dispatch takes a permit on the stream thread: one permit taken means one request.
         assertEquals(1, gateway.inFlight(), "the repeat waits for the first copy");
@@ -184,11 +165,7 @@ class HeldRepeatsLifecycleTest {
 
     @Test
     void shouldSendTheRepeatItselfWhenTheFirstCopysTaskCloses() throws IOException {
-        a.init();
-        b.init();
-        a.process("first", "hello", 0);
-        awaitCalls(1);
-        b.process("repeat", "hello", 0);
+        readARepeatInBWhileTheFirstCopyIsAtGemini();
         a.processor.close();
 
         b.punctuate();
@@ -207,11 +184,7 @@ class HeldRepeatsLifecycleTest {
 
     @Test
     void shouldHoldARepeatAgainWhenItsTaskIsInitialisedAgain() throws IOException {
-        a.init();
-        b.init();
-        a.process("first", "hello", 0);
-        awaitCalls(1);
-        b.process("repeat", "hello", 0);
+        readARepeatInBWhileTheFirstCopyIsAtGemini();
         b.processor.close();
         assertFalse(b.nothingPending(), "the held repeat stays pending");
 
@@ -258,36 +231,5 @@ class HeldRepeatsLifecycleTest {
         assertTrue(b.nothingPending());
         a.processor.close();
         b.processor.close();
-    }
-
-    /** Answers generate calls only when told to, on the test's thread. */
-    private static final class HeldGemini implements GeminiClient {
-        final List<CompletableFuture<GenerateResult>> calls = new CopyOnWriteArrayList<>();
-        private final List<GenerateRequest> requests = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableFuture<GenerateResult> generate(GenerateRequest request) {
-            CompletableFuture<GenerateResult> call = new CompletableFuture<>();
-            requests.add(request);
-            calls.add(call);
-            return call;
-        }
-
-        @Override
-        public CompletableFuture<EmbedResult> embed(EmbedRequest request) {
-            throw new UnsupportedOperationException("generate only");
-        }
-
-        void answerAll() {
-            for (int i = 0; i < calls.size(); i++) {
-                GenerateRequest request = requests.get(i);
-                calls.get(i).complete(new GenerateResult("answer to " + request.prompt(), "STOP", null, null,
-                        new TokenUsage(1, 1, 0, 2), request.model()));
-            }
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

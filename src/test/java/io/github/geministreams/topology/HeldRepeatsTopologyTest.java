@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import static io.github.geministreams.topology.TopologyHarness.embedPrompt;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +12,6 @@ import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Repeats in one burst: a text read again while its first copy is still collecting or at
@@ -29,31 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  * like a cache hit; when the first copy fails, the repeat is sent after all, once.
  */
 class HeldRepeatsTopologyTest {
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
+            "embed.batch.size", "4",
+            "embed.batch.policy", "adaptive",
+            "gemini.embed.dimensions", "8"));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
 
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
     private void start(Map<String, String> overrides) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "embed.batch.size", "4",
-                "embed.batch.policy", "adaptive",
-                "gemini.embed.dimensions", "8"));
-        settings.putAll(overrides);
         gemini = new FakeGeminiClient();
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, settings), gemini);
-    }
-
-    private static String embedPrompt(String id, String text) {
-        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[\"embed\"]}";
+        pipeline = harnesses.start(overrides, gemini);
     }
 
     private int textsEmbedded() {

@@ -163,6 +163,16 @@ final class TopologyHarness implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /** A prompt record's JSON: {@code tasks} is a comma-separated list of quoted task names. */
+    static String prompt(String id, String text, String tasks) {
+        return "{\"id\":\"" + id + "\",\"prompt\":\"" + text + "\",\"tasks\":[" + tasks + "]}";
+    }
+
+    /** A prompt record's JSON asking for an embedding only. */
+    static String embedPrompt(String id, String text) {
+        return prompt(id, text, "\"embed\"");
+    }
+
     static JsonNode json(TestRecord<byte[], byte[]> record) throws IOException {
         return Json.MAPPER.readTree(record.value());
     }

@@ -1,0 +1,80 @@
+package io.github.geministreams.topology;
+
+import io.github.geministreams.gemini.GeminiBatchClient;
+import io.github.geministreams.gemini.GeminiClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts a test's {@link TopologyHarness} on the test class's own default settings and closes it
+ * after each test, even when the test failed:
+ * {@code @RegisterExtension final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(...));}
+ * then {@code harnesses.start(overrides, client)}.
+ *
+ * <p>The state lives in a fresh directory per test, deleted after it. Used from the test's thread only.
+ */
+final class TopologyHarnesses implements AfterEachCallback {
+    private final Map<String, String> defaults;
+    private Path stateDir;
+    private TopologyHarness current;
+
+    /** {@code defaults} are the settings of every harness this starts, over {@link TopologyHarness#config}'s. */
+    TopologyHarnesses(Map<String, String> defaults) {
+        this.defaults = Map.copyOf(defaults);
+    }
+
+    /** The harness of the defaults with {@code overrides} over them, calling Gemini through {@code client}. */
+    TopologyHarness start(Map<String, String> overrides, GeminiClient client) {
+        return start(overrides, client, null);
+    }
+
+    /**
+     * As {@link #start(Map, GeminiClient)}, with batch-mode prompts sent to {@code batchClient}. A
+     * harness this started before in the same test is closed first; the new one keeps its state dir.
+     */
+    TopologyHarness start(Map<String, String> overrides, GeminiClient client, GeminiBatchClient batchClient) {
+        closeCurrent();
+        Map<String, String> settings = new HashMap<>(defaults);
+        settings.putAll(overrides);
+        current = new TopologyHarness(TopologyHarness.config(stateDir(), settings), client, batchClient);
+        return current;
+    }
+
+    private Path stateDir() {
+        if (stateDir == null) {
+            try {
+                stateDir = Files.createTempDirectory("topology-harness");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return stateDir;
+    }
+
+    private void closeCurrent() {
+        if (current != null) {
+            TopologyHarness closing = current;
+            current = null;
+            closing.close();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        try {
+            closeCurrent();
+        } finally {
+            if (stateDir != null) {
+                Utils.delete(stateDir.toFile());
+                stateDir = null;
+            }
+        }
+    }
+}
