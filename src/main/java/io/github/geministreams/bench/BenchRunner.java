@@ -113,23 +113,24 @@ public final class BenchRunner implements AutoCloseable {
     }
 
     private RowResult geminiStreams(int instances, AppConfig config) throws Exception {
+        return measureGeminiStreams(GEMINI_STREAMS_ROW + instances, config, instances, "gemini-streams-" + instances,
+                Mode.ONLINE);
+    }
+
+    /** A row of gemini-streams itself: {@code instances} instances of {@code config}, prompts in {@code mode}. */
+    private RowResult measureGeminiStreams(String row, AppConfig config, int instances, String stateDir, Mode mode)
+            throws Exception {
         TopicPlan topics = config.topics();
-        return measure(GEMINI_STREAMS_ROW + instances, scenario.prompts(),
-                new GeminiStreamsSubject(config, instances, stateRoot.resolve("gemini-streams-" + instances)),
+        return measure(row, scenario.prompts(), new GeminiStreamsSubject(config, instances, stateRoot.resolve(stateDir)),
                 topics.name(TopicRole.PROMPTS),
                 List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
-                topics.name(TopicRole.DEAD_LETTER), Mode.ONLINE);
+                topics.name(TopicRole.DEAD_LETTER), mode);
     }
 
     /** gemini-streams, one instance, on topics of its own, every prompt asking for batch mode. */
     private RowResult batchMode() throws Exception {
-        AppConfig config = appConfig("bench-batch-mode-", batchRowSettings(scenario.settings()));
-        TopicPlan topics = config.topics();
-        return measure(BATCH_MODE_ROW, scenario.prompts(),
-                new GeminiStreamsSubject(config, 1, stateRoot.resolve("batch-mode")),
-                topics.name(TopicRole.PROMPTS),
-                List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
-                topics.name(TopicRole.DEAD_LETTER), Mode.BATCH);
+        return measureGeminiStreams(BATCH_MODE_ROW, appConfig("bench-batch-mode-", batchRowSettings(scenario.settings())),
+                1, "batch-mode", Mode.BATCH);
     }
 
     /** The batch-mode row's settings: {@link #BATCH_ROW_DEFAULTS} under the scenario's own. */
@@ -141,13 +142,8 @@ public final class BenchRunner implements AutoCloseable {
 
     /** gemini-streams with ordering=key on topics of its own. */
     private RowResult keyOrdered() throws Exception {
-        AppConfig config = appConfig("bench-key-ordered-", Map.of("ordering", "key"));
-        TopicPlan topics = config.topics();
-        return measure(KEY_ORDERED_ROW, scenario.prompts(),
-                new GeminiStreamsSubject(config, 1, stateRoot.resolve("key-ordered")),
-                topics.name(TopicRole.PROMPTS),
-                List.of(topics.name(TopicRole.RESPONSES), topics.name(TopicRole.EMBEDDINGS), topics.name(TopicRole.DEAD_LETTER)),
-                topics.name(TopicRole.DEAD_LETTER), Mode.ONLINE);
+        return measureGeminiStreams(KEY_ORDERED_ROW, appConfig("bench-key-ordered-", Map.of("ordering", "key")), 1,
+                "key-ordered", Mode.ONLINE);
     }
 
     /** Builds its Gemini client stack from a configuration of its own, as another gemini-streams instance would. */
