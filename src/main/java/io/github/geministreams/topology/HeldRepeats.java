@@ -45,6 +45,14 @@ import java.util.function.Function;
  * <p>Not thread-safe: one task's stream thread. Only {@link OpenCacheKeys} is shared.
  */
 final class HeldRepeats implements DispatchBacklog.TaskRouting {
+    /**
+     * How long a repeat waits for a first copy that has not ended. A first copy always ends (its
+     * answer, its failure, or its task's close), however long it queues for the quota, and a
+     * repeat sent meanwhile would only queue behind it at twice the cost; this only guards the
+     * memory a repeat holds against a first copy that never ends.
+     */
+    static final long LONGEST_REPEAT_WAIT_MILLIS = java.time.Duration.ofMinutes(30).toMillis();
+
     private final DispatchBacklog.TaskRouting inner;
     private final OpenCacheKeys open;
     private final AnswerCache cache;
@@ -88,7 +96,8 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
     /**
      * @param inner             the routing before this one (batch mode's)
      * @param handover          the handover entry of an item's key ({@link HandoverEntry#key}), or null
-     * @param longestWaitMillis how long a repeat waits for its first copy at most (a request timeout)
+     * @param longestWaitMillis how long an answered flight waits for the cache store to have its answer (a
+     *                          request timeout)
      * @param answersKept       the most answered flights kept for the cache store to catch up (the task's
      *                          memory limit: the store lags by a commit, so this is seldom reached)
      */
@@ -161,7 +170,7 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
             Held repeat = it.next();
             OpenCacheKeys.Flight flight = repeat.flight();
             CacheEntry answer = repeat.answer();
-            if (answer == null && !flight.settled() && nowMillis - repeat.sinceMillis() < longestWaitMillis) {
+            if (answer == null && !flight.settled() && nowMillis - repeat.sinceMillis() < LONGEST_REPEAT_WAIT_MILLIS) {
                 continue;
             }
             it.remove();

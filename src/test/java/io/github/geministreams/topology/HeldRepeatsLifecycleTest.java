@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * driven one call at a time: task A has the first copy of a generate request at Gemini, task
  * B reads the same request and waits for A's answer instead of calling; and what happens to
  * B's repeat when A closes, when B closes and is initialised again, and when A takes longer
- * than a request timeout. Gemini answers when the test says.
+ * than {@link HeldRepeats#LONGEST_REPEAT_WAIT_MILLIS}. Gemini answers when the test says.
  */
 class HeldRepeatsLifecycleTest {
     private static final String CACHE = "gemini-cache";
@@ -206,25 +206,26 @@ class HeldRepeatsLifecycleTest {
     }
 
     @Test
-    void shouldSendARepeatThatWaitedARequestTimeout() throws IOException {
+    void shouldHoldARepeatWhileItsFirstCopyQueuesAndSendItOnlyAfterTheLongestWait() throws IOException {
         a.init();
         b.init();
         long now = System.currentTimeMillis();
         a.process("first", "hello", 0);
         awaitCalls(1);
         b.process("repeat", "hello", 0);
-        b.punctuateAt(now + 4_000);
-        assertEquals(1, gateway.inFlight(), "still within a request timeout");
         b.punctuateAt(now + 5_100);
+        assertEquals(1, gateway.inFlight(), "past a request timeout, the first copy may still be queued for the quota");
+        long longest = HeldRepeats.LONGEST_REPEAT_WAIT_MILLIS;
+        b.punctuateAt(now + longest + 100);
         awaitCalls(2);
 
         gemini.answerAll();
         a.punctuateUntil(() -> a.responseCount() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            b.punctuateAt(now + 5_200);
+            b.punctuateAt(now + longest + 200);
             return b.responseCount() == 1;
         });
-        b.punctuateAt(now + 5_300);
+        b.punctuateAt(now + longest + 300);
         List<JsonNode> responses = b.responses();
         assertEquals(1, responses.size(), "answered once: " + responses);
         assertFalse(responses.get(0).has("cached"), "answered by its own call: " + responses.get(0));
