@@ -222,6 +222,11 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         public void send(String storeKey, Task task) {
             backlog.sendHeldBack(storeKey, task, context.currentSystemTimeMs());
         }
+
+        @Override
+        public void mark(Record<byte[], byte[]> marker) {
+            context.forward(marker, outputs.sink(TopicRole.CACHE));
+        }
     };
 
     /**
