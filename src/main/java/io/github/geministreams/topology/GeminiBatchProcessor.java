@@ -164,6 +164,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
             backlog.offer(record.key(), rest, context.currentSystemTimeMs());
         }
         dispatchReady();
+        repeats.writeMarkers(repeatOutlet);
     }
 
     /**
@@ -174,6 +175,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      * batches.
      */
     private void onTick(long wallClockMillis) {
+        repeats.writeMarkers(repeatOutlet);
         dispatcher.drain(this::settle);
         repeats.tick(wallClockMillis, repeatOutlet);
         batchJobs.tick(wallClockMillis);

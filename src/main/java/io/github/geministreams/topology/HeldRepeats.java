@@ -34,8 +34,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * task's previous owner left a handover entry for (its own answer may come).
  *
  * <p><b>Across instances.</b> A first copy also writes an in-flight marker of its key to the
- * cache topic ({@link CacheEntry#marker}, due a request timeout later; on the next tick, in the
- * task's transaction). A repeat that finds no answer in the cache and no flight here, but a live
+ * cache topic ({@link CacheEntry#marker}, due a request timeout later; in the task's transaction,
+ * {@link #writeMarkers}). A repeat that finds no answer in the cache and no flight here, but a live
  * marker of another instance in the cache store, is held too: it looks at the cache store again
  * every {@value #MARKER_RECHECK_MILLIS} ms, is answered as a cache hit once the answer is there,
  * and goes to Gemini once the marker is gone without an answer (withdrawn by a first copy that
@@ -185,8 +185,6 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
      * answered to forward, those whose first copy failed or that waited too long to send.
      */
     void tick(long nowMillis, Outlet outlet) {
-        markers.forEach(outlet::mark);
-        markers.clear();
         retireCached(nowMillis);
         // The cache store changes once a commit: the repeats on markers need not look at it every tick.
         boolean recheckMarkers = nowMillis >= markerRecheckAtMillis;
@@ -221,6 +219,16 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
                 outlet.send(repeat.item().storeKey(), repeat.task());
             }
         }
+    }
+
+    /**
+     * Forwards the in-flight markers (and withdrawals) of the first copies sent since the last call: call it
+     * after each record and before the answers of a tick are handled, so that a marker seldom trails its answer
+     * (the loader ignores one that does).
+     */
+    void writeMarkers(Outlet outlet) {
+        markers.forEach(outlet::mark);
+        markers.clear();
     }
 
     /**
