@@ -35,8 +35,9 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <p><b>Across instances.</b> A first copy also writes an in-flight marker of its key to the
  * cache topic ({@link CacheEntry#marker}, due a request timeout later; in the task's transaction,
- * {@link #writeMarkers}). A repeat that finds no answer in the cache and no flight here, but a live
- * marker of another instance in the cache store, is held too: it looks at the cache store again
+ * {@link #writeMarkers}). A repeat that finds no answer in the cache but a live marker of another
+ * instance in the cache store is held on that marker (even when a first copy is open here too, a
+ * rare race of two instances: either answer reaches the cache): it looks at the cache store again
  * every {@value #MARKER_RECHECK_MILLIS} ms, is answered as a cache hit once the answer is there,
  * and goes to Gemini once the marker is gone without an answer (withdrawn by a first copy that
  * failed, or its time is up) or it has waited a request timeout. A first copy whose task closes
@@ -71,7 +72,7 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
     private final Map<ItemTask, Held> held = new LinkedHashMap<>();
     /** Flights this task answered, until the cache store has the answer: repeats read meanwhile still join them. */
     private final Deque<Answered> answered = new ArrayDeque<>();
-    /** In-flight markers (and withdrawals) to write to the cache topic on the next tick. */
+    /** In-flight markers (and withdrawals) to write to the cache topic at the next {@link #writeMarkers}. */
     private final List<Record<byte[], byte[]>> markers = new ArrayList<>();
     /** When the repeats waiting on another instance's marker look at the cache store next. */
     private long markerRecheckAtMillis;
