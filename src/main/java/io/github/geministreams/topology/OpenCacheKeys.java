@@ -115,8 +115,10 @@ final class OpenCacheKeys {
     }
 
     /**
-     * This instance's name in the in-flight markers it writes to the cache topic ({@link CacheEntry#pendingOn}):
-     * new at every start, so that a restarted instance does not take its old markers for its own flights.
+     * This instance's name in the in-flight markers it writes to the cache topic ({@link CacheEntry#pendingOn}),
+     * so that its repeats wait on its own flights, not on its markers. New at every start (instances have no
+     * stable name): a restarted instance takes its previous run's markers for another's, and a prompt of such
+     * a key read back waits until that marker runs out (at most a request timeout).
      */
     String instance() {
         return instance;
