@@ -94,6 +94,28 @@ final class AnswerCache {
     }
 
     /**
+     * The live in-flight marker of {@code cacheKey} ({@link CacheEntry#marker}) written by an instance
+     * other than {@code instance}, at {@code nowMillis}; null when there is none or an answer is held.
+     * A marker answers nothing: it tells a repeat that another instance's first copy is at Gemini.
+     */
+    CacheEntry pendingElsewhere(String cacheKey, String instance, long nowMillis) {
+        byte[] stored = store.get(CacheLoader.markerKey(cacheKey));
+        CacheEntry marker = stored == null ? null : Json.fromBytes(stored, CacheEntry.class);
+        return marker == null || !marker.pendingAt(nowMillis) || instance.equals(marker.pendingOn()) ? null : marker;
+    }
+
+    /**
+     * The cache record of a marker of {@code cacheKey}: instance {@code instance} has sent a first copy
+     * whose answer is due by {@code pendingUntilMillis}; one with {@code pendingUntilMillis <= nowMillis}
+     * withdraws the instance's marker (its first copy failed).
+     */
+    static Record<byte[], byte[]> markerRecord(String cacheKey, String instance, long nowMillis,
+                                               long pendingUntilMillis) {
+        return new Record<>(CacheKey.bytes(cacheKey),
+                Json.toBytes(CacheEntry.marker(nowMillis, pendingUntilMillis, instance)), nowMillis);
+    }
+
+    /**
      * The cache record of a fresh answer to {@code task} of {@code request}, to forward with its
      * output; null when it is not to be cached.
      */

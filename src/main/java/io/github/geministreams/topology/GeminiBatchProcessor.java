@@ -164,6 +164,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
             backlog.offer(record.key(), rest, context.currentSystemTimeMs());
         }
         dispatchReady();
+        repeats.writeMarkers(repeatOutlet);
     }
 
     /**
@@ -174,6 +175,7 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
      * batches.
      */
     private void onTick(long wallClockMillis) {
+        repeats.writeMarkers(repeatOutlet);
         dispatcher.drain(this::settle);
         repeats.tick(wallClockMillis, repeatOutlet);
         batchJobs.tick(wallClockMillis);
@@ -221,6 +223,11 @@ final class GeminiBatchProcessor implements Processor<String, PendingPrompt, byt
         @Override
         public void send(String storeKey, Task task) {
             backlog.sendHeldBack(storeKey, task, context.currentSystemTimeMs());
+        }
+
+        @Override
+        public void mark(Record<byte[], byte[]> marker) {
+            context.forward(marker, outputs.sink(TopicRole.CACHE));
         }
     };
 

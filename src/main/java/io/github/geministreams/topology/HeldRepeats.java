@@ -4,6 +4,7 @@ import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.Task;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * One task incarnation's repeats in flight: a task the cache did not hold when its prompt
@@ -30,6 +32,16 @@ import java.util.function.Function;
  * retires it once the cache store has that answer, so that a repeat read in between still finds it. Only
  * the tasks the cache applies to ({@link AnswerCache#applies}) take part, and not an item the
  * task's previous owner left a handover entry for (its own answer may come).
+ *
+ * <p><b>Across instances.</b> A first copy also writes an in-flight marker of its key to the
+ * cache topic ({@link CacheEntry#marker}, due a request timeout later; in the task's transaction,
+ * {@link #writeMarkers}). A repeat that finds no answer in the cache but a live marker of another
+ * instance in the cache store is held on that marker (even when a first copy is open here too, a
+ * rare race of two instances: either answer reaches the cache): it looks at the cache store again
+ * every {@value #MARKER_RECHECK_MILLIS} ms, is answered as a cache hit once the answer is there,
+ * and goes to Gemini once the marker is gone without an answer (withdrawn by a first copy that
+ * failed, or its time is up) or it has waited a request timeout. A first copy whose task closes
+ * withdraws nothing: its marker runs out.
  *
  * <p><b>Released to Gemini.</b> A held repeat goes to Gemini after all, once, when its first
  * copy fails (dead-lettered, or an answer the cache does not take, such as a fallback model's),
@@ -52,7 +64,8 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
      * memory a repeat holds against a first copy that never ends.
      */
     static final long LONGEST_REPEAT_WAIT_MILLIS = java.time.Duration.ofMinutes(30).toMillis();
-
+    /** How often the repeats waiting on another instance's marker look for the answer in the cache store. */
+    private static final long MARKER_RECHECK_MILLIS = 50;
     private final DispatchBacklog.TaskRouting inner;
     private final OpenCacheKeys open;
     private final AnswerCache cache;
@@ -66,6 +79,10 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
     private final Map<ItemTask, Held> held = new LinkedHashMap<>();
     /** Flights this task answered, until the cache store has the answer: repeats read meanwhile still join them. */
     private final Deque<Answered> answered = new ArrayDeque<>();
+    /** In-flight markers (and withdrawals) to write to the cache topic at the next {@link #writeMarkers}. */
+    private final List<Record<byte[], byte[]>> markers = new ArrayList<>();
+    /** When the repeats waiting on another instance's marker look at the cache store next. */
+    private long markerRecheckAtMillis;
 
     private record ItemTask(String storeKey, Task task) {
     }
@@ -73,10 +90,14 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
     private record Answered(OpenCacheKeys.Flight flight, long atMillis) {
     }
 
-    /** A repeat waiting: on {@code flight}, or (flight null) with the {@code cached} answer found in the cache. */
-    private record Held(BatchItem item, Task task, OpenCacheKeys.Flight flight, CacheEntry cached, long sinceMillis) {
-        CacheEntry answer() {
-            return flight == null ? cached : flight.answer();
+    /**
+     * A repeat waiting: on {@code flight}, or (flight null) with the {@code cached} answer found in the
+     * cache, or (both null) on another instance's marker of {@code cacheKey}, for the answer to reach the cache.
+     */
+    private record Held(BatchItem item, Task task, String cacheKey, OpenCacheKeys.Flight flight, CacheEntry cached,
+                        long sinceMillis) {
+        boolean onMarker() {
+            return flight == null && cached == null;
         }
     }
 
@@ -91,6 +112,9 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
 
         /** Sends {@code task} of the stored prompt at {@code storeKey} to Gemini after all. */
         void send(String storeKey, Task task);
+
+        /** Forwards an in-flight marker ({@link CacheEntry#marker}) to the cache topic. */
+        void mark(Record<byte[], byte[]> marker);
     }
 
     /**
@@ -143,15 +167,20 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
         // Answered on the next tick, not here: the backlog may be scanning the store.
         CacheEntry cached = cache.find(cacheKey, nowMillis);
         if (cached != null) {
-            held.put(itemTask, new Held(item, itemTask.task(), null, cached, nowMillis));
+            held.put(itemTask, new Held(item, itemTask.task(), cacheKey, null, cached, nowMillis));
+            return true;
+        }
+        if (cache.pendingElsewhere(cacheKey, open.instance(), nowMillis) != null) {
+            held.put(itemTask, new Held(item, itemTask.task(), cacheKey, null, null, nowMillis));
             return true;
         }
         OpenCacheKeys.Ticket ticket = open.claimOrJoin(cacheKey);
         if (ticket.claimed()) {
             claimed.put(itemTask, ticket.flight());
+            markers.add(AnswerCache.markerRecord(cacheKey, open.instance(), nowMillis, nowMillis + longestWaitMillis));
             return false;
         }
-        held.put(itemTask, new Held(item, itemTask.task(), ticket.flight(), null, nowMillis));
+        held.put(itemTask, new Held(item, itemTask.task(), cacheKey, ticket.flight(), null, nowMillis));
         return true;
     }
 
@@ -166,11 +195,28 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
      */
     void tick(long nowMillis, Outlet outlet) {
         retireCached(nowMillis);
+        // The cache store changes once a commit: the repeats on markers need not look at it every tick.
+        boolean recheckMarkers = nowMillis >= markerRecheckAtMillis;
+        if (recheckMarkers) {
+            markerRecheckAtMillis = nowMillis + MARKER_RECHECK_MILLIS;
+        }
         for (Iterator<Held> it = held.values().iterator(); it.hasNext(); ) {
             Held repeat = it.next();
             OpenCacheKeys.Flight flight = repeat.flight();
-            CacheEntry answer = repeat.answer();
-            if (answer == null && !flight.settled() && nowMillis - repeat.sinceMillis() < LONGEST_REPEAT_WAIT_MILLIS) {
+            CacheEntry answer;
+            // On another instance's marker: while the marker lives (a request timeout from its claim).
+            boolean waits = nowMillis - repeat.sinceMillis() < LONGEST_REPEAT_WAIT_MILLIS;
+            if (repeat.onMarker()) {
+                if (!recheckMarkers) {
+                    continue;
+                }
+                answer = cache.find(repeat.cacheKey(), nowMillis);
+                waits &= cache.pendingElsewhere(repeat.cacheKey(), open.instance(), nowMillis) != null;
+            } else {
+                answer = flight == null ? repeat.cached() : flight.answer();
+                waits &= flight != null && !flight.settled();
+            }
+            if (answer == null && waits) {
                 continue;
             }
             it.remove();
@@ -183,6 +229,16 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
                 outlet.send(repeat.item().storeKey(), repeat.task());
             }
         }
+    }
+
+    /**
+     * Forwards the in-flight markers (and withdrawals) of the first copies sent since the last call: call it
+     * after each record and before the answers of a tick are handled, so that a marker seldom trails its answer
+     * (the loader ignores one that does).
+     */
+    void writeMarkers(Outlet outlet) {
+        markers.forEach(outlet::mark);
+        markers.clear();
     }
 
     /**
@@ -227,6 +283,8 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
         CacheEntry entry = answer == null ? null : cache.entry(task, item.request(), answer, nowMillis);
         if (entry == null) {
             open.failed(flight);
+            // Withdraws this instance's marker: repeats on other instances go to Gemini now, not after a timeout.
+            markers.add(AnswerCache.markerRecord(flight.cacheKey(), open.instance(), nowMillis, nowMillis));
         } else {
             open.answered(flight, entry);
             answered.add(new Answered(flight, nowMillis));
@@ -245,5 +303,7 @@ final class HeldRepeats implements DispatchBacklog.TaskRouting {
         answered.clear();
         held.values().stream().filter(repeat -> repeat.flight() != null).forEach(repeat -> open.leave(repeat.flight()));
         held.clear();
+        // A task closing forwards nothing; the markers not written yet are not needed by anyone.
+        markers.clear();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class OpenCacheKeys {
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+    private final String instance = UUID.randomUUID().toString();
 
     /** The first request of one cache key on this instance, and the repeats waiting for its answer. */
     static final class Flight {
@@ -110,6 +112,16 @@ final class OpenCacheKeys {
             current.waiters--;
             return current.retired && current.waiters == 0 ? null : current;
         });
+    }
+
+    /**
+     * This instance's name in the in-flight markers it writes to the cache topic ({@link CacheEntry#pendingOn}),
+     * so that its repeats wait on its own flights, not on its markers. New at every start (instances have no
+     * stable name): a restarted instance takes its previous run's markers for another's, and a prompt of such
+     * a key read back waits until that marker runs out (at most a request timeout).
+     */
+    String instance() {
+        return instance;
     }
 
     /** Cache keys with a flight now. */

@@ -1,5 +1,6 @@
 package io.github.geministreams.app;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import io.github.geministreams.testing.OutcomeLedger;
 import io.github.geministreams.testing.PipelineDrain;
 import io.github.geministreams.testing.TestClients;
 import io.github.geministreams.testing.TestTopics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>A repeat that arrives while the first answer to its text is still at Gemini (not yet
  * committed to the cache topic) waits for that answer when the first copy is open on the same
- * instance, and is embedded again when it is on another: the last round measures that case,
- * texts repeated within one burst, and prints its figure, with two instances and with one
- * (where every repeat of the burst is answered from its first copy).
+ * instance, or when the first copy's in-flight marker on another instance has reached this
+ * instance's cache store. The last round measures that case, texts repeated within one burst,
+ * and prints its figure: with one instance (every repeat is answered from its first copy); with
+ * two and every copy at once (a repeat read on the other instance before the first copy's marker
+ * has committed is embedded again); with two, the repeats coming once the markers have committed,
+ * the first copies still at Gemini (every repeat waits for its first copy's answer).
  */
 class AnswerCacheIT {
     @RegisterExtension
@@ -52,6 +57,12 @@ class AnswerCacheIT {
     private static final int TEXTS = 150;
     private static final int BURST_TEXTS = 60;
     private static final int DIMENSIONS = 64;
+    private static final Duration FAST = Duration.ofMillis(20);
+    /**
+     * Long enough for a first copy's in-flight marker to commit and reach the other instance's
+     * cache store (a commit interval and a read) while the first copy is still at Gemini.
+     */
+    private static final Duration SLOW = Duration.ofSeconds(2);
 
     @TempDir
     Path dir;
@@ -75,29 +86,52 @@ class AnswerCacheIT {
         return records;
     }
 
+    /** In-flight markers committed to the cache topic. */
+    private static long markers(TestTopics topics) throws IOException {
+        long markers = 0;
+        for (ConsumerRecord<byte[], byte[]> record : TestClients.readCommitted(KAFKA.bootstrapServers(), topics.cache)) {
+            if (record.value() != null && Json.MAPPER.readTree(record.value()).has("pendingUntilMillis")) {
+                markers++;
+            }
+        }
+        return markers;
+    }
+
     /** Texts embedded per item in the two measured rounds. */
     private record Figures(double repeatedLater, double repeatedInBurst) {
     }
 
     @Test
     void shouldEmbedARepeatedTextOnceAcrossPartitionsAndInstances() throws Exception {
-        Figures figures = run(List.of("a", "b"));
+        Figures figures = run(List.of("a", "b"), FAST, false);
         assertTrue(figures.repeatedLater() <= 0.55, "texts embedded per item " + figures.repeatedLater());
     }
 
     @Test
+    void shouldHoldARepeatWhoseFirstCopyIsAtGeminiOnTheOtherInstance() throws Exception {
+        Figures figures = run(List.of("a", "b"), SLOW, true);
+        assertTrue(figures.repeatedLater() <= 0.55, "texts embedded per item " + figures.repeatedLater());
+        assertTrue(figures.repeatedInBurst() <= 0.55, "texts embedded per item in the burst " + figures.repeatedInBurst());
+    }
+
+    @Test
     void shouldEmbedATextRepeatedInOneBurstOnceOnOneInstance() throws Exception {
-        Figures figures = run(List.of("a"));
+        Figures figures = run(List.of("a"), FAST, false);
         assertTrue(figures.repeatedLater() <= 0.55, "texts embedded per item " + figures.repeatedLater());
         // Each repeat's first copy is open on the same instance (or answered): it waits for that answer.
         assertTrue(figures.repeatedInBurst() <= 0.55, "texts embedded per item in the burst " + figures.repeatedInBurst());
     }
 
-    private Figures run(List<String> instances) throws Exception {
+    /**
+     * @param latency          the simulator's latency per request
+     * @param repeatsAtGemini  true: the burst's repeats come once the first copies' in-flight markers have
+     *                         committed (the first copies still at Gemini); false: every copy at once
+     */
+    private Figures run(List<String> instances, Duration latency, boolean repeatsAtGemini) throws Exception {
         GeminiSimulator simulator = closer.add(GeminiSimulator.start(SimulatorConfig.builder()
-                .latency(Duration.ofMillis(20)).build()));
+                .latency(latency).build()));
         // Topics and application of their own per run: the broker is shared.
-        String name = "cache" + instances.size();
+        String name = "cache" + instances.size() + "-" + latency.toMillis();
         TestTopics topics = TestTopics.write(dir, name, 6);
         for (String instance : instances) {
             Map<String, String> settings = new HashMap<>(
@@ -130,7 +164,19 @@ class AnswerCacheIT {
                 burst.add("burst text " + i);
             }
             Collections.shuffle(burst, random);
-            TestClients.produce(KAFKA.bootstrapServers(), prompts(topics, "burst", burst));
+            if (repeatsAtGemini) {
+                List<String> firsts = burst.stream().distinct().toList();
+                long markersBefore = markers(topics);
+                TestClients.produce(KAFKA.bootstrapServers(), prompts(topics, "burst-first", firsts));
+                await().atMost(Duration.ofSeconds(30)).until(() -> markers(topics) >= markersBefore + firsts.size());
+                assertTrue(simulator.counters().snapshot().itemsEmbedded() - embeddedLater < BURST_TEXTS,
+                        "the first copies are still at Gemini");
+                List<String> repeats = new ArrayList<>(firsts);
+                Collections.shuffle(repeats, random);
+                TestClients.produce(KAFKA.bootstrapServers(), prompts(topics, "burst-repeat", repeats));
+            } else {
+                TestClients.produce(KAFKA.bootstrapServers(), prompts(topics, "burst", burst));
+            }
             ledger.awaitExactly(expected, drain, Duration.ofMinutes(1));
             long embeddedInBurst = simulator.counters().snapshot().itemsEmbedded() - embeddedLater;
 

@@ -180,4 +180,92 @@ class CacheLoaderTest {
         assertNull(store.get(CacheLoader.entryKey("bad")));
         assertEquals(1, gauge.get());
     }
+
+    private static Record<byte[], byte[]> marker(String key, long writtenAt, long pendingUntil, String instance) {
+        return new Record<>(key.getBytes(UTF_8), Json.toBytes(CacheEntry.marker(writtenAt, pendingUntil, instance)),
+                writtenAt);
+    }
+
+    private CacheEntry markerOf(String key) {
+        byte[] stored = store.get(CacheLoader.markerKey(key));
+        return stored == null ? null : Json.fromBytes(stored, CacheEntry.class);
+    }
+
+    @Test
+    void shouldKeepAMarkerApartFromTheEntriesAndLetAnAnswerReplaceIt() {
+        CacheLoader loader = loader(10);
+        loader.process(marker("a", NOW - 5, NOW + 60_000, "x"));
+        assertNull(store.get(CacheLoader.entryKey("a")), "a marker is no answer");
+        assertEquals(NOW + 60_000, markerOf("a").pendingUntilMillis());
+        assertEquals(0, gauge.get(), "a marker is not counted as an entry");
+        // The answer arrives: it is the entry, and the marker is gone.
+        loader.process(entry("a", NOW - 1));
+        assertNotNull(store.get(CacheLoader.entryKey("a")));
+        assertNull(markerOf("a"));
+        assertEquals(1, gauge.get());
+    }
+
+    @Test
+    void shouldNeverReplaceAnAnswerWithAMarker() {
+        CacheLoader loader = loader(10);
+        loader.process(entry("a", NOW - 5));
+        loader.process(marker("a", NOW - 1, NOW + 60_000, "x"));
+        assertNull(markerOf("a"));
+        assertEquals(NOW - 5, Json.fromBytes(store.get(CacheLoader.entryKey("a")), CacheEntry.class).writtenAtMillis());
+        assertEquals(1, gauge.get());
+    }
+
+    @Test
+    void shouldKeepTheNewerMarkerAndLetOnlyItsOwnInstanceWithdrawIt() {
+        CacheLoader loader = loader(10);
+        loader.process(marker("a", NOW - 5, NOW + 60_000, "x"));
+        loader.process(marker("a", NOW - 3, NOW + 60_000, "y"));
+        loader.process(marker("a", NOW - 4, NOW + 70_000, "z"));
+        assertEquals("y", markerOf("a").pendingOn(), "an older marker changes nothing");
+        // x's first copy failed: its withdrawal does not touch y's marker, whose first copy is still out.
+        loader.process(marker("a", NOW - 2, NOW - 2, "x"));
+        assertEquals("y", markerOf("a").pendingOn());
+        loader.process(marker("a", NOW - 1, NOW - 1, "y"));
+        assertNull(markerOf("a"));
+        // A withdrawal on its own keeps nothing.
+        loader.process(marker("b", NOW - 1, NOW - 1, "y"));
+        assertNull(markerOf("b"));
+    }
+
+    @Test
+    void shouldDropAMarkerWhoseTimeIsUp() {
+        CacheLoader loader = loader(10);
+        loader.process(marker("expired-on-arrival", NOW - 100, NOW - 1, "x"));
+        loader.process(marker("short", NOW - 5, NOW + 1_000, "x"));
+        loader.process(marker("long", NOW - 5, NOW + 60_000, "x"));
+        assertNull(markerOf("expired-on-arrival"));
+        context.setCurrentSystemTimeMs(NOW + 2_000);
+        loader.process(entry("other", NOW + 2_000));
+        assertNull(markerOf("short"), "expired while held");
+        assertNotNull(markerOf("long"));
+        // The dropped marker's index went with it: a new marker of the key is kept and dropped in its turn.
+        loader.process(marker("short", NOW + 2_000, NOW + 3_000, "x"));
+        assertNotNull(markerOf("short"));
+        context.setCurrentSystemTimeMs(NOW + 4_000);
+        loader.process(tombstone("long"));
+        assertNull(markerOf("short"));
+        assertNull(markerOf("long"), "a tombstone drops the marker too");
+    }
+
+    @Test
+    void shouldNotLetMarkersEvictAnswers() {
+        CacheLoader loader = loader(2);
+        loader.process(entry("a", NOW - 5));
+        loader.process(entry("b", NOW - 4));
+        for (int i = 0; i < 5; i++) {
+            loader.process(marker("m" + i, NOW - 3 + i, NOW + 60_000, "x"));
+        }
+        assertEquals(new TreeSet<>(List.of("a", "b")), held(List.of("a", "b")));
+        assertEquals(2, gauge.get());
+        // A marker's answer arriving counts as an entry like any other: the oldest answer goes.
+        loader.process(entry("m0", NOW - 1));
+        assertEquals(new TreeSet<>(List.of("b", "m0")), held(List.of("a", "b", "m0")));
+        assertNull(markerOf("m0"));
+        assertNotNull(markerOf("m1"));
+    }
 }
