@@ -130,7 +130,7 @@ final class AnswerCache {
         if (!enabled(task)) {
             return null;
         }
-        String model = CacheKey.model(task, request, gemini);
+        String model = BatchKey.modelOf(task, request, gemini);
         if (task == Task.EMBED) {
             return new CacheEntry(nowMillis, model, answer.vector(), null);
         }

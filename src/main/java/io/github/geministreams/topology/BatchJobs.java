@@ -1,7 +1,6 @@
 package io.github.geministreams.topology;
 
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.BatchFailure;
 import io.github.geministreams.gemini.BatchGenerateItem;
 import io.github.geministreams.gemini.BatchItemResult;
 import io.github.geministreams.gemini.BatchJob;
@@ -76,7 +75,7 @@ final class BatchJobs {
     private final GeminiBatchClient client;
     private final AppConfig.GeminiSettings gemini;
     private final AppConfig.BatchModeSettings settings;
-    private final Outcomes outcomes;
+    private final BatchJobEnding ending;
     private final Consumer<BatchJobRecord> publish;
     private final Consumer<String> sendOnline;
     private final BatchActivity activity;
@@ -122,7 +121,7 @@ final class BatchJobs {
         this.client = client;
         this.gemini = config.gemini();
         this.settings = config.batchMode();
-        this.outcomes = outcomes;
+        this.ending = new BatchJobEnding(pending, outcomes, settings.onFailure());
         this.publish = publish;
         this.sendOnline = sendOnline;
         this.activity = activity;
@@ -163,7 +162,7 @@ final class BatchJobs {
             return free;
         }
         for (Task task : free) {
-            collector.add(new BatchKey(task, modelFor(task, prompt.request())), storeKey,
+            collector.add(BatchKey.of(task, prompt.request(), gemini), storeKey,
                     prompt.originalValue() == null ? 0 : prompt.originalValue().length, nowMillis);
         }
         own(List.of(storeKey), free);
@@ -307,77 +306,21 @@ final class BatchJobs {
     }
 
     /**
-     * Forwards the outcome of every prompt of the job and deletes its record, in one
-     * transaction. A request the job answered with an error, and every prompt of a job that
-     * did not succeed, goes to dead-letter, or online again when gemini.batch.on.failure says so.
+     * Forwards the outcome of every prompt of the job ({@link BatchJobEnding}) and deletes its
+     * record, in one transaction; then hands the prompts that go online again to the online path.
      */
     private void end(Tracked job, BatchJobState state, List<BatchItemResult> results, String error, long nowMillis) {
         BatchJobRecord record = job.record;
-        Task task = record.taskValue();
-        List<String> items = record.items();
-        Map<String, BatchItemResult> byKey = new HashMap<>();
-        for (BatchItemResult result : results) {
-            if (result.key() != null) {
-                byKey.put(result.key(), result);
-            }
-        }
-        int answered = 0;
-        int failed = 0;
-        double cost = 0;
-        boolean priced = false;
-        List<String> online = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            String storeKey = items.get(i);
-            PendingPrompt prompt = pending.get(storeKey);
-            if (prompt == null || !prompt.remaining().contains(task)) {
-                continue;
-            }
-            BatchItem item = new BatchItem(storeKey, prompt.request());
-            if (state != BatchJobState.SUCCEEDED) {
-                if (settings.onFailure() == BatchFailure.ONLINE) {
-                    pending.put(storeKey, prompt.withRequest(prompt.request().withMode(Mode.ONLINE)));
-                    online.add(storeKey);
-                } else {
-                    outcomes.deadLetter(task, item, new BatchJobFailedException(record, state, error));
-                }
-                failed++;
-                continue;
-            }
-            BatchItemResult result = byKey.getOrDefault(storeKey, i < results.size() && results.get(i).key() == null
-                    ? results.get(i) : null);
-            if (result == null) {
-                outcomes.deadLetter(task, item, GeminiException.of(500, "INTERNAL",
-                        "batch job " + record.name() + " returned no result for this request"));
-                failed++;
-            } else if (result.error() != null) {
-                outcomes.deadLetter(task, item, result.error());
-                failed++;
-            } else if (task == Task.EMBED ? result.vector() == null : result.generated() == null) {
-                outcomes.deadLetter(task, item, GeminiException.of(500, "INTERNAL",
-                        "batch job " + record.name() + " returned an empty result for this request"));
-                failed++;
-            } else {
-                long latency = nowMillis - record.createdAt();
-                Double itemCost = outcomes.forward(item, task, task == Task.EMBED
-                        ? HandoverEntry.embedded(record.model(), result.vector(), 1, latency)
-                        : HandoverEntry.generated(record.model(), result.generated(), 1, Map.of(), latency));
-                if (itemCost != null) {
-                    cost += itemCost;
-                    priced = true;
-                }
-                answered++;
-            }
-        }
-        disown(items, task);
+        BatchJobEnding.Settled settled = ending.settle(record, state, results, error, nowMillis);
+        disown(record.items(), record.taskValue());
         jobs.remove(record.displayName());
         store.delete(record.displayName());
-        BatchJobRecord ended = record.ended(state, answered, failed, priced ? cost : null, error, nowMillis);
-        publish.accept(ended.withoutItems());
+        publish.accept(record.ended(state, settled.answered(), settled.failed(), settled.costUsd(), error, nowMillis)
+                .withoutItems());
         activity.finished(state);
-        log.info("Batch job {} ({}) ended {}: {} answered, {} {}", record.name(), record.displayName(), state, answered,
-                failed, settings.onFailure() == BatchFailure.ONLINE && state != BatchJobState.SUCCEEDED
-                        ? "sent online again" : "dead-lettered");
-        online.forEach(sendOnline);
+        log.info("Batch job {} ({}) ended {}: {} answered, {} {}", record.name(), record.displayName(), state,
+                settled.answered(), settled.failed(), settled.online().isEmpty() ? "dead-lettered" : "sent online again");
+        settled.online().forEach(sendOnline);
     }
 
     private void retryLater(Tracked job, long nowMillis, String what, Throwable failure) {
@@ -431,13 +374,6 @@ final class BatchJobs {
             throw new IllegalStateException("prompt " + storeKey + " of a batch job is no longer pending");
         }
         return prompt.request();
-    }
-
-    private String modelFor(Task task, PromptRequest request) {
-        if (request.model() != null) {
-            return request.model();
-        }
-        return task == Task.EMBED ? gemini.embedModel() : gemini.generateModel();
     }
 
     /** {@code gs-<application.id>-<task>-<first prompt's store key>}, hashed when longer than the API allows. */

@@ -1,7 +1,22 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.Task;
 
-/** Items share a batch only when they share the task and the model. */
+/** Items share a batch (a request, or a Batch API job) only when they share the task and the model. */
 record BatchKey(Task task, String model) {
+
+    /** The key of {@code task} of {@code request}: its model is the prompt's, else the configured one. */
+    static BatchKey of(Task task, PromptRequest request, AppConfig.GeminiSettings gemini) {
+        return new BatchKey(task, modelOf(task, request, gemini));
+    }
+
+    /** The model {@code task} of {@code request} is sent to: the prompt's, else the configured one. */
+    static String modelOf(Task task, PromptRequest request, AppConfig.GeminiSettings gemini) {
+        if (request.model() != null) {
+            return request.model();
+        }
+        return task == Task.EMBED ? gemini.embedModel() : gemini.generateModel();
+    }
 }

@@ -32,18 +32,10 @@ final class CacheKey {
 
     /** The key of {@code task} of {@code request}, sent as {@code gemini} configures it. */
     static String of(Task task, PromptRequest request, AppConfig.GeminiSettings gemini) {
-        String model = model(task, request, gemini);
+        String model = BatchKey.modelOf(task, request, gemini);
         return task == Task.EMBED
                 ? embed(model, gemini.embedDimensions(), gemini.embedTaskType().orElse(null), request.prompt())
                 : generate(model, request);
-    }
-
-    /** The model {@code task} of {@code request} is sent to: the prompt's, else the configured one. */
-    static String model(Task task, PromptRequest request, AppConfig.GeminiSettings gemini) {
-        if (request.model() != null) {
-            return request.model();
-        }
-        return task == Task.EMBED ? gemini.embedModel() : gemini.generateModel();
     }
 
     /**

@@ -177,7 +177,7 @@ final class DispatchBacklog {
             return;
         }
         held.merge(key, 1, Integer::sum);
-        batches.add(new BatchKey(task, modelFor(task, prompt)), new BatchItem(key, prompt.request()), nowMillis,
+        batches.add(BatchKey.of(task, prompt.request(), gemini), new BatchItem(key, prompt.request()), nowMillis,
                 nowMillis - prompt.source().timestamp());
     }
 
@@ -263,7 +263,7 @@ final class DispatchBacklog {
     private void start(String key, PendingPrompt prompt, long nowMillis, boolean fromStore) {
         long age = nowMillis - prompt.source().timestamp();
         for (Task task : routing.onlineTasks(key, prompt, nowMillis)) {
-            BatchKey batchKey = new BatchKey(task, modelFor(task, prompt));
+            BatchKey batchKey = BatchKey.of(task, prompt.request(), gemini);
             HandoverEntry entry = fromStore ? handover.apply(HandoverEntry.key(key, task)) : null;
             BatchItem item = new BatchItem(key, prompt.request(), entry != null);
             if (entry != null && entry.answered()) {
@@ -276,10 +276,4 @@ final class DispatchBacklog {
         }
     }
 
-    private String modelFor(Task task, PendingPrompt prompt) {
-        if (prompt.request().model() != null) {
-            return prompt.request().model();
-        }
-        return task == Task.EMBED ? gemini.embedModel() : gemini.generateModel();
-    }
 }
