@@ -1,11 +1,9 @@
 package io.github.geministreams.simulator;
 
+import io.github.geministreams.serde.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -127,11 +125,7 @@ record GenerateContents(String text, List<String> media) {
     }
 
     static String sha256Prefix(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JVM has SHA-256", e);
-        }
+        return Sha256.hex(bytes).substring(0, 8);
     }
 
     private static String abbreviate(String data) {

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.serde.Sha256;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.BatchGenerateItem;
 import io.github.geministreams.gemini.BatchItemResult;
@@ -14,12 +15,9 @@ import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.Task;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,9 +199,8 @@ final class BatchJobs {
         Task task = cut.key().task();
         String displayName = displayName(task, cut.storeKeys().get(0));
         BatchJobRecord intent = BatchJobRecord.intent(displayName, task, cut.key().model(), cut.storeKeys(), nowMillis);
-        store.put(displayName, intent);
-        publish.accept(intent);
         Tracked job = new Tracked(intent);
+        update(job, intent);
         job.pollDelayMillis = settings.pollInitial().toMillis();
         jobs.put(displayName, job);
     }
@@ -382,12 +379,7 @@ final class BatchJobs {
         if (name.length() <= MAX_DISPLAY_NAME) {
             return name;
         }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-            return "gs-" + HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return "gs-" + Sha256.hex(name.getBytes(StandardCharsets.UTF_8));
     }
 
     private void own(List<String> storeKeys, Set<Task> tasks) {

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.serde.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,10 +9,7 @@ import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.Json;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -53,12 +51,9 @@ final class CacheKey {
 
     private static String sha256(Object fields) {
         try {
-            byte[] canonical = CANONICAL.writeValueAsBytes(fields);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+            return Sha256.hex(CANONICAL.writeValueAsBytes(fields));
         } catch (JsonProcessingException e) {
             throw new SerializationException("Cannot write a cache key's fields as JSON", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JVM has SHA-256", e);
         }
     }
 
