@@ -1,6 +1,6 @@
 package io.github.geministreams.app;
 
-import io.github.geministreams.topology.GeminiGateway;
+import io.github.geministreams.pacing.GeminiPacing;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,8 +38,8 @@ final class DailyQuotaPause implements AutoCloseable {
     });
     private volatile boolean pausedByUs;
 
-    DailyQuotaPause(KafkaStreams streams, GeminiGateway gateway, Duration interval) {
-        this(streams::pause, streams::resume, gateway::heldOnDailyQuota, gateway::inFlight);
+    DailyQuotaPause(KafkaStreams streams, GeminiPacing pacing, Duration interval) {
+        this(streams::pause, streams::resume, pacing::heldOnDailyQuota, pacing::inFlight);
         timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -1,9 +1,9 @@
 package io.github.geministreams.app;
 
-import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.serde.Json;
-import io.github.geministreams.topology.HandoverEntry;
-import io.github.geministreams.topology.HandoverPublisher;
+import io.github.geministreams.support.RateLimitedLog;
+import io.github.geministreams.topology.store.HandoverEntry;
+import io.github.geministreams.topology.store.HandoverPublisher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

@@ -2,13 +2,13 @@ package io.github.geministreams.app;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.GeminiBackend;
-import io.github.geministreams.gemini.GenAiBatchClient;
 import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.gemini.genai.GenAiBatchClient;
 import io.github.geministreams.metrics.MetricsServer;
 import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.topics.TopicProvisioner;
 import io.github.geministreams.topics.TopicRole;
-import io.github.geministreams.topology.GeminiGateway;
+import io.github.geministreams.topology.InstanceServices;
 import io.github.geministreams.topology.PromptTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -57,7 +57,7 @@ public final class StreamsApplication implements AutoCloseable {
     private final AppConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
-    private final GeminiGateway gateway;
+    private final InstanceServices services;
     private final KafkaHandoverPublisher handover;
     /** The Batch API client of batch-mode prompts; null on Vertex AI, where prompts cannot ask for batch mode. */
     private final GenAiBatchClient batchClient;
@@ -72,20 +72,20 @@ public final class StreamsApplication implements AutoCloseable {
 
     public StreamsApplication(AppConfig config, GeminiClient client) {
         this.config = config;
-        this.gateway = new GeminiGateway(config, client, metrics);
+        this.services = new InstanceServices(config, client, metrics);
         this.batchClient = config.gemini().backend() == GeminiBackend.GEMINI_API ? GeminiClients.createBatch(config) : null;
         if (batchClient != null) {
-            gateway.useBatchClient(batchClient);
+            services.useBatchClient(batchClient);
         }
         this.handover = new KafkaHandoverPublisher(config.clientProperties(), config.topics().name(TopicRole.HANDOVER),
                 config.applicationId() + "-handover");
-        this.streams = new KafkaStreams(PromptTopology.build(config, gateway), config.streamsProperties());
+        this.streams = new KafkaStreams(PromptTopology.build(config, services), StreamsProperties.of(config));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        this.dailyQuotaPause = new DailyQuotaPause(streams, gateway, QUOTA_CHECK_INTERVAL);
+        this.dailyQuotaPause = new DailyQuotaPause(streams, services.pacing(), QUOTA_CHECK_INTERVAL);
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(this::onUncaughtException);
     }
@@ -98,7 +98,7 @@ public final class StreamsApplication implements AutoCloseable {
             int promptPartitions = admin.describeTopics(List.of(config.topics().name(TopicRole.PROMPTS))).allTopicNames()
                     .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().iterator().next().partitions().size();
             // Each batching task opened claims one partition's share of the quota; closed, it gives it back.
-            gateway.promptPartitions(promptPartitions);
+            services.pacing().promptPartitions(promptPartitions);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot read the prompts topic's partitions: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -108,7 +108,7 @@ public final class StreamsApplication implements AutoCloseable {
         if (config.metricsPort() >= 0) {
             metricsServer = MetricsServer.start(config.metricsPort(), registry, () -> state.name());
         }
-        gateway.handOverTo(handover);
+        services.handOverTo(handover);
         streams.start();
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -157,28 +157,28 @@ public final class StreamsApplication implements AutoCloseable {
 
     /** Requests dispatched to Gemini and not yet forwarded. */
     public int inFlight() {
-        return gateway.inFlight();
+        return services.pacing().inFlight();
     }
 
     @Override
     public void close() {
         dailyQuotaPause.close();
         Duration grace = config.pipeline().shutdownGrace();
-        gateway.stopDispatching();
-        int inFlight = gateway.inFlight();
+        services.pacing().stopDispatching();
+        int inFlight = services.pacing().inFlight();
         if (inFlight > 0 && answersForwardedIn(state)) {
             log.info("Stopping: waiting up to {}s for {} Gemini requests in flight", grace.toSeconds(), inFlight);
             try {
-                if (!gateway.awaitIdle(grace)) {
+                if (!services.pacing().awaitIdle(grace)) {
                     log.warn("Stopping: {} requests still in flight after {}s; they stay pending and are sent again on the next start",
-                            gateway.inFlight(), grace.toSeconds());
+                            services.pacing().inFlight(), grace.toSeconds());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         streams.close(Duration.ofSeconds(60));
-        gateway.close();
+        services.close();
         if (batchClient != null) {
             batchClient.close();
         }

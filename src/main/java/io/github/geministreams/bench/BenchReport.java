@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Prints a {@link BenchResult} as a table with its ratios, or writes it as JSON. */
@@ -61,7 +62,7 @@ public final class BenchReport {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("scenario", describe(result));
         json.put("settings", settings(result.scenario()));
-        json.put("embedBatch", result.embedBatch().toString());
+        json.put("embedBundle", result.embedBundle().toString());
         List<RowResult> rows = new ArrayList<>(result.rows());
         json.put("rows", rows);
         json.put("ceilings", result.ceilings());
@@ -71,7 +72,7 @@ public final class BenchReport {
 
     private static Map<String, Object> settings(BenchScenario s) {
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("workload", s.workload().name().toLowerCase(java.util.Locale.ROOT));
+        settings.put("workload", s.workload().name().toLowerCase(Locale.ROOT));
         settings.put("prompts", s.prompts());
         settings.put("promptTokens", s.promptTokens());
         settings.put("warmupPrompts", s.warmupPrompts());
@@ -95,13 +96,13 @@ public final class BenchReport {
 
     private static String describe(BenchResult result) {
         BenchScenario s = result.scenario();
-        return s.workload().name().toLowerCase(java.util.Locale.ROOT) + ", " + s.prompts() + " prompts of "
+        return s.workload().name().toLowerCase(Locale.ROOT) + ", " + s.prompts() + " prompts of "
                 + String.format("%.1f", PromptText.meanTokens(s.prompts(), s.promptTokens())) + " tokens "
                 + (s.rate() > 0 ? "at " + s.rate() + "/s" : "at once") + " after " + s.warmupPrompts() + " warm-up"
                 + ", latency " + Durations.format(s.latency()) + " + 0.." + Durations.format(s.jitter())
                 + ", quota " + quota(s)
                 + ", errors " + pct(s.rateLimitErrorRate()) + " 429 / " + pct(s.serverErrorRate()) + " 500"
-                + ", max.in.flight " + s.maxInFlight() + ", embed batch " + result.embedBatch()
+                + ", max.in.flight " + s.maxInFlight() + ", embed bundle " + result.embedBundle()
                 + (s.keys() > 0 ? ", " + s.keys() + " record keys" : "")
                 + (s.duplicateShare() > 0 ? ", " + pct(s.duplicateShare()) + " repeated texts" : "")
                 + (s.mode() == Mode.BATCH ? ", mode batch (a batch-mode row too)" : "")

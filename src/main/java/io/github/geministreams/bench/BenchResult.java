@@ -1,6 +1,6 @@
 package io.github.geministreams.bench;
 
-import io.github.geministreams.config.AppConfig.BatchSettings;
+import io.github.geministreams.config.AppConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * Every row of one run, the ceiling of each gemini-streams row (by row name), and the ratios
  * between them.
  */
-public record BenchResult(BenchScenario scenario, BatchSettings embedBatch, List<RowResult> rows,
+public record BenchResult(BenchScenario scenario, AppConfig.EmbedBundleSettings embedBundle, List<RowResult> rows,
                           Map<String, Ceiling> ceilings) {
 
     public BenchResult {

@@ -79,7 +79,7 @@ public final class BenchRunner implements AutoCloseable {
     /** Measures every row the scenario asks for. */
     public BenchResult run() throws Exception {
         AppConfig base = appConfig("bench-gemini-streams-1-");
-        int batchSize = base.pipeline().embedBatch().size();
+        int batchSize = base.pipeline().embedBundle().size();
         List<RowResult> rows = new ArrayList<>();
         if (scenario.rows().contains(BenchRow.GEMINI_STREAMS)) {
             rows.add(geminiStreams(1, base));
@@ -109,7 +109,7 @@ public final class BenchRunner implements AutoCloseable {
         if (scenario.rows().contains(BenchRow.PASSTHROUGH)) {
             rows.add(passthrough());
         }
-        return new BenchResult(scenario, base.pipeline().embedBatch(), rows, ceilings);
+        return new BenchResult(scenario, base.pipeline().embedBundle(), rows, ceilings);
     }
 
     private RowResult geminiStreams(int instances, AppConfig config) throws Exception {

@@ -5,7 +5,7 @@ import io.github.geministreams.cost.CostEstimator;
 import io.github.geministreams.gemini.EmbedRequest;
 import io.github.geministreams.gemini.GenerateRequest;
 import io.github.geministreams.model.Mode;
-import io.github.geministreams.topology.GeminiGateway;
+import io.github.geministreams.pacing.GeminiPacing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,23 +16,23 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Sends the benchmark's prompts straight through a {@link GeminiGateway}, no Kafka: the
+ * Sends the benchmark's prompts straight through a {@link GeminiPacing}, no Kafka: the
  * texts and tasks of a {@link PromptSequence}, an embed request per full
- * batch (of {@code embed.batch.size} texts, or fewer as the gateway caps them under a small
+ * batch (of {@code embed.bundle.size} texts, or fewer as the pacing caps them under a small
  * quota; the last one partial) and a generate request per
- * prompt, each after taking one of the gateway's permits. Prompt {@code i} is due at
+ * prompt, each after taking one of the pacing's permits. Prompt {@code i} is due at
  * {@code i / rate} seconds (all at once without a rate); its latency runs from then to its
  * answer, so it includes waiting for its batch to fill and for a permit.
  *
  * <p>One run per instance. Not thread-safe: {@link #run} drives the calls and handles their
- * answers on the calling thread; the gateway's callback threads only queue them.
+ * answers on the calling thread; the client's callback threads only queue them.
  */
 final class ClientLoad {
     private static final long MAX_LATENCY_MS = Duration.ofHours(1).toMillis();
     /** How long to wait for an answer before looking at the clock (and a permit) again. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final GeminiGateway gateway;
+    private final GeminiPacing pacing;
     private final AppConfig config;
     private final PromptSequence prompts;
     private final CostEstimator costs;
@@ -54,8 +54,8 @@ final class ClientLoad {
     private record Answer(List<Integer> items, boolean ok, Double costUsd, long atNanos) {
     }
 
-    ClientLoad(GeminiGateway gateway, AppConfig config, PromptSequence prompts) {
-        this.gateway = gateway;
+    ClientLoad(GeminiPacing pacing, AppConfig config, PromptSequence prompts) {
+        this.pacing = pacing;
         this.config = config;
         this.prompts = prompts;
         this.costs = new CostEstimator(config.prices());
@@ -73,7 +73,7 @@ final class ClientLoad {
         lastAnswerNanos = startedNanos;
         long deadline = startedNanos + timeout.toNanos();
         dueNanos = new long[count];
-        int configuredBatch = config.pipeline().embedBatch().size();
+        int configuredBatch = config.pipeline().embedBundle().size();
         List<Integer> batch = new ArrayList<>(configuredBatch);
         for (int i = 0; i < count; i++) {
             dueNanos[i] = rate > 0 ? startedNanos + (long) (i * 1e9 / rate) : startedNanos;
@@ -84,7 +84,7 @@ final class ClientLoad {
             if (prompts.isEmbed(i)) {
                 batch.add(i);
                 // As large as the pipeline's batches may be now (smaller under a small quota share).
-                if (batch.size() >= gateway.largestEmbedBatch(configuredBatch)) {
+                if (batch.size() >= pacing.largestEmbedRequest(configuredBatch)) {
                     sent = send(batch, true, deadline);
                     batch = new ArrayList<>(configuredBatch);
                 }
@@ -121,7 +121,7 @@ final class ClientLoad {
      * when the deadline passes first.
      */
     private boolean send(List<Integer> items, boolean embed, long deadline) throws InterruptedException {
-        while (!gateway.tryAcquire()) {
+        while (!pacing.tryAcquire()) {
             if (System.nanoTime() >= deadline) {
                 return false;
             }
@@ -130,10 +130,10 @@ final class ClientLoad {
         AppConfig.GeminiSettings gemini = config.gemini();
         List<String> texts = items.stream().map(prompts::text).toList();
         CompletableFuture<Double> cost = embed
-                ? gateway.calls().embed(new EmbedRequest(gemini.embedModel(), texts,
+                ? pacing.calls().embed(new EmbedRequest(gemini.embedModel(), texts,
                         gemini.embedDimensions(), gemini.embedTaskType().orElse(null)))
                         .thenApply(result -> embedCost(gemini.embedModel(), texts))
-                : gateway.calls().generate(new GenerateRequest(gemini.generateModel(), texts.get(0), null))
+                : pacing.calls().generate(new GenerateRequest(gemini.generateModel(), texts.get(0), null))
                         .thenApply(result -> costs.response(result.model(), Mode.ONLINE, result.value().usage()));
         cost.whenComplete((usd, failure) -> answers.add(new Answer(items, failure == null, usd, System.nanoTime())));
         return true;
@@ -170,7 +170,7 @@ final class ClientLoad {
             costUsd += answer.costUsd();
         }
         lastAnswerNanos = Math.max(lastAnswerNanos, answer.atNanos());
-        gateway.release();
+        pacing.release();
     }
 
     /** Prompts answered or failed for good. */

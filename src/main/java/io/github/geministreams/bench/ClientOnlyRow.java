@@ -3,18 +3,19 @@ package io.github.geministreams.bench;
 import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
+import io.github.geministreams.pacing.GeminiPacing;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorCounters;
-import io.github.geministreams.topology.GeminiGateway;
+import io.github.geministreams.topology.InstanceServices;
 
 /**
  * The client-only row: the Gemini client stack of one gemini-streams instance (the
- * google-genai client over HTTP and the pipeline's {@link GeminiGateway} with its retries,
+ * google-genai client over HTTP and the pipeline's {@link GeminiPacing} with its retries,
  * rate limits and request permits), built from the same configuration, driving the simulator
  * with the same prompts and no Kafka at all. It measures what this machine and the SDK can
  * do, which no gemini-streams row can beat.
  *
- * <p>The gateway keeps the whole quota, as an instance that owns every prompts partition does.
+ * <p>The pacing keeps the whole quota, as an instance that owns every prompts partition does.
  */
 final class ClientOnlyRow {
     private final BenchScenario scenario;
@@ -30,12 +31,12 @@ final class ClientOnlyRow {
     /** Warms up, resets the simulator's counters, then measures the scenario's prompts. */
     RowResult measure(String name) throws InterruptedException {
         GeminiClient client = GeminiClients.create(config);
-        try (client; GeminiGateway gateway = new GeminiGateway(config, client)) {
-            warmUp(name, gateway);
+        try (client; InstanceServices services = new InstanceServices(config, client)) {
+            warmUp(name, services.pacing());
             simulator.reset();
-            long retriesBefore = gateway.metrics().retries();
+            long retriesBefore = services.metrics().retries();
             try (HeapSampler heap = HeapSampler.start()) {
-                ClientLoad load = new ClientLoad(gateway, config, PromptSequence.measured(scenario.workload(),
+                ClientLoad load = new ClientLoad(services.pacing(), config, PromptSequence.measured(scenario.workload(),
                         scenario.prompts(), scenario.promptTokens(), scenario.duplicateShare()));
                 boolean complete = load.run(scenario.rate(), scenario.rowTimeout());
                 SimulatorCounters.Snapshot stats = simulator.counters().snapshot();
@@ -48,17 +49,17 @@ final class ClientOnlyRow {
                         stats.batchEmbedRequests() == 0 ? Double.NaN : (double) stats.itemsEmbedded() / stats.batchEmbedRequests(),
                         (double) (stats.promptsGenerated() + stats.itemsEmbedded()) / scenario.prompts(),
                         load.costPer1000Prompts(),
-                        stats.total429s(), gateway.metrics().retries() - retriesBefore, heap.peakBytes(), complete);
+                        stats.total429s(), services.metrics().retries() - retriesBefore, heap.peakBytes(), complete);
             }
         }
     }
 
     /** The first calls pay for connections, class loading and the JIT; they are left out of every figure. */
-    private void warmUp(String name, GeminiGateway gateway) throws InterruptedException {
+    private void warmUp(String name, GeminiPacing pacing) throws InterruptedException {
         if (scenario.warmupPrompts() <= 0) {
             return;
         }
-        ClientLoad warmup = new ClientLoad(gateway, config,
+        ClientLoad warmup = new ClientLoad(pacing, config,
                 PromptSequence.warmUp(scenario.workload(), scenario.warmupPrompts(), scenario.promptTokens()));
         if (!warmup.run(0, scenario.rowTimeout())) {
             throw new IllegalStateException("The " + name + " row did not answer its " + scenario.warmupPrompts()

@@ -10,6 +10,7 @@ import io.github.geministreams.config.Setting;
 import io.github.geministreams.model.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> rows;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A gemini-streams setting, e.g. --set embed.batch.policy=fixed.")
+            description = "A gemini-streams setting, e.g. --set embed.bundle.policy=fixed.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--row-timeout", defaultValue = "5m", converter = DurationConverter.class,
@@ -153,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
     private EnumSet<BenchRow> parseRows() {
         EnumSet<BenchRow> chosen = EnumSet.noneOf(BenchRow.class);
         for (String name : rows) {
-            BenchRow row = java.util.Arrays.stream(BenchRow.values())
+            BenchRow row = Arrays.stream(BenchRow.values())
                     .filter(candidate -> candidate.wireName().equalsIgnoreCase(name.trim()))
                     .findFirst()
                     .orElseThrow(() -> new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

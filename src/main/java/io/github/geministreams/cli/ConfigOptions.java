@@ -25,7 +25,7 @@ public final class ConfigOptions {
     Path topicsFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "Any setting or Kafka property, e.g. --set embed.batch.size=50 --set max.poll.records=500.")
+            description = "Any setting or Kafka property, e.g. --set embed.bundle.size=50 --set max.poll.records=500.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** The configuration from every layer, with the process environment. */

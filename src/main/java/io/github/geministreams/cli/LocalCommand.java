@@ -4,8 +4,8 @@ import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.Durations;
-import io.github.geministreams.config.Setting;
 import io.github.geministreams.config.GeminiBackend;
+import io.github.geministreams.config.Setting;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.local.EmbeddedKafkaBroker;
 import io.github.geministreams.prompt.PromptCatalog;
@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -206,7 +207,7 @@ final class LocalCommand implements Callable<Integer> {
             return;
         }
         try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         }

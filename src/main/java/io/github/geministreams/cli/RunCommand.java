@@ -1,13 +1,14 @@
 package io.github.geministreams.cli;
 
 import io.github.geministreams.app.BrokerWait;
+import io.github.geministreams.app.GeminiClients;
 import io.github.geministreams.app.InstanceStateDir;
 import io.github.geministreams.app.StreamsApplication;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
-import io.github.geministreams.app.GeminiClients;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -40,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
                 Runtime.getRuntime().addShutdownHook(hook);
                 app.start(Duration.ofMinutes(2));
                 app.awaitTermination();
-                return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
+                return app.state() == KafkaStreams.State.ERROR ? 1 : 0;
             }
         }
     }

@@ -2,10 +2,12 @@ package io.github.geministreams.config;
 
 import io.github.geministreams.cost.ModelPrice;
 import io.github.geministreams.cost.PriceTable;
-import io.github.geministreams.jobs.JobTrackerExceptionHandler;
 import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.Task;
+import io.github.geministreams.prompt.ContextOverflow;
+import io.github.geministreams.prompt.InvalidPromptsFileException;
 import io.github.geministreams.prompt.PromptCatalog;
+import io.github.geministreams.topics.InvalidTopicsFileException;
 import io.github.geministreams.topics.TopicPlan;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import java.util.function.Function;
 
 /**
  * The whole configuration, typed and validated, read once at start-up. Immutable.
@@ -78,15 +77,15 @@ public record AppConfig(
                 reader.list(Setting.GENERATE_MODEL_FALLBACKS),
                 reader.choice(Setting.GEMINI_BACKEND, GeminiBackend.values(), GeminiBackend::wireName),
                 reader.vertex());
-        int embedBatch = reader.intAtLeast(Setting.EMBED_BATCH_SIZE, 1);
-        if (embedBatch > MAX_EMBED_BATCH) {
-            throw reader.invalid(Setting.EMBED_BATCH_SIZE, "at most " + MAX_EMBED_BATCH + " (the Gemini API's limit)");
+        int embedBundle = reader.intAtLeast(Setting.EMBED_BUNDLE_SIZE, 1);
+        if (embedBundle > MAX_EMBED_BATCH) {
+            throw reader.invalid(Setting.EMBED_BUNDLE_SIZE, "at most " + MAX_EMBED_BATCH + " (the Gemini API's limit)");
         }
         PipelineSettings pipeline = new PipelineSettings(
                 reader.tasks(Setting.DEFAULT_TASKS),
                 reader.intAtLeast(Setting.PROMPT_MAX_BYTES, 1),
-                new BatchSettings(embedBatch, reader.positiveDuration(Setting.EMBED_BATCH_MAX_WAIT),
-                        reader.batchPolicy(Setting.EMBED_BATCH_POLICY)),
+                new AppConfig.EmbedBundleSettings(embedBundle, reader.positiveDuration(Setting.EMBED_BUNDLE_MAX_WAIT),
+                        reader.batchPolicy(Setting.EMBED_BUNDLE_POLICY)),
                 reader.intAtLeast(Setting.MAX_IN_FLIGHT, 1),
                 reader.positiveDuration(Setting.PUNCTUATE_INTERVAL),
                 reader.positiveDuration(Setting.SHUTDOWN_GRACE),
@@ -115,41 +114,27 @@ public record AppConfig(
         return new AppConfig(
                 reader.required(Setting.APPLICATION_ID),
                 reader.required(Setting.BOOTSTRAP_SERVERS),
-                TopicPlan.load(reader.optionalString(Setting.TOPICS_FILE).map(Path::of)),
+                topics(reader.optionalString(Setting.TOPICS_FILE).map(Path::of)),
                 reader.optionalString(Setting.STATE_DIR).map(Path::of),
-                gemini, pipeline, batchMode, cache, PriceTable.withOverrides(reader.prices(Setting.PRICES)), PromptCatalog.load(reader.optionalString(Setting.PROMPTS_FILE).map(Path::of)),
+                gemini, pipeline, batchMode, cache, PriceTable.withOverrides(reader.prices(Setting.PRICES)),
+                prompts(reader.optionalString(Setting.PROMPTS_FILE).map(Path::of)),
                 reader.intAtLeast(Setting.METRICS_PORT, -1), kafka);
     }
 
-    /**
-     * Properties for the Kafka Streams application: our safe defaults (exactly_once_v2,
-     * exception handlers, our application id and bootstrap servers), then every pass-through
-     * Kafka property, which overrides those defaults.
-     */
-    public Properties streamsProperties() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
-        // A prompt of the broker's maximum size goes to dead-letter with headers added: allow
-        // records up to the dead-letter topic's max.message.bytes (2 MiB in topics.yaml).
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), String.valueOf(2 * 1024 * 1024));
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-        // A record that cannot be deserialized is logged and skipped rather than stopping the
-        // thread on every instance its task moves to. Every source reads raw bytes, which always
-        // deserialize, so this guards future typed sources. Prompts stay raw so that the parser
-        // dead-letters a bad one instead of this handler dropping it.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
-        // Skipping a record that failed in processing would lose a prompt under exactly-once:
-        // only the job tracker's events may be skipped.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, JobTrackerExceptionHandler.class.getName());
-        // The global thread (the handover store) gets the same handler, which fails there as it
-        // would without one; set so that Kafka Streams does not warn of it at every start.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-        stateDir.ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
-        props.putAll(clientProperties());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        return props;
+    private static TopicPlan topics(Optional<Path> file) {
+        try {
+            return TopicPlan.load(file);
+        } catch (InvalidTopicsFileException e) {
+            throw new ConfigException(e);
+        }
+    }
+
+    private static PromptCatalog prompts(Optional<Path> file) {
+        try {
+            return PromptCatalog.load(file);
+        } catch (InvalidPromptsFileException e) {
+            throw new ConfigException(e);
+        }
     }
 
     /** Properties for a plain Kafka client (admin, producer, consumer): bootstrap servers plus pass-through. */
@@ -288,7 +273,7 @@ public record AppConfig(
     public record PipelineSettings(
             Set<Task> defaultTasks,
             int promptMaxBytes,
-            BatchSettings embedBatch,
+            AppConfig.EmbedBundleSettings embedBundle,
             int maxInFlight,
             Duration punctuateInterval,
             Duration shutdownGrace,
@@ -306,11 +291,11 @@ public record AppConfig(
     }
 
     /**
-     * An embed batch is dispatched when it holds {@code size} items, when its oldest has waited
+     * An embed bundle is dispatched when it holds {@code size} items, when its oldest has waited
      * {@code maxWait}, or sooner as {@code policy} allows. Generate prompts are one request each
      * and never wait for each other.
      */
-    public record BatchSettings(int size, Duration maxWait, BatchPolicy policy) {
+    public record EmbedBundleSettings(int size, Duration maxWait, EmbedBundlePolicy policy) {
         @Override
         public String toString() {
             return "{size=" + size + ", maxWait=" + Durations.format(maxWait) + ", policy=" + policy.wireName() + "}";
@@ -416,8 +401,8 @@ public record AppConfig(
             throw invalid(setting, "true or false");
         }
 
-        BatchPolicy batchPolicy(Setting setting) {
-            BatchPolicy policy = BatchPolicy.fromWireName(string(setting));
+        EmbedBundlePolicy batchPolicy(Setting setting) {
+            EmbedBundlePolicy policy = EmbedBundlePolicy.fromWireName(string(setting));
             if (policy == null) {
                 throw invalid(setting, "adaptive or fixed");
             }
@@ -447,7 +432,7 @@ public record AppConfig(
             return values;
         }
 
-        <E extends Enum<E>> E choice(Setting setting, E[] choices, java.util.function.Function<E, String> wireName) {
+        <E extends Enum<E>> E choice(Setting setting, E[] choices, Function<E, String> wireName) {
             StringJoiner names = new StringJoiner(", ");
             for (E choice : choices) {
                 if (wireName.apply(choice).equalsIgnoreCase(string(setting))) {

@@ -12,8 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Merges the configuration layers, lowest first: defaults, a properties file, the
@@ -38,10 +41,17 @@ public final class ConfigLayers {
     private static final Set<String> KAFKA_LAUNCHER_VARIABLES = Set.of(
             "KAFKA_OPTS", "KAFKA_HEAP_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS",
             "KAFKA_GC_LOG_OPTS", "KAFKA_JMX_OPTS", "KAFKA_DEBUG", "KAFKA_HOME", "KAFKA_VERSION");
+    private static final Logger log = LoggerFactory.getLogger(ConfigLayers.class);
     private static final Map<String, Setting> BY_KEY = Arrays.stream(Setting.values())
             .collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));
     private static final Map<String, Setting> BY_ENV = Arrays.stream(Setting.values())
             .collect(Collectors.toUnmodifiableMap(Setting::envVariable, Function.identity()));
+    private static final Map<String, Setting> BY_FORMER_KEY = Arrays.stream(Setting.values())
+            .filter(setting -> setting.formerKey() != null)
+            .collect(Collectors.toUnmodifiableMap(Setting::formerKey, Function.identity()));
+    private static final Map<String, Setting> BY_FORMER_ENV = Arrays.stream(Setting.values())
+            .filter(setting -> setting.formerKey() != null)
+            .collect(Collectors.toUnmodifiableMap(Setting::formerEnvVariable, Function.identity()));
 
     private final Map<Setting, String> settings = new LinkedHashMap<>();
     private final Map<String, String> kafka = new LinkedHashMap<>();
@@ -78,7 +88,7 @@ public final class ConfigLayers {
     }
 
     public ConfigLayers withEnvironment(Map<String, String> environment) {
-        Map<String, String> sorted = new java.util.TreeMap<>(environment);
+        Map<String, String> sorted = new TreeMap<>(environment);
         for (Setting setting : Setting.values()) {
             if (setting.envAlias() != null && sorted.containsKey(setting.envAlias())) {
                 settings.put(setting, sorted.get(setting.envAlias()));
@@ -87,9 +97,13 @@ public final class ConfigLayers {
         sorted.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX)) {
                 Setting setting = BY_ENV.get(name);
+                if (setting == null && BY_FORMER_ENV.containsKey(name)) {
+                    setting = BY_FORMER_ENV.get(name);
+                    warnRenamed(name, setting.envVariable());
+                }
                 if (setting == null) {
                     throw new ConfigException("Unknown environment variable " + name
-                            + "; the GEMINI_STREAMS_* variables are listed in the README's configuration reference");
+                            + "; the GEMINI_STREAMS_* variables are listed in docs/configuration.md");
                 }
                 settings.put(setting, value);
             } else if (name.startsWith(KAFKA_ENV_PREFIX) && !KAFKA_LAUNCHER_VARIABLES.contains(name)
@@ -110,6 +124,10 @@ public final class ConfigLayers {
     public ConfigLayers with(String key, String value) {
         String trimmed = key.trim();
         Setting setting = BY_KEY.get(trimmed);
+        if (setting == null && BY_FORMER_KEY.containsKey(trimmed)) {
+            setting = BY_FORMER_KEY.get(trimmed);
+            warnRenamed(trimmed, setting.key());
+        }
         if (setting != null) {
             settings.put(setting, value.trim());
         } else if (trimmed.startsWith(KAFKA_KEY_PREFIX)) {
@@ -118,6 +136,10 @@ public final class ConfigLayers {
             kafka.put(trimmed, value.trim());
         }
         return this;
+    }
+
+    private static void warnRenamed(String former, String current) {
+        log.warn("{} is deprecated and will be removed: use {} (same meaning, same values)", former, current);
     }
 
     public ConfigLayers with(Setting setting, String value) {

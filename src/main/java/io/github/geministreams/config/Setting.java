@@ -1,13 +1,15 @@
 package io.github.geministreams.config;
 
+import java.util.Locale;
+
 /**
  * Every setting of gemini-streams that is not a Kafka property: its key, default and meaning.
  *
  * <p>Keys are written as in a properties file. The environment variable for a key is
  * {@code GEMINI_STREAMS_} followed by the key in upper case with dots and dashes as
- * underscores ({@code embed.batch.size} → {@code GEMINI_STREAMS_EMBED_BATCH_SIZE}); a few
+ * underscores ({@code embed.bundle.size} → {@code GEMINI_STREAMS_EMBED_BUNDLE_SIZE}); a few
  * keys also have a conventional variable of their own ({@link #envAlias()}).
- * The README's configuration reference is this table.
+ * docs/configuration.md is this table (ConfigurationReferenceTest checks it).
  */
 public enum Setting {
     APPLICATION_ID("application.id", "gemini-streams",
@@ -102,12 +104,14 @@ public enum Setting {
             "Largest inlineData part of a prompt, decoded, in bytes; larger goes to dead-letter."),
     ORDERING("ordering", "none",
             "none: outputs as answers come; key: outputs of prompts with the same key in their input order."),
-    EMBED_BATCH_SIZE("embed.batch.size", "100", "Texts per batchEmbedContents request (at most 100)."),
-    EMBED_BATCH_MAX_WAIT("embed.batch.max.wait", "100ms", "Longest an embed item waits for its batch to fill (10x as long while requests queue for the quota)."),
-    EMBED_BATCH_POLICY("embed.batch.policy", "adaptive",
-            "adaptive: a partial batch goes at once when a permit is free, it would not fill before max.wait "
-                    + "and its prompts are fresh (no backlog); fixed: only at max.wait."),
-    MAX_IN_FLIGHT("max.in.flight", "4096", "Most concurrent Gemini requests per instance (an embed batch is one): a cap; "
+    EMBED_BUNDLE_SIZE("embed.bundle.size", "100", "Texts per embed request (a bundle; at most 100, the API's limit).",
+            null, "embed.batch.size"),
+    EMBED_BUNDLE_MAX_WAIT("embed.bundle.max.wait", "100ms", "Longest an embed item waits for its bundle to fill (10x as long "
+            + "while requests queue for the quota).", null, "embed.batch.max.wait"),
+    EMBED_BUNDLE_POLICY("embed.bundle.policy", "adaptive",
+            "adaptive: a partial bundle goes at once when a permit is free, it would not fill before max.wait "
+                    + "and its prompts are fresh (no backlog); fixed: only at max.wait.", null, "embed.batch.policy"),
+    MAX_IN_FLIGHT("max.in.flight", "4096", "Most concurrent Gemini requests per instance (an embed bundle is one): a cap; "
             + "the limit in force follows the quota at the observed latency (gauge concurrency_limit)."),
     PUNCTUATE_INTERVAL("punctuate.interval", "10ms", "Tick of the wall-clock punctuator that flushes and drains."),
     SHUTDOWN_GRACE("shutdown.grace", "30s", "How long a stop waits for in-flight calls to finish."),
@@ -118,16 +122,22 @@ public enum Setting {
     private final String defaultValue;
     private final String description;
     private final String envAlias;
+    private final String formerKey;
 
     Setting(String key, String defaultValue, String description) {
         this(key, defaultValue, description, null);
     }
 
     Setting(String key, String defaultValue, String description, String envAlias) {
+        this(key, defaultValue, description, envAlias, null);
+    }
+
+    Setting(String key, String defaultValue, String description, String envAlias, String formerKey) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.description = description;
         this.envAlias = envAlias;
+        this.formerKey = formerKey;
     }
 
     public String key() {
@@ -147,9 +157,26 @@ public enum Setting {
         return envAlias;
     }
 
-    /** {@code GEMINI_STREAMS_EMBED_BATCH_SIZE} for {@code embed.batch.size}. */
+    /**
+     * The key this setting had before it was renamed, or null. It still sets the setting (in a
+     * file, a flag or as {@code GEMINI_STREAMS_} variable), with a warning that names the new key.
+     */
+    public String formerKey() {
+        return formerKey;
+    }
+
+    /** {@code GEMINI_STREAMS_EMBED_BUNDLE_SIZE} for {@code embed.bundle.size}. */
     public String envVariable() {
-        return "GEMINI_STREAMS_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return envVariableOf(key);
+    }
+
+    /** The {@code GEMINI_STREAMS_} variable of {@link #formerKey()}, or null. */
+    public String formerEnvVariable() {
+        return formerKey == null ? null : envVariableOf(formerKey);
+    }
+
+    private static String envVariableOf(String key) {
+        return "GEMINI_STREAMS_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** True for values that must never be printed. */

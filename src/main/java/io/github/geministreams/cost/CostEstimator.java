@@ -15,7 +15,7 @@ import java.util.List;
 public final class CostEstimator {
     /**
      * Never corrected by Gemini's counts, so it stays at the plain 4 characters a token the
-     * README promises (the embed API reports no token counts to correct it with).
+     * docs/cost.md promises (the embed API reports no token counts to correct it with).
      */
     private static final TokenEstimate FOUR_CHARACTERS_A_TOKEN = new TokenEstimate();
 

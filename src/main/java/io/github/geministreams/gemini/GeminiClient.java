@@ -1,5 +1,6 @@
 package io.github.geministreams.gemini;
 
+import io.github.geministreams.pacing.ResilientGeminiClient;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -2,6 +2,8 @@ package io.github.geministreams.gemini;
 
 import com.google.genai.errors.ApiException;
 import com.google.genai.errors.GenAiIOException;
+import io.github.geministreams.pacing.ModelFallback;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +54,7 @@ public final class GeminiException extends RuntimeException {
 
     /**
      * A call that asks for more than this instance's whole per-minute quota: it can never be
-     * sent as it is. Not retryable; an embed batch is split instead ({@link #largerThanQuota()}).
+     * sent as it is. Not retryable; an embed bundle is split instead ({@link #largerThanQuota()}).
      */
     public static GeminiException largerThanQuota(String asked, String limit) {
         return new GeminiException(0, LARGER_THAN_QUOTA, "the call needs " + asked
@@ -77,7 +79,7 @@ public final class GeminiException extends RuntimeException {
             return new GeminiException(api.code(), api.status(), api.message(),
                     RETRYABLE_STATUSES.contains(api.code()), api);
         }
-        if (cause instanceof GenAiIOException || cause instanceof java.io.IOException
+        if (cause instanceof GenAiIOException || cause instanceof IOException
                 || cause instanceof TimeoutException) {
             Throwable root = cause.getCause() != null ? cause.getCause() : cause;
             return transport(cause.getMessage() + (root != cause ? " (" + root + ")" : ""), cause);
@@ -98,7 +100,7 @@ public final class GeminiException extends RuntimeException {
      * This failure with another message: the same status, retry delay and quota. A
      * {@link ModelFallback} says in it what each model it tried answered.
      */
-    GeminiException describedAs(String description) {
+    public GeminiException describedAs(String description) {
         return new GeminiException(httpStatus, status, description, retryable, retryDelay, quotaId, this);
     }
 

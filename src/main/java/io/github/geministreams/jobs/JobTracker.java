@@ -1,8 +1,8 @@
 package io.github.geministreams.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.serde.Json;
+import io.github.geministreams.support.RateLimitedLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;

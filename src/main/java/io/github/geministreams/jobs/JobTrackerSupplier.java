@@ -1,5 +1,6 @@
 package io.github.geministreams.jobs;
 
+import io.github.geministreams.app.PipelineExceptionHandler;
 import io.github.geministreams.serde.JsonSerde;
 import java.time.Duration;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class JobTrackerSupplier implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
     public static final String STORE_NAME = "gemini-jobs";
     /**
-     * The name of the tracker's node in the topology, which {@link JobTrackerExceptionHandler}
+     * The name of the tracker's node in the topology, which {@link PipelineExceptionHandler}
      * recognizes it by. {@code PromptTopology} names the node with a literal of its own; a test
      * checks the two agree.
      */

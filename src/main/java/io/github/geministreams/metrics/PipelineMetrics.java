@@ -1,5 +1,6 @@
 package io.github.geministreams.metrics;
 
+import io.github.geministreams.pacing.PacingListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
  * may exceed what the output topics hold; the topics are the truth, the meters are for
  * watching rates.
  */
-public final class PipelineMetrics {
+public final class PipelineMetrics implements PacingListener {
     private static final String PREFIX = "gemini.streams.";
 
     private final MeterRegistry registry;
@@ -115,8 +116,8 @@ public final class PipelineMetrics {
     }
 
     /** One Gemini request dispatched carrying {@code size} items. */
-    public void batchDispatched(String task, int size) {
-        DistributionSummary.builder(PREFIX + "batch.size")
+    public void bundleDispatched(String task, int size) {
+        DistributionSummary.builder(PREFIX + "bundle.size")
                 .description("Items per Gemini request")
                 .tag("task", task)
                 .publishPercentileHistogram(false)
@@ -131,6 +132,7 @@ public final class PipelineMetrics {
      * @param model   the model it was sent to
      * @param outcome {@code ok}, or the HTTP status of the failure, or {@code transport}
      */
+    @Override
     public void geminiRequest(String operation, String model, long nanos, String outcome) {
         Timer.builder(PREFIX + "gemini.request")
                 .description("Latency of one Gemini HTTP attempt")
@@ -154,6 +156,7 @@ public final class PipelineMetrics {
      * @param reason {@code daily-quota} (answered so, or known to be exhausted and skipped),
      *               {@code not-found} (404) or {@code overloaded} (503 after the retries)
      */
+    @Override
     public void modelFallback(String model, String reason) {
         Counter.builder(PREFIX + "model.fallbacks")
                 .description("Generate calls passed on from a model to the next one of gemini.generate.model.fallbacks")
@@ -169,6 +172,7 @@ public final class PipelineMetrics {
     }
 
     /** A failed attempt that will be retried after a backoff. */
+    @Override
     public void retried(String operation) {
         Counter.builder(PREFIX + "gemini.retries")
                 .description("Gemini attempts retried after a retryable failure")
@@ -177,6 +181,7 @@ public final class PipelineMetrics {
                 .increment();
     }
 
+    @Override
     public void rateLimiterWaited(long nanos) {
         rateLimiterWait.record(nanos, TimeUnit.NANOSECONDS);
     }

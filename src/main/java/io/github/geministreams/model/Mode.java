@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** How a prompt is sent to Gemini: at once, or in a Gemini Batch API job at half the price. */
 public enum Mode {
-    /** One request per prompt (an embed batch per up to 100 texts), answered within seconds. */
+    /** One request per prompt (an embed bundle per up to 100 texts), answered within seconds. */
     ONLINE,
     /** Collected with other prompts into a Batch API job: half the price, answered when the job ends (up to 24 h). */
     BATCH;

@@ -1,7 +1,5 @@
 package io.github.geministreams.prompt;
 
-import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.ContextOverflow;
 import io.github.geministreams.model.PromptPart;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.Task;
@@ -47,11 +45,6 @@ public final class ContextGuard {
         this.overflow = overflow;
         this.generateModel = generateModel;
         this.embedModel = embedModel;
-    }
-
-    public static ContextGuard from(AppConfig config) {
-        return new ContextGuard(ContextLimits.publishedWith(config.pipeline().contextLimits()),
-                config.pipeline().contextOverflow(), config.gemini().generateModel(), config.gemini().embedModel());
     }
 
     /** The estimated input tokens of {@code characters} characters of text. */

@@ -1,6 +1,5 @@
 package io.github.geministreams.prompt;
 
-import io.github.geministreams.config.AppConfig;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -20,16 +19,6 @@ public final class ModelPolicy {
     /** @param allowed the models prompts may name, or null for any */
     public ModelPolicy(Set<String> allowed) {
         this.allowed = allowed == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(allowed));
-    }
-
-    public static ModelPolicy from(AppConfig config) {
-        Set<String> allowed = new LinkedHashSet<>(config.pipeline().allowedModels());
-        if (allowed.isEmpty()) {
-            allowed.add(config.gemini().generateModel());
-            allowed.add(config.gemini().embedModel());
-            allowed.addAll(config.gemini().generateFallbacks());
-        }
-        return new ModelPolicy(allowed);
     }
 
     /** Passes a model a prompt may name (or null: the configured one); else an {@link InvalidPromptException}. */

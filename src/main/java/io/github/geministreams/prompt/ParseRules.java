@@ -1,7 +1,5 @@
 package io.github.geministreams.prompt;
 
-import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.config.GeminiBackend;
 import io.github.geministreams.model.Mode;
 import io.github.geministreams.model.PromptRequest;
 
@@ -13,11 +11,6 @@ import io.github.geministreams.model.PromptRequest;
 public record ParseRules(ModelPolicy models, ContextGuard context, Mode defaultMode, boolean batchModeAvailable) {
     /** Any model, no context guard, online: for tools and tests that parse prompts without a configuration. */
     public static final ParseRules NONE = new ParseRules(ModelPolicy.ANY, ContextGuard.OFF, Mode.ONLINE, true);
-
-    public static ParseRules from(AppConfig config) {
-        return new ParseRules(ModelPolicy.from(config), ContextGuard.from(config), config.batchMode().defaultMode(),
-                config.gemini().backend() == GeminiBackend.GEMINI_API);
-    }
 
     /** The request, maybe truncated to fit; an {@link InvalidPromptException} when it breaks a rule. */
     public PromptRequest apply(PromptRequest request) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.github.geministreams.config.ConfigException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Iterator;
@@ -56,18 +56,18 @@ public record PromptCatalog(Map<String, String> templates, Map<String, JsonNode>
         try {
             root = YAML.readTree(file.toFile());
         } catch (IOException e) {
-            throw new ConfigException("Cannot read the prompts file " + file + ": " + e.getMessage());
+            throw new InvalidPromptsFileException("Cannot read the prompts file " + file + ": " + e.getMessage());
         }
         try {
             return parse(root);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("Invalid prompts file " + file + ": " + e.getMessage());
+            throw new InvalidPromptsFileException("Invalid prompts file " + file + ": " + e.getMessage());
         }
     }
 
     /** The prompts file at {@code resource} on the classpath, such as the samples shipped in the jar. */
     public static PromptCatalog fromResource(String resource) {
-        try (java.io.InputStream in = PromptCatalog.class.getResourceAsStream(resource)) {
+        try (InputStream in = PromptCatalog.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("The prompts file " + resource + " is missing from the jar");
             }

@@ -3,13 +3,14 @@ package io.github.geministreams.prompt;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.model.PromptPart;
 import io.github.geministreams.model.Mode;
+import io.github.geministreams.model.PromptPart;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.Json;
 import io.github.geministreams.serde.StrictUtf8;
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class PromptParser {
             JsonNode size = node.get("jobSize");
             Long jobSize = size != null && size.canConvertToExactIntegral() && size.asLong() > 0 ? size.asLong() : null;
             return Optional.of(new JobMention(job.asText(), jobSize));
-        } catch (java.io.IOException | RuntimeException unreadable) {
+        } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
         }
     }
@@ -104,7 +105,7 @@ public final class PromptParser {
     }
 
     /** True when anything but whitespace follows the object, even text that is not a JSON token. */
-    private static boolean hasTrailingContent(JsonParser parser) throws java.io.IOException {
+    private static boolean hasTrailingContent(JsonParser parser) throws IOException {
         try {
             return parser.nextToken() != null;
         } catch (JsonProcessingException notAToken) {
@@ -121,7 +122,7 @@ public final class PromptParser {
             }
         } catch (JsonProcessingException e) {
             throw new InvalidPromptException("invalid JSON prompt object: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidPromptException("invalid JSON prompt object: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {

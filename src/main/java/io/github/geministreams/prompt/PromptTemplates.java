@@ -11,6 +11,7 @@ import com.github.mustachejava.codes.PartialCode;
 import com.github.mustachejava.codes.ValueCode;
 import com.github.mustachejava.reflect.ReflectionObjectHandler;
 import io.github.geministreams.serde.Json;
+import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -108,7 +109,7 @@ public final class PromptTemplates {
         StringWriter text = new StringWriter();
         try {
             template.mustache().execute(text, Json.MAPPER.convertValue(prompt, Map.class)).flush();
-        } catch (MustacheException | java.io.IOException e) {
+        } catch (MustacheException | IOException e) {
             throw new InvalidPromptException("template '" + name + "' cannot be rendered: " + e.getMessage());
         }
         return text.toString();
@@ -163,7 +164,7 @@ public final class PromptTemplates {
         public void encode(String value, Writer writer) {
             try {
                 writer.write(value);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new MustacheException("cannot write " + value.length() + " characters", e);
             }
         }

@@ -3,6 +3,8 @@ package io.github.geministreams.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.geministreams.serde.Json;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,7 +24,7 @@ final class BatchEndpoints {
     private static final Pattern JOB = Pattern.compile("^/v1beta/(?<name>batches/[^/:]+)(?<cancel>:cancel)?$");
     private static final String LIST = "/v1beta/batches";
 
-    private final BatchJobs jobs = new BatchJobs();
+    private final SimulatedBatchJobs jobs = new SimulatedBatchJobs();
     private final SimulatorCounters counters;
 
     BatchEndpoints(SimulatorCounters counters) {
@@ -43,7 +45,7 @@ final class BatchEndpoints {
         Matcher job = JOB.matcher(path);
         if ("POST".equals(method) && create.matches()) {
             return create(create.group("model"), create.group("method").equals("batchGenerateContent")
-                    ? BatchJobs.Kind.GENERATE : BatchJobs.Kind.EMBED, body, config);
+                    ? SimulatedBatchJobs.Kind.GENERATE : SimulatedBatchJobs.Kind.EMBED, body, config);
         }
         if ("GET".equals(method) && path.equals(LIST)) {
             counters.batchList();
@@ -65,7 +67,7 @@ final class BatchEndpoints {
         throw new GeminiRequestException(ApiError.notFound("Unknown path " + method + " " + path));
     }
 
-    private ObjectNode create(String model, BatchJobs.Kind kind, JsonNode body, SimulatorConfig config) {
+    private ObjectNode create(String model, SimulatedBatchJobs.Kind kind, JsonNode body, SimulatorConfig config) {
         JsonNode batch = body == null ? Json.MAPPER.missingNode() : body.path("batch");
         JsonNode requests = batch.path("inputConfig").path("requests").path("requests");
         if (!requests.isArray() || requests.isEmpty()) {
@@ -94,20 +96,20 @@ final class BatchEndpoints {
     }
 
     /** One request's inlined response: the online answer, or the error the online API would have sent. */
-    private static ObjectNode result(BatchJobs.Kind kind, String model, JsonNode request, String text,
+    private static ObjectNode result(SimulatedBatchJobs.Kind kind, String model, JsonNode request, String text,
                                      SimulatorConfig config) {
-        if (text.contains(BatchJobs.ITEM_FAILURE_TRIGGER)) {
-            return BatchJobs.triggeredFailure();
+        if (text.contains(SimulatedBatchJobs.ITEM_FAILURE_TRIGGER)) {
+            return SimulatedBatchJobs.triggeredFailure();
         }
         try {
-            ObjectNode answer = kind == BatchJobs.Kind.GENERATE
+            ObjectNode answer = kind == SimulatedBatchJobs.Kind.GENERATE
                     ? ModelEndpoints.batchGenerateAnswer(model, request, config)
                     : ModelEndpoints.batchEmbedAnswer(request, config);
             ObjectNode result = Json.MAPPER.createObjectNode();
             result.set("response", answer);
             return result;
         } catch (GeminiRequestException rejected) {
-            return BatchJobs.failed(rejected);
+            return SimulatedBatchJobs.failed(rejected);
         }
     }
 
@@ -115,8 +117,8 @@ final class BatchEndpoints {
      * The request's text parts, one per line: where triggers are looked for. Empty for malformed
      * contents, whose result is the error {@link #result} finds in them.
      */
-    private static String text(BatchJobs.Kind kind, JsonNode request) {
-        if (kind == BatchJobs.Kind.EMBED) {
+    private static String text(SimulatedBatchJobs.Kind kind, JsonNode request) {
+        if (kind == SimulatedBatchJobs.Kind.EMBED) {
             return String.join("\n", ModelEndpoints.texts(request.path("content")));
         }
         try {
@@ -132,7 +134,7 @@ final class BatchEndpoints {
         }
         for (String pair : query.split("&")) {
             if (pair.startsWith(name + "=")) {
-                return java.net.URLDecoder.decode(pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+                return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
             }
         }
         return null;

@@ -10,13 +10,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -154,7 +155,7 @@ public final class GeminiSimulator implements AutoCloseable {
         if (path.equals(AccessTokens.PATH)) {
             try (exchange; InputStream in = exchange.getRequestBody()) {
                 AccessTokens.Answer token = tokens.answer(exchange.getRequestMethod(),
-                        new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 send(exchange, token.status(), token.body());
             }
             return;
@@ -261,7 +262,7 @@ public final class GeminiSimulator implements AutoCloseable {
             send(exchange, 200, Json.toBytes(counters.snapshot()));
         } else if (path.equals("/simulator/reset") && "POST".equals(exchange.getRequestMethod())) {
             reset();
-            send(exchange, 200, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            send(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
         } else {
             send(exchange, 404, ApiError.notFound("Unknown admin path " + path).body());
         }

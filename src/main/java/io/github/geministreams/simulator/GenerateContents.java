@@ -1,7 +1,7 @@
 package io.github.geministreams.simulator;
 
-import io.github.geministreams.serde.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.support.Sha256;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.github.geministreams.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The checks the Gemini API makes of a generateContent request's {@code generationConfig}
@@ -79,6 +80,6 @@ final class GenerationConfigRules {
     }
 
     private static String snake(String camel) {
-        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
 }

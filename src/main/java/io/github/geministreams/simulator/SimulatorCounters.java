@@ -1,5 +1,7 @@
 package io.github.geministreams.simulator;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -130,10 +132,10 @@ public final class SimulatorCounters {
     }
 
     /** A Batch API job was created with requests of these keys, in order. */
-    void batchJobCreated(String job, java.util.List<String> keys) {
+    void batchJobCreated(String job, List<String> keys) {
         batchJobsCreated.increment();
         batchRequestsSubmitted.add(keys.size());
-        for (String key : new java.util.LinkedHashSet<>(keys)) {
+        for (String key : new LinkedHashSet<>(keys)) {
             String first = batchKeyJobs.putIfAbsent(key, job);
             if (first != null && !first.equals(job)) {
                 batchRequestsSubmittedTwice.increment();

@@ -3,7 +3,6 @@ package io.github.geministreams.topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.github.geministreams.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -59,20 +58,20 @@ public final class TopicPlan {
         try {
             return parse(YAML.readTree(file.toFile()), file.toString());
         } catch (IOException e) {
-            throw new ConfigException("Cannot read " + file + ": " + e.getMessage());
+            throw new InvalidTopicsFileException("Cannot read " + file + ": " + e.getMessage());
         }
     }
 
     static TopicPlan parse(JsonNode root, String origin) {
         JsonNode topics = root == null ? null : root.get("topics");
         if (topics == null || !topics.isObject()) {
-            throw new ConfigException(origin + ": expected a top-level 'topics:' map");
+            throw new InvalidTopicsFileException(origin + ": expected a top-level 'topics:' map");
         }
         Map<TopicRole, TopicSpec> specs = new EnumMap<>(TopicRole.class);
         for (TopicRole role : TopicRole.values()) {
             JsonNode node = topics.get(role.yamlKey());
             if (node == null || !node.isObject()) {
-                throw new ConfigException(origin + ": topic '" + role.yamlKey() + "' is not declared");
+                throw new InvalidTopicsFileException(origin + ": topic '" + role.yamlKey() + "' is not declared");
             }
             specs.put(role, spec(role, node, origin));
         }
@@ -85,13 +84,13 @@ public final class TopicPlan {
         int partitions = node.path("partitions").asInt(0);
         int replication = node.path("replicationFactor").asInt(0);
         if (name.isBlank()) {
-            throw new ConfigException(where + ".name must not be blank");
+            throw new InvalidTopicsFileException(where + ".name must not be blank");
         }
         if (partitions < 1) {
-            throw new ConfigException(where + ".partitions must be a number of at least 1");
+            throw new InvalidTopicsFileException(where + ".partitions must be a number of at least 1");
         }
         if (replication < 1 || replication > Short.MAX_VALUE) {
-            throw new ConfigException(where + ".replicationFactor must be a number of at least 1");
+            throw new InvalidTopicsFileException(where + ".replicationFactor must be a number of at least 1");
         }
         Map<String, String> configs = new LinkedHashMap<>();
         node.path("configs").fields().forEachRemaining(entry -> configs.put(entry.getKey(), entry.getValue().asText()));

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ public final class TopicProvisioner {
         List<NewTopic> newTopics = missing.stream()
                 .map(spec -> new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()))
                 .toList();
-        Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
         for (TopicSpec spec : missing) {
             try {
                 results.get(spec.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -180,6 +181,6 @@ public final class TopicProvisioner {
 
     @FunctionalInterface
     private interface AdminCall<T> {
-        org.apache.kafka.common.KafkaFuture<T> future();
+        KafkaFuture<T> future();
     }
 }

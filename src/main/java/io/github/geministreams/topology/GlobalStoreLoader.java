@@ -1,7 +1,9 @@
 package io.github.geministreams.topology;
 
-import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.serde.Json;
+import io.github.geministreams.support.RateLimitedLog;
+import io.github.geministreams.topology.batchjob.BatchJobRecord;
+import io.github.geministreams.topology.store.HandoverEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Predicate;

@@ -1,14 +1,17 @@
 package io.github.geministreams.topology;
 
-import io.github.geministreams.prompt.InvalidPromptException;
-import io.github.geministreams.prompt.PromptParser;
 import io.github.geministreams.jobs.JobEvent;
-import io.github.geministreams.logging.RateLimitedLog;
 import io.github.geministreams.metrics.PipelineMetrics;
 import io.github.geministreams.model.PendingPrompt;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
+import io.github.geministreams.prompt.InvalidPromptException;
+import io.github.geministreams.prompt.PromptParser;
+import io.github.geministreams.support.RateLimitedLog;
 import io.github.geministreams.topics.TopicRole;
+import io.github.geministreams.topology.output.DeadLetterHeaders;
+import io.github.geministreams.topology.store.PendingStore;
+import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,7 +36,7 @@ final class PromptParseProcessor implements Processor<byte[], byte[], Object, Ob
     private final String deadLetterSinkName;
     private final String jobEventsSinkName;
     private final PipelineMetrics metrics;
-    private final RateLimitedLog rejections = new RateLimitedLog(log, java.time.Duration.ofSeconds(10));
+    private final RateLimitedLog rejections = new RateLimitedLog(log, Duration.ofSeconds(10));
     private ProcessorContext<Object, Object> context;
 
     PromptParseProcessor(PromptParser parser, String batcherName, String deadLetterSinkName, String jobEventsSinkName,

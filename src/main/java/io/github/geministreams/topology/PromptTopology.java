@@ -1,19 +1,22 @@
 package io.github.geministreams.topology;
 
-import io.github.geministreams.prompt.ParseRules;
-import io.github.geministreams.prompt.PromptParser;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiClient;
 import io.github.geministreams.jobs.JobTrackerSupplier;
+import io.github.geministreams.prompt.PromptParser;
+import io.github.geministreams.serde.JsonSerde;
 import io.github.geministreams.topics.TopicPlan;
 import io.github.geministreams.topics.TopicRole;
+import io.github.geministreams.topology.batchjob.BatchJobRecord;
+import io.github.geministreams.topology.cache.CacheLoader;
+import io.github.geministreams.topology.output.OutputNames;
+import io.github.geministreams.topology.store.HandoverEntry;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import io.github.geministreams.serde.JsonSerde;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The one topology factory, used by {@code run}, {@code local}, the benchmark and every test:
@@ -39,7 +42,7 @@ public final class PromptTopology {
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String JOB_EVENTS_SINK = "job-events-sink";
     static final String JOB_EVENTS_SOURCE = "job-events-source";
-    static final String JOB_TRACKER = io.github.geministreams.jobs.JobTrackerSupplier.NODE_NAME;
+    static final String JOB_TRACKER = JobTrackerSupplier.NODE_NAME;
     static final String JOBS_SINK = "jobs-sink";
     static final String HANDOVER_STORE = "gemini-handover";
     static final String HANDOVER_SOURCE = "handover-source";
@@ -59,24 +62,24 @@ public final class PromptTopology {
     private PromptTopology() {
     }
 
-    /** The topology with a gateway of its own around {@code client}. */
+    /** The topology with instance services of its own around {@code client}. */
     public static Topology build(AppConfig config, GeminiClient client) {
-        return build(config, new GeminiGateway(config, client));
+        return build(config, new InstanceServices(config, client));
     }
 
-    /** The topology around a gateway the caller keeps, to drain it on a graceful stop. */
-    public static Topology build(AppConfig config, GeminiGateway gateway) {
+    /** The topology around instance services the caller keeps, to drain their pacing on a graceful stop. */
+    public static Topology build(AppConfig config, InstanceServices services) {
         TopicPlan topics = config.topics();
         PromptParser parser = new PromptParser(config.pipeline().promptMaxBytes(), config.pipeline().defaultTasks(),
-                config.prompts(), ParseRules.from(config), config.pipeline().inlineDataMaxBytes());
-        var outputs = new GeminiBatchProcessor.OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
+                config.prompts(), PromptRules.of(config), config.pipeline().inlineDataMaxBytes());
+        var outputs = new OutputNames(RESPONSES_SINK, EMBEDDINGS_SINK, DEAD_LETTER_SINK,
                 JOB_EVENTS_SINK, HANDOVER_SINK, BATCH_JOBS_SINK, CACHE_SINK);
         ByteArraySerializer bytes = new ByteArraySerializer();
 
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.PROMPTS));
         topology.addProcessor(PARSER, () -> new PromptParseProcessor(parser, BATCHER, DEAD_LETTER_SINK,
-                JOB_EVENTS_SINK, gateway.metrics()), SOURCE);
+                JOB_EVENTS_SINK, services.metrics()), SOURCE);
         // Handover: every instance reads the open calls and late answers of tasks that moved.
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HANDOVER_STORE),
                         Serdes.String(), new JsonSerde<>(HandoverEntry.class)).withLoggingDisabled(),
@@ -93,9 +96,9 @@ public final class PromptTopology {
             topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CACHE_STORE),
                             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
                     CACHE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicRole.CACHE),
-                    CACHE_LOADER, () -> new CacheLoader(CACHE_STORE, config.cache(), gateway.metrics()::cacheEntries));
+                    CACHE_LOADER, () -> new CacheLoader(CACHE_STORE, config.cache(), services.metrics()::cacheEntries));
         }
-        topology.addProcessor(BATCHER, new GeminiBatchProcessorSupplier(config, gateway, HANDOVER_STORE,
+        topology.addProcessor(BATCHER, new GeminiProcessorSupplier(config, services, HANDOVER_STORE,
                 BATCH_JOBS_STORE, cached ? CACHE_STORE : null, outputs), PARSER);
         topology.addSink(HANDOVER_SINK, topics.name(TopicRole.HANDOVER), bytes, bytes, BATCHER);
         topology.addSink(BATCH_JOBS_SINK, topics.name(TopicRole.BATCH_JOBS), bytes, bytes, BATCHER);

@@ -37,7 +37,7 @@ class BenchReportTest {
 
     @Test
     void shouldPrintTheCostPerThousandPromptsOfEachRowAndTheBatchRowsShareOfTheOnlineCost() {
-        BenchResult result = new BenchResult(scenario(Mode.BATCH, 0.5), AppConfig.defaults().pipeline().embedBatch(),
+        BenchResult result = new BenchResult(scenario(Mode.BATCH, 0.5), AppConfig.defaults().pipeline().embedBundle(),
                 List.of(row("gemini-streams x1", 0.5, 0.0018), row("batch-mode x1", 0.5, 0.0009),
                         new RowResult("passthrough", 1_000, 1_000, 0, 0, 1, 1_000, 5, 9, 9, 0, Double.NaN, 0, Double.NaN,
                                 0, -1, 256L << 20, true)), Map.of());
@@ -58,7 +58,7 @@ class BenchReportTest {
 
     @Test
     void shouldCompareNoCostWhenARowHasNone() {
-        BenchResult result = new BenchResult(scenario(Mode.BATCH, 0), AppConfig.defaults().pipeline().embedBatch(),
+        BenchResult result = new BenchResult(scenario(Mode.BATCH, 0), AppConfig.defaults().pipeline().embedBundle(),
                 List.of(row("gemini-streams x1", 1, Double.NaN), row("batch-mode x1", 1, 0.0009)), Map.of());
         assertEquals(Map.of(), result.ratios());
         assertTrue(printed(result).lines().anyMatch(line -> line.startsWith("gemini-streams x1") && line.contains(" - ")));

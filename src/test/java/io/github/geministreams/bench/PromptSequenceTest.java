@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.model.Mode;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -56,7 +57,7 @@ class PromptSequenceTest {
     void shouldSpreadTheRepeatsRatherThanAppendThemInOrder() {
         int[] texts = PromptSequence.textIndices(1_000, 0.5, new Random(4));
         int[] appended = IntStream.range(0, 1_000).map(i -> i % 500).toArray();
-        assertFalse(java.util.Arrays.equals(appended, texts), "the repeats are not simply appended");
+        assertFalse(Arrays.equals(appended, texts), "the repeats are not simply appended");
         // A repeat lands among the later first prompts, not only after all of them.
         int lastFirst = 0;
         Set<Integer> seen = new HashSet<>();

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.geministreams.app.PipelineExceptionHandler;
+import io.github.geministreams.app.StreamsProperties;
 import io.github.geministreams.cost.ModelPrice;
 import io.github.geministreams.cost.PriceTable;
-import io.github.geministreams.jobs.JobTrackerExceptionHandler;
 import io.github.geministreams.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,24 +33,24 @@ class ConfigLayersTest {
         AppConfig config = AppConfig.defaults();
         assertEquals("gemini-streams", config.applicationId());
         assertEquals("localhost:9092", config.bootstrapServers());
-        assertEquals(100, config.pipeline().embedBatch().size());
+        assertEquals(100, config.pipeline().embedBundle().size());
         assertEquals(Set.of(Task.GENERATE), config.pipeline().defaultTasks());
         assertEquals(0, config.gemini().requestsPerMinute());
-        assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
+        assertEquals("exactly_once_v2", StreamsProperties.of(config).get("processing.guarantee"));
     }
 
     @Test
     void shouldLetEachLayerOverrideTheOneBelow() throws IOException {
         Path file = dir.resolve("app.properties");
-        Files.writeString(file, "embed.batch.size=50\nmax.in.flight=8\nembed.batch.max.wait=1s\n");
-        Map<String, String> env = Map.of("GEMINI_STREAMS_MAX_IN_FLIGHT", "16", "GEMINI_STREAMS_EMBED_BATCH_MAX_WAIT", "2s");
-        Map<String, String> flags = Map.of("embed.batch.max.wait", "3s");
+        Files.writeString(file, "embed.bundle.size=50\nmax.in.flight=8\nembed.bundle.max.wait=1s\n");
+        Map<String, String> env = Map.of("GEMINI_STREAMS_MAX_IN_FLIGHT", "16", "GEMINI_STREAMS_EMBED_BUNDLE_MAX_WAIT", "2s");
+        Map<String, String> flags = Map.of("embed.bundle.max.wait", "3s");
 
         AppConfig config = ConfigLayers.load(file, env, flags).build();
 
-        assertEquals(50, config.pipeline().embedBatch().size());
+        assertEquals(50, config.pipeline().embedBundle().size());
         assertEquals(16, config.pipeline().maxInFlight());
-        assertEquals(Duration.ofSeconds(3), config.pipeline().embedBatch().maxWait());
+        assertEquals(Duration.ofSeconds(3), config.pipeline().embedBundle().maxWait());
     }
 
     @Test
@@ -66,20 +67,20 @@ class ConfigLayersTest {
         assertEquals("500", config.kafka().get("max.poll.records"));
         assertFalse(config.kafka().containsKey("heap.opts"), "launcher variables are not Kafka properties");
         assertEquals("broker:9093", config.bootstrapServers());
-        assertEquals("SASL_SSL", config.streamsProperties().get("security.protocol"));
-        assertEquals("broker:9093", config.streamsProperties().get("bootstrap.servers"));
+        assertEquals("SASL_SSL", StreamsProperties.of(config).get("security.protocol"));
+        assertEquals("broker:9093", StreamsProperties.of(config).get("bootstrap.servers"));
     }
 
     @Test
     void shouldSkipBadRecordsOnlyWhereNoPromptIsLostUnlessKafkaPropertiesSayOtherwise() {
-        Properties defaults = AppConfig.defaults().streamsProperties();
+        Properties defaults = StreamsProperties.of(AppConfig.defaults());
         assertEquals(LogAndContinueExceptionHandler.class.getName(), defaults.get("deserialization.exception.handler"));
-        assertEquals(JobTrackerExceptionHandler.class.getName(), defaults.get("processing.exception.handler"));
+        assertEquals(PipelineExceptionHandler.class.getName(), defaults.get("processing.exception.handler"));
 
-        Properties overridden = ConfigLayers.defaults().withAll(Map.of(
+        Properties overridden = StreamsProperties.of(ConfigLayers.defaults().withAll(Map.of(
                 "deserialization.exception.handler", LogAndFailExceptionHandler.class.getName(),
                 "kafka.processing.exception.handler", LogAndFailProcessingExceptionHandler.class.getName()))
-                .build().streamsProperties();
+                .build());
         assertEquals(LogAndFailExceptionHandler.class.getName(), overridden.get("deserialization.exception.handler"));
         assertEquals(LogAndFailProcessingExceptionHandler.class.getName(), overridden.get("processing.exception.handler"));
     }
@@ -104,11 +105,35 @@ class ConfigLayersTest {
     }
 
     @Test
-    void shouldRejectAnEmbedBatchAboveTheApiLimitNamingTheKey() {
+    void shouldStillAcceptTheFormerEmbedBatchKeysAndVariables() throws IOException {
+        Path file = dir.resolve("former.properties");
+        Files.writeString(file, "embed.batch.size=50\n");
+        AppConfig config = ConfigLayers.load(file, Map.of("GEMINI_STREAMS_EMBED_BATCH_MAX_WAIT", "2s"),
+                Map.of("embed.batch.policy", "fixed")).build();
+        assertEquals(50, config.pipeline().embedBundle().size());
+        assertEquals(Duration.ofSeconds(2), config.pipeline().embedBundle().maxWait());
+        assertEquals(EmbedBundlePolicy.FIXED, config.pipeline().embedBundle().policy());
+        assertEquals("embed.batch.size", Setting.EMBED_BUNDLE_SIZE.formerKey());
+        assertEquals("GEMINI_STREAMS_EMBED_BATCH_SIZE", Setting.EMBED_BUNDLE_SIZE.formerEnvVariable());
+    }
+
+    @Test
+    void shouldRejectAnEmbedBundleAboveTheApiLimitNamingTheKey() {
         ConfigException error = assertThrows(ConfigException.class,
-                () -> ConfigLayers.load(null, Map.of(), Map.of("embed.batch.size", "101")).build());
-        assertTrue(error.getMessage().contains("embed.batch.size"), error.getMessage());
+                () -> ConfigLayers.load(null, Map.of(), Map.of("embed.bundle.size", "101")).build());
+        assertTrue(error.getMessage().contains("embed.bundle.size"), error.getMessage());
         assertTrue(error.getMessage().contains("at most 100"), error.getMessage());
+    }
+
+    @Test
+    void shouldStopTheStartOnAnUnreadableTopicsOrPromptsFileAsAConfigurationError() throws IOException {
+        Path topics = Files.writeString(dir.resolve("topics.yaml"), "not-topics: {}\n");
+        ConfigException badTopics = assertThrows(ConfigException.class, () -> with("topics.file", topics.toString()));
+        assertTrue(badTopics.getMessage().contains("expected a top-level 'topics:' map"), badTopics.getMessage());
+
+        Path missing = dir.resolve("no-such-prompts.yaml");
+        ConfigException badPrompts = assertThrows(ConfigException.class, () -> with("prompts.file", missing.toString()));
+        assertTrue(badPrompts.getMessage().contains("Cannot read the prompts file " + missing), badPrompts.getMessage());
     }
 
     @Test
@@ -122,8 +147,8 @@ class ConfigLayersTest {
     @Test
     void shouldRejectBadValuesWithTheKeyAndTheExpectation() {
         ConfigException duration = assertThrows(ConfigException.class,
-                () -> ConfigLayers.load(null, Map.of(), Map.of("embed.batch.max.wait", "soon")).build());
-        assertTrue(duration.getMessage().contains("embed.batch.max.wait"), duration.getMessage());
+                () -> ConfigLayers.load(null, Map.of(), Map.of("embed.bundle.max.wait", "soon")).build());
+        assertTrue(duration.getMessage().contains("embed.bundle.max.wait"), duration.getMessage());
         ConfigException tasks = assertThrows(ConfigException.class,
                 () -> ConfigLayers.load(null, Map.of(), Map.of("tasks.default", "summarize")).build());
         assertTrue(tasks.getMessage().contains("generate, embed"), tasks.getMessage());
@@ -195,9 +220,9 @@ class ConfigLayersTest {
 
     @Test
     void shouldReadTheBatchPolicyAndRejectAnUnknownOne() {
-        assertEquals(BatchPolicy.FIXED, with("embed.batch.policy", "fixed").pipeline().embedBatch().policy());
-        assertEquals(BatchPolicy.ADAPTIVE, with("embed.batch.policy", "adaptive").pipeline().embedBatch().policy());
-        String message = rejection("embed.batch.policy", "eager");
+        assertEquals(EmbedBundlePolicy.FIXED, with("embed.bundle.policy", "fixed").pipeline().embedBundle().policy());
+        assertEquals(EmbedBundlePolicy.ADAPTIVE, with("embed.bundle.policy", "adaptive").pipeline().embedBundle().policy());
+        String message = rejection("embed.bundle.policy", "eager");
         assertTrue(message.contains("'eager'") && message.contains("adaptive or fixed"), message);
     }
 
@@ -215,8 +240,8 @@ class ConfigLayersTest {
 
     @Test
     void shouldSetTheStateDirOnlyWhenConfigured() {
-        assertFalse(ConfigLayers.defaults().build().streamsProperties().containsKey("state.dir"));
-        assertEquals("/tmp/somewhere", with("state.dir", "/tmp/somewhere").streamsProperties().getProperty("state.dir"));
+        assertFalse(StreamsProperties.of(ConfigLayers.defaults().build()).containsKey("state.dir"));
+        assertEquals("/tmp/somewhere", StreamsProperties.of(with("state.dir", "/tmp/somewhere")).getProperty("state.dir"));
     }
 
     @Test
@@ -255,10 +280,10 @@ class ConfigLayersTest {
 
     @Test
     void shouldNameEachSettingsVariableAndMaskOnlyTheApiKeyInErrors() {
-        assertEquals("GEMINI_STREAMS_EMBED_BATCH_SIZE", Setting.EMBED_BATCH_SIZE.envVariable());
+        assertEquals("GEMINI_STREAMS_EMBED_BUNDLE_SIZE", Setting.EMBED_BUNDLE_SIZE.envVariable());
         assertTrue(Setting.GEMINI_API_KEY.secret());
-        assertFalse(Setting.EMBED_BATCH_SIZE.secret());
-        String message = rejection("embed.batch.size", "lots");
-        assertTrue(message.contains("'lots'") && message.contains("GEMINI_STREAMS_EMBED_BATCH_SIZE"), message);
+        assertFalse(Setting.EMBED_BUNDLE_SIZE.secret());
+        String message = rejection("embed.bundle.size", "lots");
+        assertTrue(message.contains("'lots'") && message.contains("GEMINI_STREAMS_EMBED_BUNDLE_SIZE"), message);
     }
 }

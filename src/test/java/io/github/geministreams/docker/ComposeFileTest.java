@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.geministreams.cli.GeminiStreamsCommand;
 import io.github.geministreams.config.Setting;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class ComposeFileTest {
     private static JsonNode read() {
         try {
             return new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("cannot read " + COMPOSE, e);
         }
     }

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.genai.errors.ClientException;
 import com.google.genai.errors.GenAiIOException;
 import com.google.genai.errors.ServerException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class GeminiExceptionTest {
     /** The shape of a real 429 message as the SDK keeps it: the error body's details inline. */
@@ -61,7 +63,7 @@ class GeminiExceptionTest {
     @Test
     void shouldTreatTransportErrorsAsRetryableWithoutStatus() {
         GeminiException failure = GeminiException.fromSdk(new GenAiIOException("Failed to execute HTTP request",
-                new java.net.SocketTimeoutException("timeout")));
+                new SocketTimeoutException("timeout")));
         assertEquals(0, failure.httpStatus());
         assertTrue(failure.retryable());
         assertTrue(failure.getMessage().contains("timeout"), failure.getMessage());
@@ -88,7 +90,7 @@ class GeminiExceptionTest {
 
     @Test
     void shouldDescribeATransportFailureWithoutACauseByItself() {
-        GeminiException failure = GeminiException.fromSdk(new java.io.IOException("connection reset"));
+        GeminiException failure = GeminiException.fromSdk(new IOException("connection reset"));
         assertEquals("Gemini TRANSPORT: connection reset", failure.getMessage());
     }
 

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
-import io.github.geministreams.config.ContextOverflow;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
+import io.github.geministreams.topology.PromptRules;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +28,7 @@ class ContextGuardTest {
             values.put(settings[i], settings[i + 1]);
         }
         AppConfig config = ConfigLayers.defaults().withAll(values).build();
-        return new PromptParser(10_000_000, Set.of(Task.GENERATE), config.prompts(), ParseRules.from(config),
+        return new PromptParser(10_000_000, Set.of(Task.GENERATE), config.prompts(), PromptRules.of(config),
                 config.pipeline().inlineDataMaxBytes());
     }
 

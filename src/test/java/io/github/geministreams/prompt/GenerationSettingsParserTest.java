@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.config.ConfigException;
-import io.github.geministreams.model.GenerationSettings;
 import io.github.geministreams.model.GenerationSettings.SafetySetting;
+import io.github.geministreams.model.GenerationSettings;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.Json;
@@ -221,16 +220,16 @@ class GenerationSettingsParserTest {
         Files.writeString(badDefault, "defaults:\n  generation: {temperature: 3}\n");
         assertEquals("Invalid prompts file " + badDefault
                         + ": field 'defaults.generation.temperature' must be a number from 0 to 2, was 3",
-                assertThrows(ConfigException.class, () -> PromptCatalog.fromFile(badDefault)).getMessage());
+                assertThrows(InvalidPromptsFileException.class, () -> PromptCatalog.fromFile(badDefault)).getMessage());
 
         Path unknownSchema = dir.resolve("unknown-schema.yaml");
         Files.writeString(unknownSchema, "defaults:\n  generation: {schema: missing}\n");
-        assertTrue(assertThrows(ConfigException.class, () -> PromptCatalog.fromFile(unknownSchema)).getMessage()
+        assertTrue(assertThrows(InvalidPromptsFileException.class, () -> PromptCatalog.fromFile(unknownSchema)).getMessage()
                 .endsWith("field 'defaults.generation.schema' must name a schema of the prompts file [], was \"missing\""));
 
         Path badSchema = dir.resolve("bad-schema.yaml");
         Files.writeString(badSchema, "schemas:\n  broken: {type: objekt}\n");
-        assertTrue(assertThrows(ConfigException.class, () -> PromptCatalog.fromFile(badSchema)).getMessage()
+        assertTrue(assertThrows(InvalidPromptsFileException.class, () -> PromptCatalog.fromFile(badSchema)).getMessage()
                 .contains("schemas.broken is not a valid JSON Schema: /type: does not have a value in the enumeration"));
     }
 }

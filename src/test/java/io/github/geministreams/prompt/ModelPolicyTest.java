@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.model.SourceCoordinates;
+import io.github.geministreams.topology.PromptRules;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Which models a prompt may name, through the parser the topology builds from the configuration. */
 class ModelPolicyTest {
@@ -18,7 +19,7 @@ class ModelPolicyTest {
 
     private static PromptParser parser(Map<String, String> settings) {
         AppConfig config = ConfigLayers.defaults().withAll(settings).build();
-        return new PromptParser(10_000, config.pipeline().defaultTasks(), config.prompts(), ParseRules.from(config),
+        return new PromptParser(10_000, config.pipeline().defaultTasks(), config.prompts(), PromptRules.of(config),
                 config.pipeline().inlineDataMaxBytes());
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.geministreams.config.ConfigException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.github.geministreams.model.PromptRequest;
 import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
@@ -27,7 +27,7 @@ class PromptTemplatesTest {
 
     private static PromptParser parser(Map<String, String> templates, String defaultTemplate) {
         PromptCatalog catalog = new PromptCatalog(templates, Map.of(), defaultTemplate,
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+                JsonNodeFactory.instance.objectNode());
         return new PromptParser(10_000, Set.of(Task.GENERATE), catalog);
     }
 
@@ -158,7 +158,7 @@ class PromptTemplatesTest {
     void shouldRejectThePromptsFileNamingATemplateThatDoesNotCompile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("prompts.yaml");
         Files.writeString(file, "templates:\n  ticket: \"" + TICKET + "\"\n  broken: \"Hello {{#open}} never closed\"\n");
-        ConfigException failure = assertThrows(ConfigException.class, () -> PromptCatalog.fromFile(file));
+        InvalidPromptsFileException failure = assertThrows(InvalidPromptsFileException.class, () -> PromptCatalog.fromFile(file));
         assertTrue(failure.getMessage().startsWith("Invalid prompts file " + file + ": template 'broken' does not compile: "),
                 failure.getMessage());
     }

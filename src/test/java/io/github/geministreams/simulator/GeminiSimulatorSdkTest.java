@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -98,7 +99,7 @@ class GeminiSimulatorSdkTest {
         assertEquals(3, vectors.size());
         assertEquals(16, vectors.get(0).length);
         assertArrayEquals(vectors.get(0), vectors.get(2), "the same text gets the same vector");
-        assertFalse(java.util.Arrays.equals(vectors.get(0), vectors.get(1)), "different texts differ");
+        assertFalse(Arrays.equals(vectors.get(0), vectors.get(1)), "different texts differ");
         float[] alone = vectors(sdk.models.embedContent(EMBED_MODEL, List.of("bravo"), config)).get(0);
         assertArrayEquals(vectors.get(1), alone, "a vector does not depend on its batch");
         var stats = simulator.counters().snapshot();

@@ -73,6 +73,11 @@ public final class AppProcess implements AutoCloseable {
         });
     }
 
+    /** Waits until the application is RUNNING, as {@link #awaitLog} does: two minutes at most, for a busy machine. */
+    public void awaitRunning() {
+        awaitLog("is RUNNING", Duration.ofSeconds(120));
+    }
+
     /** SIGKILL: the process gets no chance to drain, commit or close. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

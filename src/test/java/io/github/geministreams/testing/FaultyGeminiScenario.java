@@ -46,7 +46,7 @@ public final class FaultyGeminiScenario {
                 Map.entry("gemini.max.attempts", "10"),
                 Map.entry("gemini.retry.initial.backoff", "20ms"),
                 Map.entry("gemini.retry.max.backoff", "200ms"),
-                Map.entry("embed.batch.max.wait", "50ms"),
+                Map.entry("embed.bundle.max.wait", "50ms"),
                 Map.entry("session.timeout.ms", "6000"),
                 Map.entry("heartbeat.interval.ms", "1000"));
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,13 +43,13 @@ public final class TestClients {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.putAll(overrides);
-        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+        List<Future<?>> sends = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (ProducerRecord<byte[], byte[]> record : records) {
                 sends.add(producer.send(record));
             }
             producer.flush();
-            for (java.util.concurrent.Future<?> send : sends) {
+            for (Future<?> send : sends) {
                 send.get();
             }
         } catch (ExecutionException e) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.geministreams.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ class TopicPlanTest {
     void shouldNameTheMissingTopicRole() throws IOException {
         Path file = dir.resolve("topics.yaml");
         Files.writeString(file, "topics:\n  prompts:\n    name: p\n    partitions: 1\n    replicationFactor: 1\n");
-        ConfigException error = assertThrows(ConfigException.class, () -> TopicPlan.fromFile(file));
+        InvalidTopicsFileException error = assertThrows(InvalidTopicsFileException.class, () -> TopicPlan.fromFile(file));
         assertTrue(error.getMessage().contains("'responses' is not declared"), error.getMessage());
     }
 
@@ -46,7 +45,7 @@ class TopicPlanTest {
         Path file = dir.resolve("topics.yaml");
         String yaml = Files.readString(Path.of("topics.yaml")).replaceFirst("partitions: 6", "partitions: 0");
         Files.writeString(file, yaml);
-        ConfigException error = assertThrows(ConfigException.class, () -> TopicPlan.fromFile(file));
+        InvalidTopicsFileException error = assertThrows(InvalidTopicsFileException.class, () -> TopicPlan.fromFile(file));
         assertTrue(error.getMessage().contains("topics.prompts.partitions"), error.getMessage());
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.gemini.EmbedRequest;
-import io.github.geministreams.gemini.FakeGeminiClient;
+import io.github.geministreams.testing.FakeGeminiClient;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,9 +28,8 @@ class AnswerCacheBacklogTopologyTest {
     // and a repeat is read back only once the requests before it are answered.
     @RegisterExtension
     final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
-            "embed.batch.size", "2",
-            "max.in.flight", "1",
-            "gemini.embed.dimensions", "8"));
+            "embed.bundle.size", "2",
+            "max.in.flight", "1"));
 
     @Test
     void shouldAnswerARepeatReadBackFromTheStoreFromTheCache() throws IOException {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.gemini.FakeGeminiClient;
+import io.github.geministreams.testing.FakeGeminiClient;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -25,9 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AnswerCacheTopologyTest {
     @RegisterExtension
     final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
-            "embed.batch.size", "4",
-            "embed.batch.policy", "adaptive",
-            "gemini.embed.dimensions", "8"));
+            "embed.bundle.size", "4",
+            "embed.bundle.policy", "adaptive"));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
@@ -42,7 +41,7 @@ class AnswerCacheTopologyTest {
     }
 
     private double entries() {
-        return pipeline.gateway().metrics().registry().get("gemini.streams.cache.entries").gauge().value();
+        return pipeline.services().metrics().registry().get("gemini.streams.cache.entries").gauge().value();
     }
 
     @Test
@@ -85,7 +84,7 @@ class AnswerCacheTopologyTest {
     void shouldEmbedATextRepeatedInOneBatchOnce() throws IOException {
         // Without the cache: with it, a repeat would not join the batch but wait for the first
         // copy's answer (HeldRepeatsTopologyTest). Repeats that do share a batch share the text.
-        start(Map.of("embed.batch.max.wait", "1h", "cache.embed.enabled", "false"));
+        start(Map.of("embed.bundle.max.wait", "1h", "cache.embed.enabled", "false"));
         List<String> texts = List.of("x", "x", "y", "x");
         for (int i = 0; i < texts.size(); i++) {
             pipeline.send(null, prompt("e" + i, texts.get(i), "\"embed\""));

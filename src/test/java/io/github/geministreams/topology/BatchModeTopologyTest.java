@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.gemini.BatchJobState;
-import io.github.geministreams.gemini.FakeBatchClient;
-import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.simulator.DeterministicEmbedding;
+import io.github.geministreams.testing.FakeBatchClient;
+import io.github.geministreams.testing.FakeGeminiClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +107,7 @@ class BatchModeTopologyTest {
         pipeline.settle();
 
         assertEquals("a", json(responses.get(0)).get("id").asText());
-        assertEquals("b", new String(deadLetters.get(0).key(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("b", new String(deadLetters.get(0).key(), StandardCharsets.UTF_8));
         assertEquals("generate", header(deadLetters.get(0).headers(), "gemini-streams.stage"));
         assertTrue(header(deadLetters.get(0).headers(), "__streams.errors.message").contains("request failed inside the job"));
         assertEquals("400", header(deadLetters.get(0).headers(), "gemini-streams.http.status"));
@@ -184,7 +185,7 @@ class BatchModeTopologyTest {
     @Test
     void shouldDeadLetterEveryPromptWhenTheBatchApiRefusesTheJob() {
         online = new FakeGeminiClient();
-        // A gateway given no batch client refuses every job (as an API answering 400 would).
+        // A services given no batch client refuses every job (as an API answering 400 would).
         pipeline = harnesses.start(Map.of(), online);
         pipeline.send("a", batchPrompt("a", "one", "\"generate\""));
         List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();

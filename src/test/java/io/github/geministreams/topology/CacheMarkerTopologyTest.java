@@ -8,20 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.serde.Json;
+import io.github.geministreams.testing.FakeGeminiClient;
 import io.github.geministreams.topics.TopicRole;
+import io.github.geministreams.topology.cache.CacheEntry;
+import io.github.geministreams.topology.cache.CacheKey;
+import io.github.geministreams.topology.cache.HeldRepeats;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A repeat whose first copy is at Gemini on another instance: that instance's in-flight marker,
@@ -38,31 +40,23 @@ class CacheMarkerTopologyTest {
     private static final String REQUEST_TIMEOUT = "10m";
     private static final Duration STEP = Duration.ofMillis(100);
 
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of("gemini.request.timeout", REQUEST_TIMEOUT));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
     private TestInputTopic<byte[], byte[]> cacheTopic;
     private String cacheKey;
 
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
     /** @return the wall clock when the pipeline started: its clock starts there or later */
     private long start() {
-        AppConfig config = TopologyHarness.config(stateDir, Map.of("gemini.embed.dimensions", "8",
-                "gemini.request.timeout", REQUEST_TIMEOUT));
+        AppConfig config = harnesses.config(Map.of());
         AppConfig.GeminiSettings settings = config.gemini();
         cacheKey = CacheKey.embed(settings.embedModel(), settings.embedDimensions(),
                 settings.embedTaskType().orElse(null), TEXT);
         long started = System.currentTimeMillis();
         gemini = new FakeGeminiClient();
-        pipeline = new TopologyHarness(config, gemini);
+        pipeline = harnesses.start(config, gemini);
         ByteArraySerializer bytes = new ByteArraySerializer();
         cacheTopic = pipeline.driver().createInputTopic(config.topics().name(TopicRole.CACHE), bytes, bytes);
         return started;
@@ -145,9 +139,9 @@ class CacheMarkerTopologyTest {
     void shouldWriteAMarkerForAFirstCopyAndNotWaitOnItsOwn() throws IOException {
         start();
         var cacheOut = pipeline.driver().createOutputTopic(
-                TopologyHarness.config(stateDir, Map.of()).topics().name(TopicRole.CACHE),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+                harnesses.config(Map.of()).topics().name(TopicRole.CACHE),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         send("first");
         pipeline.drain(pipeline.embeddings(), 1);
         pipeline.settle();
@@ -155,7 +149,7 @@ class CacheMarkerTopologyTest {
         assertEquals(2, written.size(), "a marker, then the answer");
         CacheEntry marker = Json.fromBytes(written.get(0).value(), CacheEntry.class);
         assertTrue(marker.pending(), marker.toString());
-        assertEquals(pipeline.gateway().openCacheKeys().instance(), marker.pendingOn());
+        assertEquals(pipeline.services().openCacheKeys().instance(), marker.pendingOn());
         assertEquals(cacheKey, new String(written.get(0).key(), UTF_8));
         assertFalse(Json.fromBytes(written.get(1).value(), CacheEntry.class).pending());
         assertEquals(1, gemini.embedCalls());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.gemini.FakeGeminiClient;
+import io.github.geministreams.testing.FakeGeminiClient;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
@@ -26,8 +26,7 @@ class CostTopologyTest {
     @RegisterExtension
     final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
             "gemini.embed.model", "priced-embedder",
-            "gemini.embed.dimensions", "8",
-            "embed.batch.max.wait", "10ms",
+            "embed.bundle.max.wait", "10ms",
             "gemini.prices", "priced-generator=1/10/0.5/5,priced-embedder=2/0/1/0"));
 
     private TopologyHarness pipeline;

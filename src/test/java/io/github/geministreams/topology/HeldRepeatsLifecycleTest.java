@@ -22,6 +22,10 @@ import io.github.geministreams.model.SourceCoordinates;
 import io.github.geministreams.model.Task;
 import io.github.geministreams.serde.Json;
 import io.github.geministreams.serde.JsonSerde;
+import io.github.geministreams.testing.HeldGemini;
+import io.github.geministreams.topology.batchjob.BatchJobRecord;
+import io.github.geministreams.topology.cache.HeldRepeats;
+import io.github.geministreams.topology.store.PendingStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,15 +34,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Repeats across two tasks of one instance (two processors sharing a {@link GeminiGateway}),
+ * Repeats across two tasks of one instance (two processors sharing a {@link InstanceServices}),
  * driven one call at a time: task A has the first copy of a generate request at Gemini, task
  * B reads the same request and waits for A's answer instead of calling; and what happens to
  * B's repeat when A closes, when B closes and is initialised again, and when A takes longer
@@ -50,13 +54,13 @@ class HeldRepeatsLifecycleTest {
     private final HeldGemini gemini = new HeldGemini();
     private final AppConfig config = ConfigLayers.defaults().withAll(Map.of("punctuate.interval", "10ms",
             "cache.generate.enabled", "true", "gemini.request.timeout", "5s")).build();
-    private final GeminiGateway gateway = new GeminiGateway(config, gemini);
+    private final InstanceServices services = new InstanceServices(config, gemini);
     private final TaskUnderTest a = new TaskUnderTest(0);
     private final TaskUnderTest b = new TaskUnderTest(1);
 
     @AfterEach
     void close() {
-        gateway.close();
+        services.close();
     }
 
     /** One task: its context, stores and processor. */
@@ -64,7 +68,7 @@ class HeldRepeatsLifecycleTest {
         final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
         final KeyValueStore<String, PendingPrompt> store = store(STORE, new JsonSerde<>(PendingPrompt.class));
         final int partition;
-        GeminiBatchProcessor processor;
+        GeminiProcessor processor;
 
         TaskUnderTest(int partition) {
             this.partition = partition;
@@ -77,7 +81,7 @@ class HeldRepeatsLifecycleTest {
         /** Initialises the task's processor, again after a close as Kafka Streams may. */
         void init() {
             if (processor == null) {
-                processor = processor(config, gateway, null, CACHE);
+                processor = processor(config, services, null, CACHE);
             }
             processor.init(context);
         }
@@ -143,8 +147,8 @@ class HeldRepeatsLifecycleTest {
         readARepeatInBWhileTheFirstCopyIsAtGemini();
         b.punctuate();
         // Dispatch takes a permit on the stream thread: one permit taken means one request.
-        assertEquals(1, gateway.inFlight(), "the repeat waits for the first copy");
-        assertEquals(1, gateway.openCacheKeys().size());
+        assertEquals(1, services.pacing().inFlight(), "the repeat waits for the first copy");
+        assertEquals(1, services.openCacheKeys().size());
 
         gemini.answerAll();
         a.punctuateUntil(() -> a.responseCount() == 1);
@@ -160,7 +164,7 @@ class HeldRepeatsLifecycleTest {
         assertTrue(b.nothingPending());
         a.processor.close();
         b.processor.close();
-        assertEquals(0, gateway.openCacheKeys().size(), "closed tasks leave no flight behind");
+        assertEquals(0, services.openCacheKeys().size(), "closed tasks leave no flight behind");
     }
 
     @Test
@@ -191,7 +195,7 @@ class HeldRepeatsLifecycleTest {
         // A new incarnation reads it back from the store: the first copy is still open, so it waits again.
         b.init();
         b.punctuate();
-        assertEquals(1, gateway.inFlight(), "held again, not sent");
+        assertEquals(1, services.pacing().inFlight(), "held again, not sent");
         gemini.answerAll();
         a.punctuateUntil(() -> a.responseCount() == 1);
         b.punctuate();
@@ -214,7 +218,7 @@ class HeldRepeatsLifecycleTest {
         awaitCalls(1);
         b.process("repeat", "hello", 0);
         b.punctuateAt(now + 5_100);
-        assertEquals(1, gateway.inFlight(), "past a request timeout, the first copy may still be queued for the quota");
+        assertEquals(1, services.pacing().inFlight(), "past a request timeout, the first copy may still be queued for the quota");
         long longest = HeldRepeats.LONGEST_REPEAT_WAIT_MILLIS;
         b.punctuateAt(now + longest + 100);
         awaitCalls(2);

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geministreams.gemini.EmbedRequest;
-import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
+import io.github.geministreams.testing.FakeGeminiClient;
+import io.github.geministreams.topology.cache.HeldRepeats;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,9 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HeldRepeatsTopologyTest {
     @RegisterExtension
     final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(
-            "embed.batch.size", "4",
-            "embed.batch.policy", "adaptive",
-            "gemini.embed.dimensions", "8"));
+            "embed.bundle.size", "4",
+            "embed.bundle.policy", "adaptive"));
 
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
@@ -93,7 +93,7 @@ class HeldRepeatsTopologyTest {
                 .map(EmbedRequest::texts).toList());
         assertEquals(texts, pipeline.counter("cache.repeats.coalesced", "task", "embed"));
         assertTrue(pipeline.pendingStoreIsEmpty());
-        assertEquals(0, pipeline.gateway().openCacheKeys().size(), "no flight left open");
+        assertEquals(0, pipeline.services().openCacheKeys().size(), "no flight left open");
     }
 
     @Test
@@ -134,7 +134,7 @@ class HeldRepeatsTopologyTest {
         assertTrue(pipeline.deadLetters().isEmpty(), "dead-lettered once");
         assertTrue(pipeline.pendingStoreIsEmpty());
         assertEquals(0.0, pipeline.counter("cache.repeats.coalesced", "task", "embed"));
-        assertEquals(0, pipeline.gateway().openCacheKeys().size());
+        assertEquals(0, pipeline.services().openCacheKeys().size());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import static io.github.geministreams.testing.RecordContents.header;
+import static io.github.geministreams.topology.TopologyHarness.FAST_RETRIES;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,22 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.gemini.GeminiException;
 import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.gemini.TokenUsage;
 import io.github.geministreams.serde.Json;
+import io.github.geministreams.testing.FakeGeminiClient;
+import io.github.geministreams.topology.output.DeadLetterHeaders;
+import io.github.geministreams.topology.store.HandoverEntry;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code gemini.generate.model.fallbacks} through the topology: what the response records
@@ -35,25 +36,18 @@ class ModelFallbackTopologyTest {
     private static final String THIRD = "gemini-2.0-flash-lite";
     private static final GeminiException NOT_FOUND = GeminiException.of(404, "NOT_FOUND", "model not found");
 
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(FAST_RETRIES, Map.of(
+            "gemini.generate.model", FIRST,
+            "gemini.generate.model.fallbacks", SECOND + "," + THIRD,
+            "gemini.max.attempts", "2"));
 
     private final FakeGeminiClient gemini = new FakeGeminiClient();
     private TopologyHarness pipeline;
 
     @BeforeEach
     void start() {
-        pipeline = new TopologyHarness(TopologyHarness.config(stateDir, Map.of(
-                "gemini.generate.model", FIRST,
-                "gemini.generate.model.fallbacks", SECOND + "," + THIRD,
-                "gemini.max.attempts", "2",
-                "gemini.retry.initial.backoff", "1ms",
-                "gemini.retry.max.backoff", "2ms")), gemini);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
+        pipeline = harnesses.start(Map.of(), gemini);
     }
 
     /** Drains {@code topic} until a record waits there, and wants it to be the only one. */

@@ -3,17 +3,18 @@ package io.github.geministreams.topology;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.github.geministreams.config.AppConfig;
+import io.github.geministreams.topology.output.OutputNames;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * A {@link GeminiBatchProcessor} driven by hand on a {@link MockProcessorContext}: the store and
+ * A {@link GeminiProcessor} driven by hand on a {@link MockProcessorContext}: the store and
  * sink names to build it with, its stores in memory, its punctuators run at a chosen wall-clock
  * time, and what it forwarded to each sink.
  */
@@ -21,19 +22,19 @@ final class ProcessorContexts {
     static final String STORE = "gemini-pending";
     static final String BATCH_JOBS = "gemini-batch-jobs";
     static final String COMMITTED_JOBS = "gemini-batch-jobs-committed";
-    static final GeminiBatchProcessor.OutputNames OUTPUTS =
-            new GeminiBatchProcessor.OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover",
+    static final OutputNames OUTPUTS =
+            new OutputNames("responses", "embeddings", "dead-letter", "job-events", "handover",
                     "batch-jobs", "cache");
 
     private ProcessorContexts() {
     }
 
     /**
-     * A processor of {@code config} on {@code gateway}, with the store names here, and the handover
+     * A processor of {@code config} on {@code services}, with the store names here, and the handover
      * and cache stores named {@code handover} and {@code cache} (null: none).
      */
-    static GeminiBatchProcessor processor(AppConfig config, GeminiGateway gateway, String handover, String cache) {
-        return new GeminiBatchProcessor(config, gateway, STORE, handover, BATCH_JOBS, COMMITTED_JOBS, cache, OUTPUTS);
+    static GeminiProcessor processor(AppConfig config, InstanceServices services, String handover, String cache) {
+        return new GeminiProcessor(config, services, STORE, handover, BATCH_JOBS, COMMITTED_JOBS, cache, OUTPUTS);
     }
 
     /** An in-memory store with string keys and no changelog. */

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.config.AppConfig;
-import io.github.geministreams.gemini.GenAiGeminiClient;
-import io.github.geministreams.gemini.GenAiSettings;
+import io.github.geministreams.gemini.genai.GenAiGeminiClient;
+import io.github.geministreams.gemini.genai.GenAiSettings;
 import io.github.geministreams.prompt.InvalidPromptException;
 import io.github.geministreams.simulator.GeminiSimulator;
 import io.github.geministreams.simulator.SimulatorConfig;
-import java.nio.file.Path;
+import io.github.geministreams.topology.output.DeadLetterHeaders;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -25,15 +24,15 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Multimodal prompts through the whole topology: parsed, kept in the pending store, sent by
  * the real SDK to the simulator (so the parts cross the wire), answered or dead-lettered.
  */
 class PromptPartsTopologyTest {
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of("prompt.inline.data.max.bytes", "1024"));
 
     private GeminiSimulator simulator;
     private TopologyHarness pipeline;
@@ -41,15 +40,13 @@ class PromptPartsTopologyTest {
     @BeforeEach
     void start() {
         simulator = GeminiSimulator.start(SimulatorConfig.builder().build());
-        AppConfig config = TopologyHarness.config(stateDir, Map.of("prompt.inline.data.max.bytes", "1024"));
         GenAiGeminiClient client = new GenAiGeminiClient(new GenAiSettings(simulator.config().apiKey(),
                 simulator.baseUrl(), 8, Duration.ofSeconds(10), 1));
-        pipeline = new TopologyHarness(config, client);
+        pipeline = harnesses.start(Map.of(), client);
     }
 
     @AfterEach
-    void close() {
-        pipeline.close();
+    void closeSimulator() {
         simulator.close();
     }
 

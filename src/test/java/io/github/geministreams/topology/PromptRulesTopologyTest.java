@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geministreams.gemini.FakeGeminiClient;
 import io.github.geministreams.prompt.InvalidPromptException;
+import io.github.geministreams.testing.FakeGeminiClient;
+import io.github.geministreams.topology.output.DeadLetterHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,8 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,28 +32,21 @@ class PromptRulesTopologyTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of("embed.bundle.size", "1"));
+
     private TopologyHarness pipeline;
     private FakeGeminiClient gemini;
-
-    @AfterEach
-    void close() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
 
     private void start(Map<String, String> overrides) throws IOException {
         Path promptsFile = dir.resolve("prompts.yaml");
         try (InputStream sample = getClass().getResourceAsStream("/io/github/geministreams/samples/prompts.yaml")) {
             Files.copy(sample, promptsFile);
         }
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "prompts.file", promptsFile.toString(),
-                "embed.batch.size", "1",
-                "gemini.embed.dimensions", "8"));
+        Map<String, String> settings = new HashMap<>(Map.of("prompts.file", promptsFile.toString()));
         settings.putAll(overrides);
         gemini = new FakeGeminiClient();
-        pipeline = new TopologyHarness(TopologyHarness.config(dir.resolve("state"), settings), gemini);
+        pipeline = harnesses.start(settings, gemini);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.geministreams.topology;
 
 import static io.github.geministreams.testing.RecordContents.header;
+import static io.github.geministreams.topology.TopologyHarness.FAST_RETRIES;
 import static io.github.geministreams.topology.TopologyHarness.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -19,8 +20,9 @@ import io.github.geministreams.gemini.GenerateResult;
 import io.github.geministreams.gemini.TokenUsage;
 import io.github.geministreams.prompt.PromptCatalog;
 import io.github.geministreams.serde.Json;
+import io.github.geministreams.topology.online.InvalidAnswerException;
+import io.github.geministreams.topology.output.DeadLetterHeaders;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,9 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Structured output through the topology: a JSON answer is checked against the prompt's
@@ -51,31 +52,20 @@ class StructuredOutputTopologyTest {
     private static final String VALID = "{\"category\": \"billing\", \"confidence\": 0.9}";
     private static final String REFUSED = "<400>";
 
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final TopologyHarnesses harnesses = new TopologyHarnesses(FAST_RETRIES);
 
     private TopologyHarness pipeline;
     private ScriptedGemini gemini;
-
-    @AfterEach
-    void closeAll() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
 
     /**
      * Answers generate calls with {@code texts} in order, the last one from then on; null is a
      * safety block, {@link #REFUSED} a 400.
      */
     private void start(String... texts) throws IOException {
-        AppConfig config = TopologyHarness.config(stateDir, Map.of(
-                        "gemini.max.attempts", "3",
-                        "gemini.retry.initial.backoff", "1ms",
-                        "gemini.retry.max.backoff", "2ms"))
-                .withPrompts(PromptCatalog.parse(Json.MAPPER.readTree(CATALOG)));
+        AppConfig config = harnesses.config(Map.of()).withPrompts(PromptCatalog.parse(Json.MAPPER.readTree(CATALOG)));
         gemini = new ScriptedGemini(Arrays.asList(texts));
-        pipeline = new TopologyHarness(config, gemini);
+        pipeline = harnesses.start(config, gemini);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geministreams.app.StreamsProperties;
 import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.config.ConfigLayers;
 import io.github.geministreams.gemini.GeminiBatchClient;
@@ -31,14 +32,20 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>Gemini answers on the client's own threads, so an output appears only once the test has
  * advanced the clock far enough ({@link #drain}, {@link #settle}). Owns the client: closing
- * the harness closes the driver, the gateway and the client. Used from the test's thread only.
+ * the harness closes the driver, the services and the client. Used from the test's thread only.
  */
 final class TopologyHarness implements AutoCloseable {
     /** The punctuation interval of {@link #config}: the step the wall clock advances by. */
     static final Duration TICK = Duration.ofMillis(10);
 
+    /** Three attempts a call, a millisecond or two apart: a retried call costs a test no time. */
+    static final Map<String, String> FAST_RETRIES = Map.of(
+            "gemini.max.attempts", "3",
+            "gemini.retry.initial.backoff", "1ms",
+            "gemini.retry.max.backoff", "2ms");
+
     private final GeminiClient client;
-    private final GeminiGateway gateway;
+    private final InstanceServices services;
     private final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> prompts;
     private final TestOutputTopic<byte[], byte[]> responses;
@@ -55,16 +62,16 @@ final class TopologyHarness implements AutoCloseable {
     /** As {@link #TopologyHarness(AppConfig, GeminiClient)}, with batch-mode prompts sent to {@code batchClient}. */
     TopologyHarness(AppConfig config, GeminiClient client, GeminiBatchClient batchClient) {
         this.client = client;
-        this.gateway = new GeminiGateway(config, client);
+        this.services = new InstanceServices(config, client);
         if (batchClient != null) {
-            gateway.useBatchClient(batchClient);
+            services.useBatchClient(batchClient);
         }
-        var props = config.streamsProperties();
+        var props = StreamsProperties.of(config);
         props.put("bootstrap.servers", "unused:9092");
         try {
-            driver = new TopologyTestDriver(PromptTopology.build(config, gateway), props);
+            driver = new TopologyTestDriver(PromptTopology.build(config, services), props);
         } catch (RuntimeException e) {
-            gateway.close();
+            services.close();
             client.close();
             throw e;
         }
@@ -79,12 +86,13 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     /**
-     * The defaults, with punctuation every {@link #TICK} and the state under {@code stateDir},
-     * then {@code settings} over them.
+     * The defaults, with punctuation every {@link #TICK}, embeddings of 8 dimensions (small vectors
+     * from the fakes) and the state under {@code stateDir}, then {@code settings} over them.
      */
     static AppConfig config(Path stateDir, Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of(
                 "punctuate.interval", TICK.toMillis() + "ms",
+                "gemini.embed.dimensions", "8",
                 "state.dir", stateDir.toString()));
         all.putAll(settings);
         return ConfigLayers.defaults().withAll(all).build();
@@ -98,8 +106,8 @@ final class TopologyHarness implements AutoCloseable {
         return driver;
     }
 
-    GeminiGateway gateway() {
-        return gateway;
+    InstanceServices services() {
+        return services;
     }
 
     TestInputTopic<byte[], byte[]> prompts() {
@@ -146,12 +154,12 @@ final class TopologyHarness implements AutoCloseable {
     void settle() {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             driver.advanceWallClockTime(TICK);
-            return gateway.inFlight() == 0 && pendingStoreIsEmpty();
+            return services.pacing().inFlight() == 0 && pendingStoreIsEmpty();
         });
     }
 
     boolean pendingStoreIsEmpty() {
-        var store = driver.<String, Object>getKeyValueStore(GeminiBatchProcessorSupplier.STORE_NAME);
+        var store = driver.<String, Object>getKeyValueStore(GeminiProcessorSupplier.STORE_NAME);
         try (var all = store.all()) {
             return !all.hasNext();
         }
@@ -159,7 +167,7 @@ final class TopologyHarness implements AutoCloseable {
 
     /** A counter of the pipeline's metrics, 0 when it was never incremented. */
     double counter(String name, String... tags) {
-        var counter = gateway.metrics().registry().find("gemini.streams." + name).tags(tags).counter();
+        var counter = services.metrics().registry().find("gemini.streams." + name).tags(tags).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -183,7 +191,7 @@ final class TopologyHarness implements AutoCloseable {
             driver.close();
         } finally {
             try {
-                gateway.close();
+                services.close();
             } finally {
                 client.close();
             }

@@ -1,5 +1,6 @@
 package io.github.geministreams.topology;
 
+import io.github.geministreams.config.AppConfig;
 import io.github.geministreams.gemini.GeminiBatchClient;
 import io.github.geministreams.gemini.GeminiClient;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Starts a test's {@link TopologyHarness} on the test class's own default settings and closes it
  * after each test, even when the test failed:
  * {@code @RegisterExtension final TopologyHarnesses harnesses = new TopologyHarnesses(Map.of(...));}
- * then {@code harnesses.start(overrides, client)}.
+ * then {@code harnesses.start(overrides, client)}. Every topology test builds its harness here.
  *
  * <p>The state lives in a fresh directory per test, deleted after it. Used from the test's thread only.
  */
@@ -30,20 +31,39 @@ final class TopologyHarnesses implements AfterEachCallback {
         this.defaults = Map.copyOf(defaults);
     }
 
-    /** The harness of the defaults with {@code overrides} over them, calling Gemini through {@code client}. */
-    TopologyHarness start(Map<String, String> overrides, GeminiClient client) {
-        return start(overrides, client, null);
+    /** As {@link #TopologyHarnesses(Map)}, over {@code preset} (such as {@link TopologyHarness#FAST_RETRIES}). */
+    TopologyHarnesses(Map<String, String> preset, Map<String, String> defaults) {
+        Map<String, String> all = new HashMap<>(preset);
+        all.putAll(defaults);
+        this.defaults = Map.copyOf(all);
     }
 
-    /**
-     * As {@link #start(Map, GeminiClient)}, with batch-mode prompts sent to {@code batchClient}. A
-     * harness this started before in the same test is closed first; the new one keeps its state dir.
-     */
-    TopologyHarness start(Map<String, String> overrides, GeminiClient client, GeminiBatchClient batchClient) {
-        closeCurrent();
+    /** The config of the defaults with {@code overrides} over them, the state in this test's directory. */
+    AppConfig config(Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(defaults);
         settings.putAll(overrides);
-        current = new TopologyHarness(TopologyHarness.config(stateDir(), settings), client, batchClient);
+        return TopologyHarness.config(stateDir(), settings);
+    }
+
+    /** The harness of the defaults with {@code overrides} over them, calling Gemini through {@code client}. */
+    TopologyHarness start(Map<String, String> overrides, GeminiClient client) {
+        return start(config(overrides), client, null);
+    }
+
+    /** As {@link #start(Map, GeminiClient)}, with batch-mode prompts sent to {@code batchClient}. */
+    TopologyHarness start(Map<String, String> overrides, GeminiClient client, GeminiBatchClient batchClient) {
+        return start(config(overrides), client, batchClient);
+    }
+
+    /** The harness of {@code config}, one of {@link #config}'s changed as the test needs, calling {@code client}. */
+    TopologyHarness start(AppConfig config, GeminiClient client) {
+        return start(config, client, null);
+    }
+
+    /** A harness this started before in the same test is closed first; the new one keeps the state dir. */
+    private TopologyHarness start(AppConfig config, GeminiClient client, GeminiBatchClient batchClient) {
+        closeCurrent();
+        current = new TopologyHarness(config, client, batchClient);
         return current;
     }
 
