@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Sends the benchmark's prompts straight through a {@link GeminiPacing}, no Kafka: the
  * texts and tasks of a {@link PromptSequence}, an embed request per full
- * batch (of {@code embed.bundle.size} texts, or fewer as the pacing caps them under a small
+ * bundle (of {@code embed.bundle.size} texts, or fewer as the pacing caps them under a small
  * quota; the last one partial) and a generate request per
  * prompt, each after taking one of the pacing's permits. Prompt {@code i} is due at
  * {@code i / rate} seconds (all at once without a rate); its latency runs from then to its

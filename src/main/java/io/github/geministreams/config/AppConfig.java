@@ -45,7 +45,7 @@ public record AppConfig(
         Map<String, String> kafka) {
 
     /** The API's limit on texts in one batchEmbedContents request. */
-    public static final int MAX_EMBED_BATCH = 100;
+    public static final int MAX_EMBED_TEXTS = 100;
 
     public AppConfig {
         kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
@@ -78,14 +78,14 @@ public record AppConfig(
                 reader.choice(Setting.GEMINI_BACKEND, GeminiBackend.values(), GeminiBackend::wireName),
                 reader.vertex());
         int embedBundle = reader.intAtLeast(Setting.EMBED_BUNDLE_SIZE, 1);
-        if (embedBundle > MAX_EMBED_BATCH) {
-            throw reader.invalid(Setting.EMBED_BUNDLE_SIZE, "at most " + MAX_EMBED_BATCH + " (the Gemini API's limit)");
+        if (embedBundle > MAX_EMBED_TEXTS) {
+            throw reader.invalid(Setting.EMBED_BUNDLE_SIZE, "at most " + MAX_EMBED_TEXTS + " (the Gemini API's limit)");
         }
         PipelineSettings pipeline = new PipelineSettings(
                 reader.tasks(Setting.DEFAULT_TASKS),
                 reader.intAtLeast(Setting.PROMPT_MAX_BYTES, 1),
-                new AppConfig.EmbedBundleSettings(embedBundle, reader.positiveDuration(Setting.EMBED_BUNDLE_MAX_WAIT),
-                        reader.batchPolicy(Setting.EMBED_BUNDLE_POLICY)),
+                new EmbedBundleSettings(embedBundle, reader.positiveDuration(Setting.EMBED_BUNDLE_MAX_WAIT),
+                        reader.bundlePolicy(Setting.EMBED_BUNDLE_POLICY)),
                 reader.intAtLeast(Setting.MAX_IN_FLIGHT, 1),
                 reader.positiveDuration(Setting.PUNCTUATE_INTERVAL),
                 reader.positiveDuration(Setting.SHUTDOWN_GRACE),
@@ -273,7 +273,7 @@ public record AppConfig(
     public record PipelineSettings(
             Set<Task> defaultTasks,
             int promptMaxBytes,
-            AppConfig.EmbedBundleSettings embedBundle,
+            EmbedBundleSettings embedBundle,
             int maxInFlight,
             Duration punctuateInterval,
             Duration shutdownGrace,
@@ -401,7 +401,7 @@ public record AppConfig(
             throw invalid(setting, "true or false");
         }
 
-        EmbedBundlePolicy batchPolicy(Setting setting) {
+        EmbedBundlePolicy bundlePolicy(Setting setting) {
             EmbedBundlePolicy policy = EmbedBundlePolicy.fromWireName(string(setting));
             if (policy == null) {
                 throw invalid(setting, "adaptive or fixed");

@@ -2,7 +2,7 @@ package io.github.geministreams.config;
 
 import java.util.Locale;
 
-/** When an embed bundle that is not full yet is sent. A full batch is always sent at once. */
+/** When an embed bundle that is not full yet is sent. A full bundle is always sent at once. */
 public enum EmbedBundlePolicy {
     /**
      * Once its oldest item has waited {@code embed.bundle.max.wait}, or sooner when a request
